@@ -1,0 +1,147 @@
+# rampart - GNU Makefile.  `make` builds build/librampart.so and build/rampart.
+# `make deps` installs what building and testing need (Debian packages).
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR  ?= $(PREFIX)/bin
+LIBDIR  ?= $(PREFIX)/lib/rampart
+SHAREDIR ?= $(PREFIX)/share/rampart
+MANDIR  ?= $(PREFIX)/share/man
+
+CC      ?= cc
+BUILD   ?= build
+VERSION := 0.1.0
+
+# Debian packages `make deps` installs; pkg-config names checked first.
+DEB_PKGS := libseccomp-dev libcap-ng-dev libcriterion-dev pkg-config python3 \
+            strace valgrind clang libclang-rt-dev
+PC_PKGS  := libseccomp libcap-ng criterion
+
+WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
+        -Wmissing-prototypes -Wno-unused-parameter
+HARDEN := -fstack-protector-strong -D_FORTIFY_SOURCE=3 -fno-strict-aliasing
+OPT ?= -O2 -g
+CFLAGS ?=
+LDFLAGS ?=
+BASE_CFLAGS := -std=gnu11 $(OPT) $(WARN) $(HARDEN) -D_GNU_SOURCE \
+               -DRAMPART_VERSION='"$(VERSION)"' -Ishim $(CFLAGS)
+LD_HARDEN := -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack
+
+# The policy module: compiled into the shim and the loader (one semantics).
+SHARED_SRCS := shim/policy.c shim/glob.c shim/strbuf.c shim/execdecide.c
+SHIM_SRCS   := $(sort $(wildcard shim/*.c))
+TOOL_SRCS   := $(sort $(wildcard tools/*.c))
+
+SHIM_OBJS   := $(SHIM_SRCS:%.c=$(BUILD)/pic/%.o)
+SHARED_OBJS := $(SHARED_SRCS:%.c=$(BUILD)/obj/%.o)
+TOOL_OBJS   := $(TOOL_SRCS:%.c=$(BUILD)/obj/%.o)
+
+SHIM    := $(BUILD)/librampart.so
+LOADER  := $(BUILD)/rampart
+
+PKG_LIBS := $(shell pkg-config --libs libseccomp libcap-ng 2>/dev/null || echo -lseccomp -lcap-ng)
+
+.PHONY: all deps check-deps test unit integ demo install uninstall clean \
+        bench fuzz test-asan analyze transparency e2e help
+all: check-deps $(SHIM) $(LOADER)
+
+help:
+	@echo "targets: all deps test demo install uninstall bench fuzz test-asan analyze transparency e2e clean"
+
+# ---- dependencies -----------------------------------------------------------
+# check-deps runs `make deps` when something is missing: a fresh Debian
+# machine needs nothing installed by hand.
+check-deps:
+	@pkg-config --exists $(PC_PKGS) 2>/dev/null && [ -x /usr/bin/python3 ] || $(MAKE) --no-print-directory deps
+
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "deps: all present"; exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+	  echo "deps: missing:$$missing"; \
+	  echo "deps: run: sudo apt-get install -y$$missing"; exit 1; fi; \
+	echo "deps: installing:$$missing"; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt-get install -y -q $$missing >/dev/null 2>&1 || \
+	  { apt-get update -q >/dev/null && apt-get install -y -q $$missing; }
+
+# ---- build -------------------------------------------------------------------
+$(BUILD)/pic/%.o: %.c $(wildcard shim/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -fPIC -fvisibility=hidden -ftls-model=initial-exec -c -o $@ $<
+
+$(BUILD)/obj/%.o: %.c $(wildcard shim/*.h tools/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -fPIE -Itools -c -o $@ $<
+
+$(SHIM): $(SHIM_OBJS) shim/shim.map.in
+	$(CC) -shared -o $@ $(SHIM_OBJS) -Wl,--version-script=shim/shim.map.in \
+	  -Wl,--exclude-libs,ALL $(LD_HARDEN) $(LDFLAGS) -ldl
+
+$(LOADER): $(TOOL_OBJS) $(SHARED_OBJS)
+	$(CC) -pie -o $@ $^ $(LD_HARDEN) $(LDFLAGS) $(PKG_LIBS)
+
+# ---- tests -------------------------------------------------------------------
+# Unit tests (Criterion) link the shared policy module; integration tests
+# (Criterion) run real processes under the shim and the loader, using the
+# small C programs in tests/progs/ and the shell scripts in tests/sh/.
+UNIT_SRCS  := $(sort $(wildcard tests/unit/*.c))
+INTEG_SRCS := $(sort $(wildcard tests/integ/*.c))
+PROG_SRCS  := $(sort $(wildcard tests/progs/*.c))
+TESTLIB    := tests/lib/testlib.c
+PROGS      := $(PROG_SRCS:tests/progs/%.c=$(BUILD)/tests/progs/%)
+STATIC_PROGS := $(PROG_SRCS:tests/progs/%.c=$(BUILD)/tests/progs/%.static)
+TEST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+               -D_GNU_SOURCE -Ishim -Itests/lib $(CFLAGS)
+
+$(BUILD)/tests/unit: $(UNIT_SRCS) $(SHARED_OBJS) $(TESTLIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -o $@ $(UNIT_SRCS) $(TESTLIB) $(SHARED_OBJS) -lcriterion
+
+$(BUILD)/tests/integ: $(INTEG_SRCS) $(TESTLIB) $(wildcard tests/lib/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -o $@ $(INTEG_SRCS) $(TESTLIB) -lcriterion
+
+$(BUILD)/tests/progs/%: tests/progs/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -Wno-deprecated-declarations -o $@ $< -lpthread
+
+# Static builds of the same programs: what the shim cannot see.
+$(BUILD)/tests/progs/%.static: tests/progs/%.c
+	@mkdir -p $(dir $@)
+	-$(CC) $(TEST_CFLAGS) -Wno-deprecated-declarations -static -o $@ $< -lpthread 2>/dev/null
+
+test: all $(BUILD)/tests/unit $(BUILD)/tests/integ $(PROGS) $(STATIC_PROGS)
+	@BUILD=$(BUILD) sh tests/run.sh
+
+unit: all $(BUILD)/tests/unit
+	$(BUILD)/tests/unit
+
+# ---- the demo (README quick start) ------------------------------------------------
+demo: all
+	@sh tests/demo.sh $(BUILD)
+
+# ---- install -------------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(SHAREDIR)/policies \
+	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 0755 $(LOADER) $(DESTDIR)$(BINDIR)/rampart
+	install -m 0644 $(SHIM) $(DESTDIR)$(LIBDIR)/librampart.so
+	install -m 0644 policies/*.policy $(DESTDIR)$(SHAREDIR)/policies/
+	install -m 0644 docs/man/rampart.1 $(DESTDIR)$(MANDIR)/man1/rampart.1
+	install -m 0644 docs/man/rampart.policy.5 $(DESTDIR)$(MANDIR)/man5/rampart.policy.5
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/rampart $(DESTDIR)$(LIBDIR)/librampart.so \
+	  $(DESTDIR)$(MANDIR)/man1/rampart.1 $(DESTDIR)$(MANDIR)/man5/rampart.policy.5
+	rm -rf $(DESTDIR)$(SHAREDIR)/policies
+	-rmdir $(DESTDIR)$(LIBDIR) $(DESTDIR)$(SHAREDIR) 2>/dev/null
+
+clean:
+	rm -rf $(BUILD)
+
+# Optional target groups (bench, fuzz, sanitizers, ...) live beside their
+# sources as tests/*/*.mk.
+-include $(wildcard tests/*/*.mk)

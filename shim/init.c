@@ -1,0 +1,245 @@
+/* init.c - resolve the real functions, read the policy, open the roots.
+ *
+ * Runs from the library constructor, or earlier from the first wrapper
+ * that needs it (a DT_NEEDED library's constructor runs before ours and may
+ * already open files: research notes, pitfall 1).  All work here happens
+ * while the process is still single-threaded in practice; it still uses an
+ * atomic state word so a second thread waits rather than reading a half
+ * built policy.
+ */
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rawsys.h"
+#include "shim.h"
+#include "strbuf.h"
+
+struct rp_real rp_real;
+struct rp_state rp_state;
+__thread int rp_in_shim __attribute__((tls_model("initial-exec")));
+
+extern char **environ;
+
+/* Fixed descriptor floor for the shim's own directory fds: far above what
+ * programs count on (the first open returning 3), below the usual 1024
+ * soft limit. */
+#define RP_FD_FLOOR 900
+
+void
+rp_resolve_all(void)
+{
+	/* dlsym takes the loader lock and may allocate on failure; it runs
+	 * here, from the constructor, and only as a fallback from a wrapper
+	 * that runs before it.  Each store is release-ordered so RP_REAL()
+	 * in another thread sees a complete pointer. */
+#define RP_RESOLVE(ret, name, params)                                       \
+	if (!__atomic_load_n(&rp_real.name, __ATOMIC_ACQUIRE)) {             \
+		void *f = dlsym(RTLD_NEXT, #name);                           \
+		if (f)                                                       \
+			__atomic_store_n((void **)&rp_real.name, f,          \
+					 __ATOMIC_RELEASE);                  \
+	}
+	RP_SYMBOLS(RP_RESOLVE)
+#undef RP_RESOLVE
+#define RP_VRESOLVE(name, sym, version, dflt)                               \
+	if (!__atomic_load_n(&rp_real.sym, __ATOMIC_ACQUIRE)) {              \
+		void *f = dlvsym(RTLD_NEXT, #name, version);                 \
+		if (f)                                                       \
+			__atomic_store_n((void **)&rp_real.sym, f,           \
+					 __ATOMIC_RELEASE);                  \
+	}
+	RP_VERSIONED_SYMBOLS(RP_VRESOLVE)
+#undef RP_VRESOLVE
+}
+
+static const char *
+env_lookup(const char *name)
+{
+	/* getenv() is fine too, but this keeps the shim's own reads of the
+	 * environment in one obvious place. */
+	size_t n = strlen(name);
+	char **e;
+
+	if (!environ)
+		return NULL;
+	for (e = environ; *e; e++)
+		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+			return *e + n + 1;
+	return NULL;
+}
+
+static void
+say(const char *msg1, const char *msg2, const char *msg3)
+{
+	char buf[1024];
+	struct rp_buf b;
+	long r;
+
+	rp_buf_init(&b, buf, sizeof(buf));
+	rp_buf_str(&b, "rampart: ");
+	rp_buf_str(&b, msg1);
+	if (msg2)
+		rp_buf_str(&b, msg2);
+	if (msg3)
+		rp_buf_str(&b, msg3);
+	if (b.truncated)
+		b.len = sizeof(buf) - 2;
+	buf[b.len++] = '\n';
+	do
+		r = rp_raw3(SYS_write, 2, buf, b.len);
+	while (r == -EINTR);
+}
+
+/* First policy error, kept for the one fail-closed message. */
+static char first_error[768];
+
+static void
+policy_diag(void *ctx, const char *file, int line, const char *msg)
+{
+	struct rp_buf b;
+
+	(void)ctx;
+	if (first_error[0])
+		return;
+	rp_buf_init(&b, first_error, sizeof(first_error));
+	rp_buf_str(&b, file);
+	rp_buf_char(&b, ':');
+	rp_buf_long(&b, line);
+	rp_buf_str(&b, ": ");
+	rp_buf_str(&b, msg);
+}
+
+static void
+set_policy_path(const char *p)
+{
+	struct rp_buf b;
+
+	rp_buf_init(&b, rp_state.policy_path, sizeof(rp_state.policy_path));
+	if (p[0] != '/') {
+		/* make it absolute now: the sticky environment must still name
+		 * the same file after the app changes directory */
+		char cwd[RP_PATH_MAX];
+		long r = rp_raw2(SYS_getcwd, cwd, sizeof(cwd));
+
+		if (!RP_RAW_ERR(r)) {
+			rp_buf_str(&b, cwd);
+			rp_buf_char(&b, '/');
+		}
+	}
+	rp_buf_str(&b, p);
+}
+
+static void
+find_shim_path(void)
+{
+	Dl_info info;
+
+	if (dladdr((void *)&rp_ensure_init, &info) && info.dli_fname &&
+	    info.dli_fname[0] == '/' && strlen(info.dli_fname) < sizeof(rp_state.shim_path))
+		strcpy(rp_state.shim_path, info.dli_fname);
+}
+
+static void
+open_roots(void)
+{
+	int i;
+
+	for (i = 0; i < rp_state.policy.n_writable; i++) {
+		struct rp_root *r = &rp_state.roots[i];
+		char link[64];
+		struct rp_buf b;
+		long fd, hi, n;
+
+		r->fd = -1;
+		r->canon_len = 0;
+		fd = rp_raw4(SYS_openat, AT_FDCWD, rp_state.policy.writable[i].path,
+			     O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+		if (RP_RAW_ERR(fd))
+			continue;	/* missing optional dir: nothing beneath it */
+		hi = rp_raw3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, RP_FD_FLOOR);
+		if (!RP_RAW_ERR(hi)) {
+			rp_raw1(SYS_close, fd);
+			fd = hi;
+		}
+		rp_buf_init(&b, link, sizeof(link));
+		rp_buf_str(&b, "/proc/self/fd/");
+		rp_buf_long(&b, fd);
+		n = rp_raw4(SYS_readlinkat, AT_FDCWD, link, r->canon, sizeof(r->canon) - 1);
+		if (RP_RAW_ERR(n) || n <= 0 || r->canon[0] != '/') {
+			/* no /proc: trust the policy's spelling */
+			n = (long)rp_state.policy.writable[i].len;
+			memcpy(r->canon, rp_state.policy.writable[i].path, (size_t)n);
+		}
+		r->canon[n] = '\0';
+		r->canon_len = (size_t)n;
+		r->fd = (int)fd;
+	}
+}
+
+static void
+do_init(void)
+{
+	const char *p;
+	struct stat st;
+
+	rp_resolve_all();
+	find_shim_path();
+	if (!RP_RAW_ERR(rp_raw2(SYS_fstat, 2, &st))) {
+		rp_state.err_dev = st.st_dev;
+		rp_state.err_ino = st.st_ino;
+		rp_state.err_ok = 1;
+	}
+	p = env_lookup(RP_POLICY_ENV);
+	if (!p || !*p)
+		p = RP_POLICY_DEFAULT_PATH;
+	set_policy_path(p);
+	rp_state.log = 1;
+	if (rp_policy_load(&rp_state.policy, rp_state.policy_path, policy_diag, NULL) != 0) {
+		rp_state.policy_ok = 0;
+		rp_state.audit = 0;
+		rp_state.fail_reason = "policy-unavailable";
+		say("cannot load policy: ", first_error,
+		    "; denying every file modification and exec that needs a decision");
+		return;
+	}
+	rp_state.audit = rp_state.policy.mode == RP_MODE_AUDIT;
+	rp_state.log = rp_state.policy.log == RP_LOG_STDERR;
+	open_roots();
+	rp_state.policy_ok = 1;
+}
+
+void
+rp_ensure_init(void)
+{
+	int expect = RP_READY_NO;
+	int spins;
+
+	if (__atomic_load_n(&rp_state.ready, __ATOMIC_ACQUIRE) == RP_READY_YES)
+		return;
+	if (__atomic_compare_exchange_n(&rp_state.ready, &expect, RP_READY_BUSY, 0,
+					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		rp_in_shim++;
+		do_init();
+		rp_in_shim--;
+		__atomic_store_n(&rp_state.ready, RP_READY_YES, __ATOMIC_RELEASE);
+		return;
+	}
+	/* Another thread is initialising, or this thread re-entered from a
+	 * signal handler during init.  Wait a bounded time; if it is still not
+	 * ready the caller sees policy_ok == 0 and fails closed. */
+	for (spins = 0; spins < 2000; spins++) {
+		struct timespec ts = { 0, 50000 };
+
+		if (__atomic_load_n(&rp_state.ready, __ATOMIC_ACQUIRE) == RP_READY_YES)
+			return;
+		rp_raw2(SYS_nanosleep, &ts, NULL);
+	}
+}
+
+__attribute__((constructor)) static void
+rp_constructor(void)
+{
+	rp_ensure_init();
+}

@@ -1,0 +1,134 @@
+/* policy.h - the rampart policy: data model, parser, path matching.
+ *
+ * One module, compiled into both librampart.so and the rampart loader, so
+ * both enforce one set of semantics.  It never allocates: every limit below
+ * is a fixed bound, the policy lives in caller-provided storage, and files
+ * are read with raw system calls (see rawsys.h).  That keeps it usable from
+ * the shim's constructor and from a wrapper that runs before it.
+ */
+#ifndef RAMPART_POLICY_H
+#define RAMPART_POLICY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "keywords.h"
+
+#define RP_POLICY_DEFAULT_PATH "/etc/rampart/policy"
+#define RP_POLICY_ENV "RAMPART_POLICY"
+
+#define RP_MAX_DIRS 64		/* WritablePath + OptionalWritablePath */
+#define RP_MAX_EXEC_DIRS 32	/* ExecWritablePath */
+#define RP_MAX_PATTERNS 512	/* DenyExec */
+#define RP_MAX_SYSCALLS 128	/* DenySyscall, AllowSyscall (each) */
+#define RP_MAX_LINE 4096	/* bytes per line, newline excluded */
+#define RP_MAX_FILE (256 * 1024)	/* bytes per policy file */
+#define RP_MAX_INCLUDE_DEPTH 8
+#define RP_MAX_FILES 32		/* distinct files in one policy */
+#define RP_POOL_SIZE (128 * 1024)	/* strings kept by the policy */
+#define RP_PATH_MAX 4096
+
+enum rp_mode { RP_MODE_ENFORCE = 0, RP_MODE_AUDIT = 1 };
+enum rp_landlock { RP_LANDLOCK_STRICT = 0, RP_LANDLOCK_BEST_EFFORT, RP_LANDLOCK_OFF };
+enum rp_log { RP_LOG_STDERR = 0, RP_LOG_NONE };
+
+/* Where a directive came from, for messages that point at it. */
+struct rp_loc {
+	const char *file;
+	int line;
+};
+
+struct rp_dir {
+	const char *path;	/* normalised, absolute, no trailing '/' */
+	size_t len;
+	int optional;		/* may be missing (OptionalWritablePath) */
+	int missing;		/* did not exist when the policy was read */
+	struct rp_loc loc;
+};
+
+struct rp_item {
+	const char *text;
+	struct rp_loc loc;
+};
+
+struct rp_policy {
+	const char *source;		/* the top-level file */
+	enum rp_mode mode;
+	enum rp_landlock landlock;
+	enum rp_log log;
+	int core_dumps;
+	int memfd_exec;			/* 1 = allowed */
+	const char *user;		/* NULL when not set */
+	const char *group;
+	uint64_t keep_caps;		/* bit n = capability n */
+
+	struct rp_dir writable[RP_MAX_DIRS];
+	int n_writable;
+	struct rp_dir exec_writable[RP_MAX_EXEC_DIRS];
+	int n_exec_writable;
+	struct rp_item deny_exec[RP_MAX_PATTERNS];
+	int n_deny_exec;
+	struct rp_item deny_syscall[RP_MAX_SYSCALLS];
+	int n_deny_syscall;
+	struct rp_item allow_syscall[RP_MAX_SYSCALLS];
+	int n_allow_syscall;
+
+	/* where each scalar keyword was first set (line 0 = never) */
+	struct rp_loc set_at[RP_KW_COUNT];
+
+	size_t pool_used;
+	char pool[RP_POOL_SIZE];
+};
+
+/* Called once per error.  `file` may be the policy path or an included
+ * file; `line` is 0 for errors about the file as a whole.  The message has
+ * no trailing newline. */
+typedef void (*rp_diag_fn)(void *ctx, const char *file, int line, const char *msg);
+
+/* Parse `path` into `p` (which is reset first).  Returns the number of
+ * errors; `p` must not be used unless it returns 0.  Not thread-safe: it
+ * uses one static read buffer. */
+int rp_policy_load(struct rp_policy *p, const char *path, rp_diag_fn diag, void *ctx);
+
+/* Parse a policy held in memory (the fuzzer's entry point).  `name` labels
+ * messages; Include is resolved relative to the current directory. */
+int rp_policy_load_buffer(struct rp_policy *p, const char *name, const char *buf,
+			  size_t len, rp_diag_fn diag, void *ctx);
+
+/* Names of capabilities 0..RP_CAP_COUNT-1 without the CAP_ prefix. */
+#define RP_CAP_COUNT 41
+extern const char *const rp_cap_names[RP_CAP_COUNT];
+int rp_cap_from_name(const char *name);	/* -1 if unknown */
+
+/* ---- paths ------------------------------------------------------------ */
+
+enum rp_path_error {
+	RP_PATH_OK = 0,
+	RP_PATH_EMPTY,
+	RP_PATH_RELATIVE,
+	RP_PATH_DOTDOT,
+	RP_PATH_TOO_LONG,
+};
+
+/* Lexically normalise an absolute path: collapse "//" and "/./", drop a
+ * trailing '/'.  ".." is refused (RP_PATH_DOTDOT) because only the kernel
+ * knows what it means across symlinks.  `out` gets at least "/". */
+enum rp_path_error rp_path_normalize(const char *in, char *out, size_t outsz);
+const char *rp_path_error_str(enum rp_path_error e);
+
+/* Like rp_path_normalize but resolves ".." lexically (used only to choose
+ * an anchor or to fast-deny, never to allow).  `in` may be relative, in
+ * which case `base` (absolute) is prepended.  Returns 0 or -1 if too long. */
+int rp_path_lexical(const char *base, const char *in, char *out, size_t outsz);
+
+/* 1 if `path` equals `root` or lies beneath it, on component boundaries:
+ * "/app/logs" is beneath "/app" but "/app/logs-evil" is not beneath
+ * "/app/logs".  Both must be normalised. */
+int rp_path_beneath(const char *path, size_t pathlen, const char *root, size_t rootlen);
+
+/* Index of the writable dir containing `path` (normalised), or -1. */
+int rp_policy_writable_index(const struct rp_policy *p, const char *path, size_t len);
+/* 1 if `path` lies beneath an ExecWritablePath. */
+int rp_policy_exec_writable(const struct rp_policy *p, const char *path, size_t len);
+
+#endif

@@ -1,0 +1,47 @@
+#!/bin/sh
+# run.sh - run every test suite and print one closing line.
+#   Criterion binaries: build/tests/unit, build/tests/integ
+#   Shell tests: tests/sh/*.sh (exit 0 pass, 77 skip with a reason, else fail)
+# RAMPART_STRICT_SKIPS=1 turns every skip into a failure (CI on a machine
+# that has every feature).
+BUILD=${BUILD:-build}
+RAMPART_BUILD=$(cd "$BUILD" && pwd)
+export RAMPART_BUILD
+pass=0 fail=0 skip=0
+failed=""
+
+note() { printf '%s\n' "$*"; }
+
+for suite in unit integ; do
+	bin="$RAMPART_BUILD/tests/$suite"
+	[ -x "$bin" ] || continue
+	note "== $suite (Criterion)"
+	out=$("$bin" --jobs 2 --short-filename 2>&1); rc=$?
+	printf '%s\n' "$out" | grep -vE '^\[----\] .*: (Skipped|Test skipped)$' | tail -n 40
+	sk=$(printf '%s\n' "$out" | grep -c 'SKIP')
+	skip=$((skip + sk))
+	if [ "$rc" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed $suite"; fi
+	if [ "$sk" -gt 0 ] && [ "${RAMPART_STRICT_SKIPS:-0}" = 1 ]; then
+		fail=$((fail + 1)); failed="$failed $suite(skips)"
+	fi
+done
+
+for t in tests/sh/*.sh; do
+	[ -f "$t" ] || continue
+	name=$(basename "$t" .sh)
+	out=$(sh "$t" 2>&1); rc=$?
+	case $rc in
+	0) pass=$((pass + 1)); note "[PASS] $name" ;;
+	77) skip=$((skip + 1)); note "[SKIP] $name: $(printf '%s\n' "$out" | tail -n 1)"
+	    if [ "${RAMPART_STRICT_SKIPS:-0}" = 1 ]; then fail=$((fail + 1)); failed="$failed $name(skip)"; fi ;;
+	*) fail=$((fail + 1)); failed="$failed $name"; note "[FAIL] $name (exit $rc)"
+	   printf '%s\n' "$out" | tail -n 30 | sed 's/^/    /' ;;
+	esac
+done
+
+if [ "$fail" -eq 0 ]; then
+	note "rampart tests: OK: $pass suites passed, $skip skipped"
+	exit 0
+fi
+note "rampart tests: FAILED:$failed ($pass passed, $fail failed, $skip skipped)"
+exit 1

@@ -1,0 +1,155 @@
+/* rampart.c - command line of the rampart loader.
+ *
+ *   rampart [--policy FILE] [--audit] [--] CMD [ARG...]
+ *   rampart --check [--policy FILE] [--json] [-- CMD [ARG...]]
+ *   rampart --help | --version
+ *
+ * Parses options only; the work is in check.c and run.c.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rampart.h"
+
+static void
+usage(FILE *f)
+{
+	fputs("usage: rampart [--policy FILE] [--audit] [--shim PATH] [--] CMD [ARG...]\n"
+	      "       rampart --check [--policy FILE] [--json] [-- CMD [ARG...]]\n"
+	      "       rampart --help | --version\n"
+	      "\n"
+	      "Runs CMD confined by a rampart policy: switches user, drops capabilities,\n"
+	      "sets no_new_privs, applies Landlock and seccomp, preloads librampart.so,\n"
+	      "then execs CMD.\n"
+	      "\n"
+	      "  --policy FILE  policy to enforce (default " RP_POLICY_DEFAULT_PATH ")\n"
+	      "  --audit        log what would be denied, block nothing\n"
+	      "  --shim PATH    librampart.so to preload (default: beside rampart)\n"
+	      "  --check        parse the policy and print it (and the decision for\n"
+	      "                 CMD) without running anything\n"
+	      "  --json         with --check: print the plan as JSON\n"
+	      "\n"
+	      "Exit status: 125 rampart failed, 126 CMD cannot run or is denied,\n"
+	      "127 CMD not found, otherwise CMD's own status.\n"
+	      "See rampart(1) and rampart.policy(5).\n", f);
+}
+
+void
+rp_warn(const char *fmt, ...)
+{
+	va_list ap;
+	int saved = errno;
+
+	fputs("rampart: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	errno = saved;
+}
+
+void
+rp_die(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("rampart: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(status);
+}
+
+static void
+print_diag(void *ctx, const char *file, int line, const char *msg)
+{
+	(void)ctx;
+	if (line > 0)
+		fprintf(stderr, "%s:%d: %s\n", file, line, msg);
+	else
+		fprintf(stderr, "%s: %s\n", file, msg);
+}
+
+int
+rp_load_policy_verbose(struct rp_policy *p, const char *path)
+{
+	int errors = rp_policy_load(p, path, print_diag, NULL);
+
+	if (errors)
+		fprintf(stderr, "rampart: %d error%s in policy %s; nothing applied\n",
+			errors, errors == 1 ? "" : "s", path);
+	return errors;
+}
+
+/* The policy is ~150 KiB; keep it off the stack. */
+static struct rp_policy policy;
+
+int
+main(int argc, char **argv)
+{
+	struct rp_options o;
+	int i;
+
+	memset(&o, 0, sizeof(o));
+	o.policy_path = RP_POLICY_DEFAULT_PATH;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		}
+		if (a[0] != '-')
+			break;
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			usage(stdout);
+			return 0;
+		} else if (strcmp(a, "--version") == 0) {
+			printf("rampart %s\n", RAMPART_VERSION);
+			return 0;
+		} else if (strcmp(a, "--check") == 0) {
+			o.check = 1;
+		} else if (strcmp(a, "--audit") == 0) {
+			o.audit = 1;
+		} else if (strcmp(a, "--json") == 0) {
+			o.json = 1;
+		} else if (strcmp(a, "--policy") == 0 || strcmp(a, "--shim") == 0) {
+			if (i + 1 >= argc || !argv[i + 1][0]) {
+				fprintf(stderr, "rampart: %s needs a value\n", a);
+				usage(stderr);
+				return RP_EXIT_FAILURE;
+			}
+			if (a[2] == 'p')
+				o.policy_path = argv[++i];
+			else
+				o.shim_path = argv[++i];
+		} else if (strncmp(a, "--policy=", 9) == 0 && a[9]) {
+			o.policy_path = a + 9;
+		} else if (strncmp(a, "--shim=", 7) == 0 && a[7]) {
+			o.shim_path = a + 7;
+		} else {
+			fprintf(stderr, "rampart: unknown option '%s'\n", a);
+			usage(stderr);
+			return RP_EXIT_FAILURE;
+		}
+	}
+	o.cmd = i < argc ? argv + i : NULL;
+
+	if (rp_load_policy_verbose(&policy, o.policy_path) != 0)
+		return RP_EXIT_FAILURE;
+	if (o.audit)
+		policy.mode = RP_MODE_AUDIT;
+	if (o.check)
+		return rp_check_main(&policy, &o);
+	if (!o.cmd) {
+		fprintf(stderr, "rampart: no command given\n");
+		usage(stderr);
+		return RP_EXIT_FAILURE;
+	}
+	return rp_run_main(&policy, &o);
+}
