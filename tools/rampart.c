@@ -2,6 +2,9 @@
  *
  *   rampart [--policy FILE] [--audit] [--] CMD [ARG...]
  *   rampart --check [--policy FILE] [--json] [-- CMD [ARG...]]
+ *   rampart scan [--policy FILE] [--json] ROOT
+ *   rampart export-seccomp [--policy FILE]
+ *   rampart suggest [FILE...]
  *   rampart --help | --version
  *
  * Parses options only; the work is in check.c and run.c.
@@ -20,6 +23,9 @@ usage(FILE *f)
 {
 	fputs("usage: rampart [--policy FILE] [--audit] [--shim PATH] [--] CMD [ARG...]\n"
 	      "       rampart --check [--policy FILE] [--json] [-- CMD [ARG...]]\n"
+	      "       rampart scan [--policy FILE] [--json] [--min-severity S] ROOT\n"
+	      "       rampart export-seccomp [--policy FILE]\n"
+	      "       rampart suggest [--policy FILE] [EVENTS-FILE...]\n"
 	      "       rampart --help | --version\n"
 	      "\n"
 	      "Runs CMD confined by a rampart policy: switches user, drops capabilities,\n"
@@ -94,6 +100,13 @@ main(int argc, char **argv)
 {
 	struct rp_options o;
 	int i;
+
+	if (argc > 1 && strcmp(argv[1], "scan") == 0)
+		return rp_scan_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "suggest") == 0)
+		return rp_suggest_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "export-seccomp") == 0)
+		return rp_export_seccomp_main(argc - 1, argv + 1);
 
 	memset(&o, 0, sizeof(o));
 	o.policy_path = RP_POLICY_DEFAULT_PATH;

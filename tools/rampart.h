@@ -35,4 +35,11 @@ int rp_check_main(const struct rp_policy *p, const struct rp_options *o);
 /* run.c: the loader.  Never returns on success (execs the command). */
 int rp_run_main(struct rp_policy *p, const struct rp_options *o);
 
+
+
+/* Subcommands (tools/scan.c, tools/suggest.c, tools/export_seccomp.c):
+ * called with argv[0] = the subcommand name.  Return an exit status. */
+int rp_scan_main(int argc, char **argv);
+int rp_suggest_main(int argc, char **argv);
+int rp_export_seccomp_main(int argc, char **argv);
 #endif

@@ -1,0 +1,45 @@
+/* seccomp.h - the loader's seccomp rules as data.
+ *
+ * One table drives both the filter the loader installs (seccomp.c, through
+ * libseccomp) and `rampart export-seccomp` (a Docker/OCI profile), so the
+ * two always agree.
+ */
+#ifndef RAMPART_SECCOMP_H
+#define RAMPART_SECCOMP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy.h"
+
+enum rp_sc_action {
+	RP_SC_ERRNO,		/* fail with `err` */
+	RP_SC_KILL,		/* kill the process */
+	RP_SC_LOG,		/* allow, log to the kernel audit log (audit mode) */
+};
+
+enum rp_sc_op { RP_SC_EQ, RP_SC_NE, RP_SC_MASKED_EQ, RP_SC_GE, RP_SC_GT, RP_SC_LE, RP_SC_LT };
+
+struct rp_sc_arg {
+	unsigned index;		/* argument number 0..5 */
+	enum rp_sc_op op;
+	uint64_t datum;		/* compared value */
+	uint64_t mask;		/* for RP_SC_MASKED_EQ: (arg & mask) == datum */
+};
+
+struct rp_sc_rule {
+	const char *name;	/* system call name (libseccomp spelling) */
+	int nr_fallback;	/* x86_64 number when libseccomp lacks the name, else -1 */
+	enum rp_sc_action action;
+	int err;		/* errno for RP_SC_ERRNO */
+	int nargs;		/* 0..3 argument comparisons, all must hold */
+	struct rp_sc_arg args[3];
+	const char *why;	/* one-line reason, shown by --check and exports */
+};
+
+/* The effective rule list for policy `p` (defaults, minus AllowSyscall,
+ * plus DenySyscall; audit mode turns ERRNO rules into LOG).  Fills at most
+ * `max` rules into `out` and returns the count. */
+size_t rp_seccomp_rules(const struct rp_policy *p, struct rp_sc_rule *out, size_t max);
+
+#endif
