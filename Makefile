@@ -14,7 +14,9 @@ VERSION := 0.1.0
 
 # Debian packages `make deps` installs; pkg-config names checked first.
 DEB_PKGS := libseccomp-dev libcap-ng-dev libcriterion-dev pkg-config python3 \
-            strace valgrind clang libclang-rt-dev
+            strace valgrind clang libclang-rt-dev binutils jq \
+            python3-uvicorn python3-starlette python3-multipart \
+            libpython3.11-testsuite bubblewrap hyperfine
 PC_PKGS  := libseccomp libcap-ng criterion
 
 WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
@@ -52,13 +54,13 @@ help:
 # check-deps runs `make deps` when something is missing: a fresh Debian
 # machine needs nothing installed by hand.
 check-deps:
-	@pkg-config --exists $(PC_PKGS) 2>/dev/null && [ -x /usr/bin/python3 ] || $(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory deps DEPS_QUIET=1
 
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
-	if [ -z "$$missing" ]; then echo "deps: all present"; exit 0; fi; \
+	if [ -z "$$missing" ]; then [ -n "$(DEPS_QUIET)" ] || echo "deps: all present"; exit 0; fi; \
 	if [ "$$(id -u)" != 0 ]; then \
 	  echo "deps: missing:$$missing"; \
 	  echo "deps: run: sudo apt-get install -y$$missing"; exit 1; fi; \
