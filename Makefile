@@ -25,8 +25,13 @@ HARDEN := -fstack-protector-strong -D_FORTIFY_SOURCE=3 -fno-strict-aliasing
 OPT ?= -O2 -g
 CFLAGS ?=
 LDFLAGS ?=
-BASE_CFLAGS := -std=gnu11 $(OPT) $(WARN) $(HARDEN) -D_GNU_SOURCE \
-               -DRAMPART_VERSION='"$(VERSION)"' -Ishim $(CFLAGS)
+COMMON_CFLAGS := -std=gnu11 $(OPT) $(WARN) $(HARDEN) -D_GNU_SOURCE \
+               -DRAMPART_VERSION='"$(VERSION)"' -Ishim
+BASE_CFLAGS := $(COMMON_CFLAGS) $(CFLAGS)
+# The shim is preloaded into uninstrumented programs, so a sanitizer build
+# (make test-asan) leaves it alone: it gets SHIM_CFLAGS, not CFLAGS.
+SHIM_CFLAGS ?= $(CFLAGS)
+SHIM_LDFLAGS ?= $(LDFLAGS)
 LD_HARDEN := -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack
 
 # The policy module: compiled into the shim and the loader (one semantics).
@@ -72,7 +77,7 @@ deps:
 # ---- build -------------------------------------------------------------------
 $(BUILD)/pic/%.o: %.c $(wildcard shim/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) -fPIC -fvisibility=hidden -ftls-model=initial-exec -c -o $@ $<
+	$(CC) $(COMMON_CFLAGS) $(SHIM_CFLAGS) -fPIC -fvisibility=hidden -ftls-model=initial-exec -c -o $@ $<
 
 $(BUILD)/obj/%.o: %.c $(wildcard shim/*.h tools/*.h)
 	@mkdir -p $(dir $@)
@@ -80,7 +85,7 @@ $(BUILD)/obj/%.o: %.c $(wildcard shim/*.h tools/*.h)
 
 $(SHIM): $(SHIM_OBJS) shim/shim.map.in
 	$(CC) -shared -o $@ $(SHIM_OBJS) -Wl,--version-script=shim/shim.map.in \
-	  -Wl,--exclude-libs,ALL $(LD_HARDEN) $(LDFLAGS) -ldl
+	  -Wl,--exclude-libs,ALL $(LD_HARDEN) $(SHIM_LDFLAGS) -ldl
 
 $(LOADER): $(TOOL_OBJS) $(SHARED_OBJS)
 	$(CC) -pie -o $@ $^ $(LD_HARDEN) $(LDFLAGS) $(PKG_LIBS)
@@ -108,12 +113,12 @@ $(BUILD)/tests/integ: $(INTEG_SRCS) $(TESTLIB) $(wildcard tests/lib/*.h)
 
 $(BUILD)/tests/progs/%: tests/progs/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -Wno-deprecated-declarations -o $@ $< -lpthread
+	$(CC) $(TEST_CFLAGS) -Wno-deprecated-declarations -o $@ $< -Wl,--as-needed -lpthread $(PKG_LIBS)
 
 # Static builds of the same programs: what the shim cannot see.
 $(BUILD)/tests/progs/%.static: tests/progs/%.c
 	@mkdir -p $(dir $@)
-	-$(CC) $(TEST_CFLAGS) -Wno-deprecated-declarations -static -o $@ $< -lpthread 2>/dev/null
+	-$(CC) $(TEST_CFLAGS) -Wno-deprecated-declarations -static -o $@ $< -lpthread $(PKG_LIBS) 2>/dev/null
 
 test: all $(BUILD)/tests/unit $(BUILD)/tests/integ $(PROGS) $(STATIC_PROGS)
 	@BUILD=$(BUILD) sh tests/run.sh

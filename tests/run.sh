@@ -16,9 +16,10 @@ for suite in unit integ; do
 	bin="$RAMPART_BUILD/tests/$suite"
 	[ -x "$bin" ] || continue
 	note "== $suite (Criterion)"
-	out=$("$bin" --jobs 2 --short-filename 2>&1); rc=$?
-	printf '%s\n' "$out" | grep -vE '^\[----\] .*: (Skipped|Test skipped)$' | tail -n 40
-	sk=$(printf '%s\n' "$out" | grep -c 'SKIP')
+	out=$("$bin" --jobs 2 --short-filename --verbose 2>&1); rc=$?
+	# keep skips (with their reasons), failures and the synthesis line
+	printf '%s\n' "$out" | grep -vE '^\[(RUN |PASS)\]' | tail -n 60
+	sk=$(printf '%s\n' "$out" | grep -c '^\[SKIP\]')
 	skip=$((skip + sk))
 	if [ "$rc" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed $suite"; fi
 	if [ "$sk" -gt 0 ] && [ "${RAMPART_STRICT_SKIPS:-0}" = 1 ]; then
