@@ -12,12 +12,12 @@ CC      ?= cc
 BUILD   ?= build
 VERSION := 0.1.0
 
-# Debian packages `make deps` installs; pkg-config names checked first.
-DEB_PKGS := libseccomp-dev libcap-ng-dev libcriterion-dev pkg-config python3 \
-            strace valgrind clang libclang-rt-dev binutils jq \
-            python3-uvicorn python3-starlette python3-multipart \
-            libpython3.11-testsuite bubblewrap hyperfine
-PC_PKGS  := libseccomp libcap-ng criterion
+# Debian packages: what building needs, and what testing adds.
+BUILD_DEBS := libseccomp-dev libcap-ng-dev pkg-config
+TEST_DEBS  := libcriterion-dev python3 strace valgrind clang libclang-rt-dev \
+              clang-tools binutils jq python3-uvicorn python3-starlette \
+              python3-multipart libpython3.11-testsuite bubblewrap hyperfine
+
 
 WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes -Wno-unused-parameter
@@ -48,7 +48,7 @@ LOADER  := $(BUILD)/rampart
 
 PKG_LIBS := $(shell pkg-config --libs libseccomp libcap-ng 2>/dev/null || echo -lseccomp -lcap-ng)
 
-.PHONY: all deps check-deps test unit integ demo install uninstall clean \
+.PHONY: all deps check-deps check-test-deps test unit integ demo install uninstall clean \
         bench fuzz test-asan analyze transparency e2e help
 all: check-deps $(SHIM) $(LOADER)
 
@@ -56,16 +56,15 @@ help:
 	@echo "targets: all deps test demo install uninstall bench fuzz test-asan analyze transparency e2e clean"
 
 # ---- dependencies -----------------------------------------------------------
-# check-deps runs `make deps` when something is missing: a fresh Debian
-# machine needs nothing installed by hand.
-check-deps:
-	@$(MAKE) --no-print-directory deps DEPS_QUIET=1
-
-deps:
-	@missing=""; for p in $(DEB_PKGS); do \
+# `make` checks the build packages and `make test`/`make demo` all of them,
+# installing what is missing when run as root (else printing the command),
+# so a fresh Debian machine needs nothing by hand.  SKIP_DEPS=1 skips the
+# check (an image build that has its packages already).
+define install_debs
+	@[ -n "$(SKIP_DEPS)" ] && exit 0; missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
-	if [ -z "$$missing" ]; then [ -n "$(DEPS_QUIET)" ] || echo "deps: all present"; exit 0; fi; \
+	if [ -z "$$missing" ]; then [ -n "$(2)" ] || echo "deps: all present"; exit 0; fi; \
 	if [ "$$(id -u)" != 0 ]; then \
 	  echo "deps: missing:$$missing"; \
 	  echo "deps: run: sudo apt-get install -y$$missing"; exit 1; fi; \
@@ -73,6 +72,14 @@ deps:
 	export DEBIAN_FRONTEND=noninteractive; \
 	apt-get install -y -q $$missing >/dev/null 2>&1 || \
 	  { apt-get update -q >/dev/null && apt-get install -y -q $$missing; }
+endef
+
+deps:
+	$(call install_debs,$(BUILD_DEBS) $(TEST_DEBS),)
+check-deps:
+	$(call install_debs,$(BUILD_DEBS),quiet)
+check-test-deps:
+	$(call install_debs,$(BUILD_DEBS) $(TEST_DEBS),quiet)
 
 # ---- build -------------------------------------------------------------------
 $(BUILD)/pic/%.o: %.c $(wildcard shim/*.h)
@@ -120,14 +127,14 @@ $(BUILD)/tests/progs/%.static: tests/progs/%.c
 	@mkdir -p $(dir $@)
 	-$(CC) $(TEST_CFLAGS) -Wno-deprecated-declarations -static -o $@ $< -lpthread $(PKG_LIBS) 2>/dev/null
 
-test: all $(BUILD)/tests/unit $(BUILD)/tests/integ $(PROGS) $(STATIC_PROGS)
+test: check-test-deps all $(BUILD)/tests/unit $(BUILD)/tests/integ $(PROGS) $(STATIC_PROGS)
 	@BUILD=$(BUILD) sh tests/run.sh
 
 unit: all $(BUILD)/tests/unit
 	$(BUILD)/tests/unit
 
 # ---- the demo (README quick start) ------------------------------------------------
-demo: all
+demo: check-test-deps all
 	@sh tests/demo.sh $(BUILD)
 
 # ---- install -------------------------------------------------------------------

@@ -9,19 +9,19 @@ static int
 bracket(const char **pp, unsigned char c)
 {
 	const char *p = *pp + 1;	/* past '[' */
-	int negate = 0, matched = 0;
+	int negate = 0, matched = 0, first;
 
 	if (*p == '!' || *p == '^') {
 		negate = 1;
 		p++;
 	}
-	if (*p == ']') {		/* a leading ']' is literal */
-		matched |= (c == ']');
-		p++;
-	}
-	while (*p && *p != ']') {
+	/* A ']' right after '[' or '[!' is an ordinary character, which may
+	 * also start a range ("[]-a]"), as in fnmatch(3). */
+	first = 1;
+	while (*p && (*p != ']' || first)) {
 		unsigned char lo = (unsigned char)*p, hi;
 
+		first = 0;
 		if (lo == '\\' && p[1])
 			lo = (unsigned char)*++p;
 		p++;

@@ -498,7 +498,10 @@ directive(struct parser *ps, const char *file, int line, char **tok, int ntok)
 			}
 		}
 		rp_buf_init(&b, hint, sizeof(hint));
-		if (best >= 0 && bestd <= 3) {
+		/* close enough to be a typo: 3 edits, or a third of the name
+		 * for long keywords ("ExecWritable" -> "ExecWritablePath") */
+		if (best >= 0 && (bestd <= 3 ||
+				  bestd <= strlen(rp_keyword_table[best].name) / 3)) {
 			rp_buf_str(&b, " (did you mean '");
 			rp_buf_str(&b, rp_keyword_table[best].name);
 			rp_buf_str(&b, "'?)");
@@ -581,10 +584,16 @@ directive(struct parser *ps, const char *file, int line, char **tok, int ntok)
 			       "invalid group name", tok[1], NULL);
 			break;
 		}
-		if (kw == RP_KW_USER)
-			p->user = pool_dup(ps, tok[1], strlen(tok[1]));
-		else
-			p->group = pool_dup(ps, tok[1], strlen(tok[1]));
+		{
+			const char *copy = pool_dup(ps, tok[1], strlen(tok[1]));
+
+			if (!copy)
+				report(ps, file, line, "policy too large at", tok[1], NULL);
+			else if (kw == RP_KW_USER)
+				p->user = copy;
+			else
+				p->group = copy;
+		}
 		break;
 	case RP_KW_WRITABLE:
 	case RP_KW_OPT_WRITABLE:

@@ -103,6 +103,19 @@ rp_utf8_seq(const unsigned char *s, size_t avail)
 	return n;
 }
 
+/* Append n bytes only if all of them fit: an escape or a UTF-8 sequence
+ * is never split when the buffer fills. */
+static int
+put_whole(struct rp_buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->truncated = 1;
+		return 0;
+	}
+	rp_buf_mem(b, s, n);
+	return 1;
+}
+
 void
 rp_buf_json(struct rp_buf *b, const char *s, size_t maxin, int *cut)
 {
@@ -116,44 +129,39 @@ rp_buf_json(struct rp_buf *b, const char *s, size_t maxin, int *cut)
 		*cut = u[len] != '\0';
 	while (i < len) {
 		unsigned char c = u[i];
-		size_t n;
+		const char *named = NULL;
+		size_t n = 1;
 		char esc[7];
+		const char *out = esc;
 
 		if (c == '"' || c == '\\') {
 			esc[0] = '\\';
 			esc[1] = (char)c;
-			rp_buf_mem(b, esc, 2);
-			i++;
-			continue;
-		}
-		if (c < 0x20 || c == 0x7f) {
-			const char *named = c == '\n' ? "\\n" : c == '\t' ? "\\t" :
-					    c == '\r' ? "\\r" : NULL;
-			if (named) {
-				rp_buf_str(b, named);
-			} else {
-				esc[0] = '\\'; esc[1] = 'u'; esc[2] = '0'; esc[3] = '0';
-				esc[4] = hex[c >> 4]; esc[5] = hex[c & 15];
-				rp_buf_mem(b, esc, 6);
-			}
-			i++;
-			continue;
-		}
-		n = rp_utf8_seq(u + i, len - i);
-		if (n == 0) {
-			/* not UTF-8: show the byte's value, keep the JSON valid */
+			n = 2;
+		} else if (c == '\n' || c == '\t' || c == '\r') {
+			named = c == '\n' ? "\\n" : c == '\t' ? "\\t" : "\\r";
+			out = named;
+			n = 2;
+		} else if (c < 0x20 || c == 0x7f ||
+			   (c >= 0x80 && rp_utf8_seq(u + i, len - i) == 0)) {
+			/* control byte, or a byte that is not UTF-8: show its
+			 * value and keep the JSON valid */
 			esc[0] = '\\'; esc[1] = 'u'; esc[2] = '0'; esc[3] = '0';
 			esc[4] = hex[c >> 4]; esc[5] = hex[c & 15];
-			rp_buf_mem(b, esc, 6);
-			i++;
+			n = 6;
+		} else {
+			n = rp_utf8_seq(u + i, len - i);
+			if (!put_whole(b, s + i, n))
+				goto full;
+			i += n;
 			continue;
 		}
-		/* never split a sequence when the buffer fills */
-		if (b->len + n + 1 > b->cap) {
-			b->truncated = 1;
-			return;
-		}
-		rp_buf_mem(b, s + i, n);
-		i += n;
+		if (!put_whole(b, out, n))
+			goto full;
+		i++;
 	}
+	return;
+full:
+	if (cut)
+		*cut = 1;
 }
