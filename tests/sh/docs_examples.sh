@@ -1,0 +1,130 @@
+#!/bin/sh
+# docs_examples.sh - docs/examples/Dockerfile and compose.yaml, checked as
+# far as a machine without a container engine allows:
+#   - the Dockerfile is parsed: two stages, the runtime stage installs no
+#     compiler or build tool and copies rampart from the build stage, every
+#     COPY source exists in this tree, the shim and policy are owned by
+#     root, the user is not root, ENTRYPOINT is rampart;
+#   - the build stage's commands are run for real (make of the two
+#     artefacts and the install lines) into a scratch root, from a copy of
+#     the files the Dockerfile copies, and the result is checked;
+#   - compose.yaml is parsed as YAML (python3 with PyYAML) and its hardening
+#     settings asserted;
+#   - the example app compiles.
+set -u
+BUILD=${BUILD:-build}
+DF=docs/examples/Dockerfile
+CF=docs/examples/compose.yaml
+tmp=$(mktemp -d /tmp/rampart-docs.XXXXXX) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
+
+# Join continuation lines so each instruction is one line.
+sed -e ':a' -e '/\\$/N; s/\\\n/ /; ta' "$DF" | grep -v '^[[:space:]]*#' >"$tmp/df"
+
+# ---- stages
+[ "$(grep -c '^FROM ' "$tmp/df")" -ge 2 ] || bad "not a multi-stage Dockerfile"
+grep -q '^FROM .* AS build$' "$tmp/df" || bad "no 'FROM ... AS build' stage"
+last_from=$(grep -n '^FROM ' "$tmp/df" | tail -n 1 | cut -d: -f1)
+tail -n "+$last_from" "$tmp/df" >"$tmp/runtime"
+sed -n "1,$((last_from - 1))p" "$tmp/df" >"$tmp/build"
+
+# ---- the runtime stage installs no compiler or build tool
+grep '^RUN .*apt-get install' "$tmp/runtime" >"$tmp/rt-install" || true
+for tool in gcc g++ clang cpp make cmake build-essential libc6-dev binutils rustc cargo golang tcc; do
+	# package names are whole words on the install line
+	if grep -qE "(^|[[:space:]])$(printf '%s' "$tool" | sed 's/+/\\+/g')(-[0-9.]+)?([[:space:]]|$)" "$tmp/rt-install"; then
+		bad "runtime stage installs $tool"
+	fi
+done
+grep -qE 'pip[0-9]* install' "$tmp/runtime" && bad "runtime stage runs pip install (may build wheels with a compiler)"
+grep -q '^COPY --from=build ' "$tmp/runtime" || bad "runtime stage does not copy rampart from the build stage"
+
+# ---- every COPY source (outside --from) exists in this tree (context = root)
+grep '^COPY ' "$tmp/df" | grep -v -- '--from=' | while read -r _ rest; do
+	set -- $rest
+	while [ $# -gt 1 ]; do
+		case $1 in --*) ;; *) [ -e "$1" ] || echo "FAIL: COPY source $1 does not exist" ;; esac
+		shift
+	done
+done >"$tmp/copy-missing"
+[ -s "$tmp/copy-missing" ] && { cat "$tmp/copy-missing"; fail=1; }
+
+# ---- root owns rampart, the shim and the policy
+grep -q '^COPY --from=build --chown=root:root .* /usr/local/$' "$tmp/runtime" ||
+	bad "rampart and the shim are not copied with --chown=root:root"
+grep -q '^COPY --chown=root:root .*policies/python-web.policy /etc/rampart/policy$' "$tmp/runtime" ||
+	bad "the policy is not installed as /etc/rampart/policy owned by root"
+grep -q '^COPY --chown=root:root .*policies/compilers.policy /etc/rampart/compilers.policy$' "$tmp/runtime" ||
+	bad "compilers.policy (Included by the policy) is not beside it"
+
+# ---- a non-root user, rampart as the entry point
+user=$(grep '^USER ' "$tmp/runtime" | tail -n 1 | awk '{print $2}')
+case ${user%%:*} in
+"" ) bad "runtime stage has no USER" ;;
+0|root) bad "runtime stage runs as root ($user)" ;;
+esac
+grep -qx 'ENTRYPOINT \["rampart", "--policy", "/etc/rampart/policy", "--"\]' "$tmp/runtime" ||
+	bad "ENTRYPOINT is not [\"rampart\", \"--policy\", \"/etc/rampart/policy\", \"--\"]"
+grep -q '^CMD \[' "$tmp/runtime" || bad "no CMD in exec form"
+# the writable dirs of the policy exist in the image and belong to the user
+for d in /app/logs /app/uploads /app/tmp /app/.cache; do
+	grep -q "install -d -o 1000 -g 1000 .*$d" "$tmp/runtime" || bad "$d is not created for uid 1000"
+done
+
+# ---- run the build stage's make and install lines into a scratch root
+mkdir -p "$tmp/src"
+cp -r Makefile shim tools "$tmp/src/"
+grep '^RUN make ' "$tmp/build" | sed 's/^RUN //' >"$tmp/build.sh"
+[ -s "$tmp/build.sh" ] || bad "build stage has no 'RUN make' line"
+# /out becomes a scratch directory; the commands themselves are unchanged
+sed -i "s|/out/|$tmp/out/|g" "$tmp/build.sh"
+if (cd "$tmp/src" && MAKEFLAGS=-j2 sh -e "$tmp/build.sh") >"$tmp/build.log" 2>&1; then
+	[ -x "$tmp/out/usr/local/bin/rampart" ] || bad "build stage did not stage bin/rampart"
+	[ -f "$tmp/out/usr/local/lib/rampart/librampart.so" ] || bad "build stage did not stage the shim"
+	"$tmp/out/usr/local/bin/rampart" --check --policy policies/compilers.policy >/dev/null ||
+		bad "the staged rampart cannot check compilers.policy"
+else
+	bad "the build stage's commands failed: $(tail -n 5 "$tmp/build.log")"
+fi
+
+# ---- compose.yaml
+PY=/usr/bin/python3
+if [ -x "$PY" ] && "$PY" -c 'import yaml' 2>/dev/null; then
+	"$PY" - "$CF" <<'PYEOF' || fail=1
+import sys, yaml
+doc = yaml.safe_load(open(sys.argv[1]))
+web = doc["services"]["web"]
+problems = []
+def need(cond, what):
+    if not cond:
+        problems.append(what)
+need(web.get("read_only") is True, "read_only: true")
+need(web.get("cap_drop") == ["ALL"], "cap_drop: [ALL]")
+need("no-new-privileges:true" in web.get("security_opt", []), "security_opt no-new-privileges:true")
+need(str(web.get("user", "0")).split(":")[0] not in ("0", "root"), "a non-root user")
+tmpfs = {t.split(":")[0]: t.split(":", 1)[1].split(",") for t in web.get("tmpfs", [])}
+for d in ("/tmp", "/app/tmp", "/app/.cache"):
+    need(d in tmpfs, "tmpfs for " + d)
+    for opt in ("noexec", "nosuid", "nodev"):
+        need(opt in tmpfs.get(d, []), "tmpfs %s with %s" % (d, opt))
+vols = {v.split(":")[1]: v.split(":")[0] for v in web.get("volumes", [])}
+for d in ("/app/logs", "/app/uploads"):
+    need(d in vols and vols[d] in (doc.get("volumes") or {}), "named volume for " + d)
+need(web["build"]["dockerfile"] == "docs/examples/Dockerfile", "builds docs/examples/Dockerfile")
+for p in problems:
+    print("FAIL: compose.yaml lacks " + p)
+sys.exit(1 if problems else 0)
+PYEOF
+	"$PY" -c 'import ast, sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])' \
+		docs/examples/app/main.py 2>"$tmp/py.err" ||
+		bad "docs/examples/app/main.py: $(cat "$tmp/py.err")"
+else
+	# no PyYAML: the same settings as lines
+	for want in '^    read_only: true$' '^      - ALL$' '^      - no-new-privileges:true$' \
+		'^      - /tmp:rw,noexec' '^      - /app/tmp:rw,noexec'; do
+		grep -q -- "$want" "$CF" || bad "compose.yaml lacks /$want/"
+	done
+fi
+exit $fail
