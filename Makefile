@@ -16,7 +16,8 @@ VERSION := 0.1.0
 BUILD_DEBS := libseccomp-dev libcap-ng-dev pkg-config
 TEST_DEBS  := libcriterion-dev python3 strace valgrind clang libclang-rt-dev \
               clang-tools binutils jq python3-uvicorn python3-starlette \
-              python3-multipart libpython3.11-testsuite bubblewrap hyperfine
+              python3-multipart python3-yaml libpython3.11-testsuite bubblewrap \
+              hyperfine
 
 
 WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
