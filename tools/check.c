@@ -6,6 +6,7 @@
 
 #include "execdecide.h"
 #include "rampart.h"
+#include "report.h"
 
 static void
 print_dirs(const char *kw, const struct rp_dir *d, int n)
@@ -54,12 +55,27 @@ print_policy(const struct rp_policy *p)
 	printf("%-22s %s\n", "Log", p->log == RP_LOG_NONE ? "none" : "stderr");
 }
 
+/* The loader's plan: the same JSON line `rampart CMD` writes at startup,
+ * with "rampart":"plan" and nothing applied. */
+static void
+print_plan(const struct rp_policy *p, const struct rp_options *o)
+{
+	static struct rp_plan plan;
+	char buf[8192];
+
+	rp_plan_for_check(p, o, &plan);
+	rp_report_format(&plan, buf, sizeof(buf));
+	printf("# loader plan\n%s", buf);
+	fflush(stdout);
+}
+
 int
 rp_check_main(const struct rp_policy *p, const struct rp_options *o)
 {
 	static struct rp_exec_verdict v;
 
 	print_policy(p);
+	print_plan(p, o);
 	if (!o->cmd)
 		return RP_EXIT_OK;
 	rp_exec_decide(p, o->cmd[0], o->cmd, 1, getenv("PATH"), &v);

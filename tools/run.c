@@ -1,10 +1,388 @@
-/* run.c - the loader proper (to be completed). */
+/* run.c - the loader: confine, then exec the command.
+ *
+ * The order is fixed (STYLE.md item 8, research notes §6 "Loader order"):
+ *   1. resolve the command, the shim, User/Group; build the Landlock
+ *      ruleset while every path is still visible;
+ *   2. close inherited fds;
+ *   3. no core dumps;
+ *   4. groups, gid, uid; capabilities down to KeepCapability;
+ *   5. no_new_privs;
+ *   6. Landlock restrict_self;
+ *   7. seccomp, last (it denies the landlock_* calls step 6 needs);
+ *   8. LD_PRELOAD=shim first, RAMPART_POLICY, no LD_AUDIT; report; execve.
+ * Every failure names its step and exits 125 before the command runs: the
+ * command never runs less confined than the policy says, except where the
+ * policy itself allows it (Landlock best-effort/off, audit mode).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "execdecide.h"
+#include "landlock.h"
+#include "privs.h"
 #include "rampart.h"
+#include "report.h"
+#include "seccomp.h"
+
+extern char **environ;
+
+static const char hint_landlock[] =
+	"Hint: this kernel has no usable Landlock (ENOSYS: built without "
+	"CONFIG_SECURITY_LANDLOCK; EOPNOTSUPP: add \"landlock\" to the lsm= boot "
+	"parameter), or set \"Landlock best-effort\" in the policy to run without it.";
+static const char hint_seccomp[] =
+	"Hint: the kernel needs CONFIG_SECCOMP_FILTER (and no seccomp=0 boot option).";
+
+static void __attribute__((noreturn))
+fail(int status, const char *step, const char *reason, const char *hint)
+{
+	fprintf(stderr, "rampart: %s: %s\n", step, reason);
+	if (hint)
+		fprintf(stderr, "%s\n", hint);
+	exit(status);
+}
+
+/* Like execvp's search (posix/execvpe.c): the first regular file that is
+ * executable wins; one that exists but is not executable gives EACCES. */
+static int
+find_command(const char *cmd, const char *pathenv, char *out, size_t outsz)
+{
+	char list[8192];
+	char *save = NULL, *dir;
+	int saw_eacces = 0;
+
+	if (strchr(cmd, '/')) {
+		struct stat st;
+
+		snprintf(out, outsz, "%s", cmd);
+		if (stat(cmd, &st) != 0)
+			return -errno;
+		return 0;
+	}
+	snprintf(list, sizeof(list), "%s",
+		 pathenv ? pathenv : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	for (dir = strtok_r(list, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		struct stat st;
+
+		if ((size_t)snprintf(out, outsz, "%s/%s", *dir ? dir : ".", cmd) >= outsz)
+			continue;
+		if (stat(out, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (access(out, X_OK) == 0)
+			return 0;
+		saw_eacces = 1;
+	}
+	return saw_eacces ? -EACCES : -ENOENT;
+}
+
+/* librampart.so beside the loader, or ../lib/rampart/ (installed layout). */
+static int
+find_shim(const char *given, char *out, size_t outsz)
+{
+	char self[PATH_MAX];
+	ssize_t n;
+	char *slash;
+	struct stat st;
+
+	if (given) {
+		if (given[0] != '/')
+			return -EINVAL;
+		snprintf(out, outsz, "%s", given);
+		return stat(out, &st) == 0 && S_ISREG(st.st_mode) ? 0 : -ENOENT;
+	}
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return -errno;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (!slash)
+		return -ENOENT;
+	*slash = '\0';
+	if ((size_t)snprintf(out, outsz, "%s/librampart.so", self) < outsz &&
+	    stat(out, &st) == 0 && S_ISREG(st.st_mode))
+		return 0;
+	if ((size_t)snprintf(out, outsz, "%s/../lib/rampart/librampart.so", self) < outsz &&
+	    stat(out, &st) == 0 && S_ISREG(st.st_mode)) {
+		char canon[PATH_MAX];
+
+		if (realpath(out, canon))
+			snprintf(out, outsz, "%s", canon);
+		return 0;
+	}
+	if ((size_t)snprintf(out, outsz, "%s/librampart.so or %s/../lib/rampart/librampart.so",
+			     self, self) >= outsz)
+		return -ENAMETOOLONG;
+	return -ENOENT;
+}
+
+/* LD_PRELOAD with the shim first ("an earlier entry in LD_PRELOAD wins
+ * symbol lookup", research notes §3 row 23); other entries are kept. */
+static int
+set_preload(const char *shim)
+{
+	const char *old = getenv("LD_PRELOAD");
+	char buf[8192], copy[8192];
+	char *save = NULL, *tok;
+	size_t len;
+
+	len = (size_t)snprintf(buf, sizeof(buf), "%s", shim);
+	if (old) {
+		snprintf(copy, sizeof(copy), "%s", old);
+		for (tok = strtok_r(copy, ": ", &save); tok; tok = strtok_r(NULL, ": ", &save))
+			if (strcmp(tok, shim) != 0 && len < sizeof(buf))
+				len += (size_t)snprintf(buf + len, sizeof(buf) - len, ":%s", tok);
+	}
+	if (len >= sizeof(buf))
+		return -1;
+	return setenv("LD_PRELOAD", buf, 1);
+}
+
+static const char *
+landlock_skip_reason(const struct rp_policy *p)
+{
+	if (p->mode == RP_MODE_AUDIT)
+		return "not applied (audit mode: Landlock has no permissive mode)";
+	if (p->landlock == RP_LANDLOCK_OFF)
+		return "off (policy)";
+	return NULL;
+}
+
+static void
+plan_init(struct rp_plan *plan, const struct rp_policy *p)
+{
+	memset(plan, 0, sizeof(*plan));
+	plan->audit = p->mode == RP_MODE_AUDIT;
+	plan->user = p->user;
+	plan->caps_kept = p->keep_caps;
+	plan->core_dumps = p->core_dumps;
+	plan->policy = p->source;
+	plan->landlock_build_us = -1;
+	plan->seccomp_action = plan->audit ? "log" : "errno";
+}
+
+static void
+plan_landlock(struct rp_plan *plan, const struct rp_ll *ll)
+{
+	plan->landlock_abi = ll->abi;
+	plan->landlock_handled = ll->handled;
+	plan->landlock_rules = ll->rules;
+	plan->landlock_withheld = ll->withheld;
+	if (ll->rules)
+		plan->landlock_build_us = ll->build_us;
+}
+
+/* Mount point and options of the mount holding `path` (longest match in
+ * /proc/self/mountinfo: fields 5 and 6, proc(5)). */
+static void
+mount_of(const char *path, size_t len, char *mnt_out, size_t mntsz, char *opts_out, size_t optsz)
+{
+	FILE *m = fopen("/proc/self/mountinfo", "re");
+	char line[4096], mnt[PATH_MAX], o[256];
+	size_t bestlen = 0;
+
+	mnt_out[0] = opts_out[0] = '\0';
+	if (!m)
+		return;
+	while (fgets(line, sizeof(line), m)) {
+		size_t ml;
+
+		if (sscanf(line, "%*s %*s %*s %*s %4095s %255s", mnt, o) != 2)
+			continue;
+		ml = strlen(mnt);
+		if (rp_path_beneath(path, len, mnt, ml) && ml >= bestlen) {
+			bestlen = ml;
+			snprintf(mnt_out, mntsz, "%s", mnt);
+			snprintf(opts_out, optsz, "%s", o);
+		}
+	}
+	fclose(m);
+}
+
+static void
+warn_common(struct rp_plan *plan, const struct rp_policy *p, uid_t app_uid)
+{
+	char mnt[PATH_MAX], opts[256];
+	int i;
+
+	if (app_uid == 0)
+		rp_warnings_add(&plan->warn, "the command runs as root (set User in the policy)");
+	/* A writable dir on an exec-capable mount still lets `ld.so FILE` run
+	 * what was written there (research notes §3 row 7, E22). */
+	for (i = 0; i < p->n_writable; i++) {
+		if (p->writable[i].missing)
+			continue;
+		mount_of(p->writable[i].path, p->writable[i].len, mnt, sizeof(mnt), opts, sizeof(opts));
+		if (!strstr(opts, "noexec"))
+			rp_warnings_add(&plan->warn, "writable dir %s is not on a noexec mount (%s)",
+					p->writable[i].path, mnt[0] ? mnt : "?");
+	}
+}
+
+/* --check: the plan, nothing applied (check.c prints it). */
+void
+rp_plan_for_check(const struct rp_policy *p, const struct rp_options *o, struct rp_plan *plan)
+{
+	static struct rp_ll ll;
+	static struct rp_sc_rule rules[RP_SC_MAX_RULES];
+	static char shim[PATH_MAX], prog[PATH_MAX];
+	struct rp_ids ids;
+	char err[512];
+
+	plan_init(plan, p);
+	if (rp_privs_resolve(p, &ids, err, sizeof(err)) != 0)
+		rp_warnings_add(&plan->warn, "%s", err);
+	plan->uid = ids.uid;
+	plan->gid = ids.gid;
+	plan->nnp = 1;
+	if (find_shim(o->shim_path, shim, sizeof(shim)) == 0)
+		plan->shim = shim;
+	else
+		rp_warnings_add(&plan->warn, "shim not found: %s", shim);
+	if (o->cmd && find_command(o->cmd[0], getenv("PATH"), prog, sizeof(prog)) == 0)
+		plan->command = prog;
+	rp_landlock_probe(&ll);
+	if (landlock_skip_reason(p)) {
+		plan->landlock_state = landlock_skip_reason(p);
+	} else if (ll.abi == 0) {
+		plan->landlock_state = p->landlock == RP_LANDLOCK_STRICT ?
+			"unavailable: the loader would refuse to run" : "unavailable (best-effort)";
+	} else if (rp_landlock_build(&ll, p, getenv("PATH")) != 0) {
+		plan->landlock_state = "ruleset cannot be built";
+		rp_warnings_add(&plan->warn, "landlock: %s", ll.error);
+	} else {
+		plan->landlock_state = "would be enforced";
+		close(ll.ruleset_fd);
+		ll.ruleset_fd = -1;
+	}
+	plan_landlock(plan, &ll);
+	plan->seccomp_rules = (unsigned)rp_seccomp_rules_abi(
+		p, landlock_skip_reason(p) ? 0 : ll.abi, rules, RP_SC_MAX_RULES);
+	plan->seccomp_state = "would be installed";
+	warn_common(plan, p, ids.uid);
+}
 
 int
 rp_run_main(struct rp_policy *p, const struct rp_options *o)
 {
-	(void)p;
-	(void)o;
-	rp_die(RP_EXIT_FAILURE, "loader not implemented yet");
+	static struct rp_plan plan;
+	static struct rp_ll ll;
+	static struct rp_sc_rule rules[RP_SC_MAX_RULES];
+	static struct rp_exec_verdict verdict;
+	char prog[PATH_MAX], shim[PATH_MAX], policy_abs[PATH_MAX], err[2 * PATH_MAX];
+	int strict = p->landlock == RP_LANDLOCK_STRICT;
+	int audit = p->mode == RP_MODE_AUDIT;
+	struct rp_ids ids;
+	struct stat st;
+	size_t nrules;
+	int r;
+
+	plan_init(&plan, p);
+	plan.applied = 1;
+
+	/* 1. Everything that needs the full view of the file system. */
+	r = find_command(o->cmd[0], getenv("PATH"), prog, sizeof(prog));
+	if (r == -ENOENT || r == -ENOTDIR)
+		fail(RP_EXIT_NOT_FOUND, o->cmd[0], "command not found", NULL);
+	if (r < 0)
+		fail(RP_EXIT_CANNOT_RUN, o->cmd[0], strerror(-r), NULL);
+	plan.command = prog;
+	if (rp_exec_decide(p, prog, o->cmd, 0, NULL, &verdict) && !audit) {
+		snprintf(err, sizeof(err), "denied by %s%s%s%s", verdict.rule ? verdict.rule : "policy",
+			 verdict.pattern ? " pattern '" : "", verdict.pattern ? verdict.pattern : "",
+			 verdict.pattern ? "'" : "");
+		fail(RP_EXIT_CANNOT_RUN, o->cmd[0], err, NULL);
+	}
+	r = find_shim(o->shim_path, shim, sizeof(shim));
+	if (r == -EINVAL)
+		fail(RP_EXIT_FAILURE, "shim", "--shim must be an absolute path", NULL);
+	if (r < 0) {
+		snprintf(err, sizeof(err), "librampart.so not found (looked for %s); use --shim PATH", shim);
+		fail(RP_EXIT_FAILURE, "shim", err, NULL);
+	}
+	plan.shim = shim;
+	if (!realpath(p->source, policy_abs))
+		fail(RP_EXIT_FAILURE, "policy", strerror(errno), NULL);
+	plan.policy = policy_abs;
+	if (rp_privs_resolve(p, &ids, err, sizeof(err)) != 0)
+		fail(RP_EXIT_FAILURE, "user", err, NULL);
+	/* Row 6b of the bypass catalog: an owner may chmod 000 the shim. */
+	if (stat(shim, &st) == 0 && ids.uid != 0 && st.st_uid == ids.uid)
+		rp_warnings_add(&plan.warn, "the shim %s is owned by the app's uid %u: it could make it unreadable",
+				shim, (unsigned)ids.uid);
+	rp_landlock_probe(&ll);
+	if (landlock_skip_reason(p)) {
+		plan.landlock_state = landlock_skip_reason(p);
+		rp_warnings_add(&plan.warn, "Landlock %s", plan.landlock_state);
+	} else if (ll.abi == 0) {
+		snprintf(err, sizeof(err), "unavailable: %s", strerror(ll.probe_errno));
+		if (strict)
+			fail(RP_EXIT_FAILURE, "landlock", err, hint_landlock);
+		plan.landlock_state = "unavailable (best-effort)";
+		rp_warnings_add(&plan.warn, "kernel without Landlock: no kernel-level file policy");
+	} else if (rp_landlock_build(&ll, p, getenv("PATH")) != 0) {
+		if (strict)
+			fail(RP_EXIT_FAILURE, "landlock", ll.error, NULL);
+		plan.landlock_state = "not applied (ruleset failed, best-effort)";
+		rp_warnings_add(&plan.warn, "landlock: %s", ll.error);
+	}
+
+	/* 2. Nothing inherited stays open: Landlock does not govern fds opened
+	 * before it (landlock.7).  Only the ruleset survives. */
+	r = rp_privs_close_fds(&ll.ruleset_fd, ll.ruleset_fd >= 0 ? 1 : 0);
+	if (r < 0)
+		fail(RP_EXIT_FAILURE, "close inherited fds", strerror(-r), NULL);
+
+	/* 3. Core dumps of a process handling sensitive data are a leak. */
+	if (!p->core_dumps && rp_privs_no_core(err, sizeof(err)) != 0)
+		fail(RP_EXIT_FAILURE, "core dumps", err, NULL);
+
+	/* 4. Identity and capabilities. */
+	if (rp_privs_drop(&ids, p->keep_caps, err, sizeof(err), &plan.warn) != 0)
+		fail(RP_EXIT_FAILURE, "capabilities", err, NULL);
+	plan.uid = getuid();
+	plan.gid = getgid();
+	warn_common(&plan, p, plan.uid);
+
+	/* 5. no_new_privs: setuid bits and file capabilities give nothing
+	 * (research notes E07); Landlock needs it without CAP_SYS_ADMIN. */
+	if (rp_privs_nnp(err, sizeof(err)) != 0)
+		fail(RP_EXIT_FAILURE, "no_new_privs", err, NULL);
+	plan.nnp = 1;
+
+	/* 6. Landlock. */
+	if (ll.ruleset_fd >= 0) {
+		if (rp_landlock_restrict(&ll) != 0) {
+			if (strict)
+				fail(RP_EXIT_FAILURE, "landlock", ll.error, hint_landlock);
+			rp_warnings_add(&plan.warn, "landlock: %s", ll.error);
+			plan.landlock_state = "not applied (restrict failed, best-effort)";
+		} else {
+			plan.landlock_state = "enforced";
+		}
+	}
+	plan_landlock(&plan, &ll);
+
+	/* 7. seccomp, last. */
+	nrules = rp_seccomp_rules_abi(p, ll.applied ? ll.abi : 0, rules, RP_SC_MAX_RULES);
+	if (rp_seccomp_install(rules, nrules, &plan.seccomp_rules, err, sizeof(err)) != 0)
+		fail(RP_EXIT_FAILURE, "seccomp", err, hint_seccomp);
+	plan.seccomp_state = audit ? "installed (log only)" : "enforced";
+
+	/* 8. The shim, then the command itself (no extra process: signals and
+	 * the exit status are the command's own). */
+	if (set_preload(shim) != 0 || setenv(RP_POLICY_ENV, policy_abs, 1) != 0)
+		fail(RP_EXIT_FAILURE, "environment", "cannot set LD_PRELOAD/RAMPART_POLICY", NULL);
+	unsetenv("LD_AUDIT");
+	if (o->audit)
+		setenv("RAMPART_MODE", "audit", 1);
+	rp_report_emit(&plan);
+	execve(prog, o->cmd, environ);
+	r = errno;
+	snprintf(err, sizeof(err), "cannot execute %s: %s", prog, strerror(r));
+	fail(r == ENOENT ? RP_EXIT_NOT_FOUND : RP_EXIT_CANNOT_RUN, o->cmd[0], err, NULL);
 }

@@ -1,9 +1,307 @@
-/* seccomp.c - placeholder; the loader issue fills it in. */
+/* seccomp.c - the loader's seccomp rules (one data table) and their
+ * installation with libseccomp.
+ *
+ * Shape (research notes §6): default ALLOW, a deny list of what a web
+ * backend never needs and escapes use, native architecture only.  Sources:
+ * the Docker default profile's blocked set (moby/moby
+ * profiles/seccomp/default.json and docs.docker.com "Seccomp security
+ * profiles"), plus the rows of the research notes' bypass catalog (§3).
+ */
 #include "seccomp.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <seccomp_sys.h>	/* libseccomp; see that file */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#ifndef __O_TMPFILE
+#define __O_TMPFILE 020000000
+#endif
+
+#define PR_SET_MM_ 35	/* <sys/prctl.h> PR_SET_MM */
+
+/* Namespace bits of clone(2)/unshare(2) flags: NEWNS, NEWCGROUP, NEWUTS,
+ * NEWIPC, NEWUSER, NEWPID, NEWNET, NEWTIME (0x7E020080).  A deny list can
+ * only say "this bit is set", so one rule per bit. */
+#define NS_RULES(sc, why)                                                      \
+	RULE1(sc, -1, EPERM, 0, 0x00020000, why),                              \
+	RULE1(sc, -1, EPERM, 0, 0x02000000, why),                              \
+	RULE1(sc, -1, EPERM, 0, 0x04000000, why),                              \
+	RULE1(sc, -1, EPERM, 0, 0x08000000, why),                              \
+	RULE1(sc, -1, EPERM, 0, 0x10000000, why),                              \
+	RULE1(sc, -1, EPERM, 0, 0x20000000, why),                              \
+	RULE1(sc, -1, EPERM, 0, 0x40000000, why),                              \
+	RULE1(sc, -1, EPERM, 0, 0x00000080, why)
+
+/* A setuid or setgid bit in argument `mi`. */
+#define SETID_RULES(sc, nr, mi, why)                                           \
+	RULE1(sc, nr, EPERM, mi, S_ISUID, why),                                \
+	RULE1(sc, nr, EPERM, mi, S_ISGID, why)
+
+/* Creation with a setid mode: flags argument `fi` has `flag`, mode `mi`. */
+#define CREATE_RULES(sc, fi, flag, mi, why)                                    \
+	RULE2(sc, fi, flag, mi, S_ISUID, why),                                 \
+	RULE2(sc, fi, flag, mi, S_ISGID, why)
+
+#define DENY(sc, nr, e, why) { sc, nr, RP_SC_ERRNO, e, 0, { { 0, RP_SC_EQ, 0, 0 } }, why }
+/* (arg[i] & bits) == bits */
+#define RULE1(sc, nr, e, i, bits, why)                                         \
+	{ sc, nr, RP_SC_ERRNO, e, 1, { { i, RP_SC_MASKED_EQ, bits, bits } }, why }
+#define RULE2(sc, i, ibits, j, jbits, why)                                     \
+	{ sc, -1, RP_SC_ERRNO, EPERM, 2,                                       \
+	  { { i, RP_SC_MASKED_EQ, ibits, ibits }, { j, RP_SC_MASKED_EQ, jbits, jbits } }, why }
+
+static const char why_docker[] = "blocked by Docker's default profile";
+static const char why_mount[] = "mount family: changes what paths mean";
+static const char why_ns[] = "namespace creation (user namespaces grant capabilities)";
+static const char why_setid[] = "no setuid/setgid bits (chmod u+s)";
+static const char why_create[] = "no setuid/setgid bits in creation modes";
+static const char why_inject[] = "code injection into other processes";
+
+static const struct rp_sc_rule default_rules[] = {
+	/* libraries fall back only on ENOSYS (glibc clone-internal.c for
+	 * clone3; liburing, tokio, libuv for io_uring), and io_uring ops are
+	 * invisible to seccomp (research notes §3 row 4) */
+	DENY("clone3", 435, ENOSYS, "flags live in memory seccomp cannot read; ENOSYS makes glibc use clone"),
+	DENY("io_uring_setup", 425, ENOSYS, "io_uring operations bypass seccomp and the shim"),
+	DENY("io_uring_enter", 426, ENOSYS, "io_uring operations bypass seccomp and the shim"),
+	DENY("io_uring_register", 427, ENOSYS, "io_uring operations bypass seccomp and the shim"),
+	/* the app must not nest a Landlock domain that hides the shim (§3 row 6a) */
+	DENY("landlock_create_ruleset", 444, EPERM, "a nested domain could make the shim unloadable"),
+	DENY("landlock_add_rule", 445, EPERM, "a nested domain could make the shim unloadable"),
+	DENY("landlock_restrict_self", 446, EPERM, "a nested domain could make the shim unloadable"),
+	DENY("userfaultfd", 323, EPERM, "makes kernel races deterministic"),
+	DENY("ptrace", 101, EPERM, why_inject),
+	DENY("process_vm_readv", 310, EPERM, why_inject),
+	DENY("process_vm_writev", 311, EPERM, why_inject),
+	DENY("pidfd_getfd", 438, EPERM, "steals file descriptors of other processes"),
+	DENY("kcmp", 312, EPERM, why_docker),
+	NS_RULES("unshare", why_ns),
+	NS_RULES("clone", why_ns),
+	DENY("setns", 308, EPERM, why_ns),
+	DENY("mount", 165, EPERM, why_mount),
+	DENY("umount", -1, EPERM, why_mount),
+	DENY("umount2", 166, EPERM, why_mount),
+	DENY("pivot_root", 155, EPERM, why_mount),
+	DENY("chroot", 161, EPERM, why_mount),
+	DENY("open_tree", 428, EPERM, why_mount),
+	DENY("move_mount", 429, EPERM, why_mount),
+	DENY("fsopen", 430, EPERM, why_mount),
+	DENY("fsconfig", 431, EPERM, why_mount),
+	DENY("fsmount", 432, EPERM, why_mount),
+	DENY("fspick", 433, EPERM, why_mount),
+	DENY("mount_setattr", 442, EPERM, why_mount),
+	DENY("kexec_load", 246, EPERM, why_docker),
+	DENY("kexec_file_load", 320, EPERM, why_docker),
+	DENY("init_module", 175, EPERM, why_docker),
+	DENY("finit_module", 313, EPERM, why_docker),
+	DENY("delete_module", 176, EPERM, why_docker),
+	DENY("create_module", -1, EPERM, why_docker),
+	DENY("get_kernel_syms", -1, EPERM, why_docker),
+	DENY("query_module", -1, EPERM, why_docker),
+	DENY("bpf", 321, EPERM, why_docker),
+	DENY("perf_event_open", 298, EPERM, why_docker),
+	DENY("keyctl", 250, EPERM, why_docker),
+	DENY("add_key", 248, EPERM, why_docker),
+	DENY("request_key", 249, EPERM, why_docker),
+	/* Docker allows 0, 8, 0x20000, 0x20008 and the query 0xffffffff.  A
+	 * deny list cannot say "none of these" (libseccomp refuses two
+	 * comparisons on one argument: EINVAL), so everything above 0x20008
+	 * is denied: every flag from ADDR_NO_RANDOMIZE (bit 18) up, and the
+	 * query.  Below that are only execution domains, which Linux ignores. */
+	{ "personality", 135, RP_SC_ERRNO, EPERM, 1, { { 0, RP_SC_GT, 0x20008, 0 } },
+	  "ADDR_NO_RANDOMIZE, READ_IMPLIES_EXEC and other personality flags" },
+	RULE1("prctl", 157, EPERM, 0, PR_SET_MM_, "PR_SET_MM rewrites /proc/self/exe and cmdline"),
+	DENY("acct", 163, EPERM, why_docker),
+	DENY("swapon", 167, EPERM, why_docker),
+	DENY("swapoff", 168, EPERM, why_docker),
+	DENY("open_by_handle_at", 304, EPERM, "opens files by handle, around every path check"),
+	DENY("name_to_handle_at", 303, EPERM, why_docker),
+	DENY("reboot", 169, EPERM, why_docker),
+	DENY("settimeofday", 164, EPERM, why_docker),
+	DENY("clock_settime", 227, EPERM, why_docker),
+	DENY("clock_adjtime", 305, EPERM, why_docker),
+	DENY("stime", -1, EPERM, why_docker),
+	DENY("quotactl", 179, EPERM, why_docker),
+	DENY("quotactl_fd", 443, EPERM, why_docker),
+	DENY("lookup_dcookie", 212, EPERM, why_docker),
+	DENY("nfsservctl", -1, EPERM, why_docker),
+	DENY("sysfs", 139, EPERM, why_docker),
+	DENY("_sysctl", 156, EPERM, why_docker),
+	DENY("uselib", 134, EPERM, why_docker),
+	DENY("ustat", 136, EPERM, why_docker),
+	DENY("vm86", -1, EPERM, why_docker),
+	DENY("vm86old", -1, EPERM, why_docker),
+	DENY("ioperm", 173, EPERM, why_docker),
+	DENY("iopl", 172, EPERM, why_docker),
+	DENY("syslog", 103, EPERM, why_docker),
+	DENY("get_mempolicy", 239, EPERM, why_docker),
+	DENY("set_mempolicy", 238, EPERM, why_docker),
+	DENY("mbind", 237, EPERM, why_docker),
+	DENY("move_pages", 279, EPERM, why_docker),
+	/* Landlock does not cover chmod (research notes E05) */
+	SETID_RULES("chmod", 90, 1, why_setid),
+	SETID_RULES("fchmod", 91, 1, why_setid),
+	SETID_RULES("fchmodat", 268, 2, why_setid),
+	SETID_RULES("fchmodat2", 452, 2, why_setid),
+	CREATE_RULES("open", 1, O_CREAT, 2, why_create),
+	CREATE_RULES("open", 1, __O_TMPFILE, 2, why_create),
+	CREATE_RULES("openat", 2, O_CREAT, 3, why_create),
+	CREATE_RULES("openat", 2, __O_TMPFILE, 3, why_create),
+	SETID_RULES("creat", 85, 1, why_create),
+	SETID_RULES("mknod", 133, 1, why_create),
+	SETID_RULES("mknodat", 259, 2, why_create),
+};
+
+/* Landlock ABI 1 and 2 cannot stop truncation (research notes §5). */
+static const struct rp_sc_rule truncate_rules[] = {
+	DENY("truncate", 76, EACCES, "Landlock below ABI 3 cannot stop truncation"),
+	{ "open", 2, RP_SC_ERRNO, EACCES, 1,
+	  { { 1, RP_SC_MASKED_EQ, O_TRUNC, O_ACCMODE | O_TRUNC } },
+	  "O_RDONLY|O_TRUNC truncates; Landlock below ABI 3 cannot stop it" },
+	{ "openat", 257, RP_SC_ERRNO, EACCES, 1,
+	  { { 2, RP_SC_MASKED_EQ, O_TRUNC, O_ACCMODE | O_TRUNC } },
+	  "O_RDONLY|O_TRUNC truncates; Landlock below ABI 3 cannot stop it" },
+};
+
+static int
+allowed_by_policy(const struct rp_policy *p, const char *name)
+{
+	int i;
+
+	for (i = 0; i < p->n_allow_syscall; i++)
+		if (strcmp(p->allow_syscall[i].text, name) == 0)
+			return 1;
+	return 0;
+}
+
+static size_t
+append(const struct rp_policy *p, const struct rp_sc_rule *src, size_t nsrc,
+       struct rp_sc_rule *out, size_t n, size_t max)
+{
+	size_t i;
+
+	for (i = 0; i < nsrc && n < max; i++) {
+		if (allowed_by_policy(p, src[i].name))
+			continue;
+		out[n] = src[i];
+		if (p->mode == RP_MODE_AUDIT && out[n].action == RP_SC_ERRNO)
+			out[n].action = RP_SC_LOG;
+		n++;
+	}
+	return n;
+}
+
+size_t
+rp_seccomp_rules_abi(const struct rp_policy *p, int landlock_abi, struct rp_sc_rule *out,
+		     size_t max)
+{
+	size_t n = append(p, default_rules, sizeof(default_rules) / sizeof(default_rules[0]),
+			  out, 0, max);
+	int i;
+
+	if (landlock_abi >= 1 && landlock_abi < 3)
+		n = append(p, truncate_rules, sizeof(truncate_rules) / sizeof(truncate_rules[0]),
+			   out, n, max);
+	for (i = 0; i < p->n_deny_syscall && n < max; i++) {
+		struct rp_sc_rule r = DENY(p->deny_syscall[i].text, -1, EPERM,
+					   "DenySyscall in the policy");
+
+		if (p->mode == RP_MODE_AUDIT)
+			r.action = RP_SC_LOG;
+		out[n++] = r;
+	}
+	return n;
+}
 
 size_t
 rp_seccomp_rules(const struct rp_policy *p, struct rp_sc_rule *out, size_t max)
 {
-	(void)p; (void)out; (void)max;
+	return rp_seccomp_rules_abi(p, 3, out, max);
+}
+
+/* ---- installation ------------------------------------------------------ */
+
+static const enum scmp_compare cmp_ops[] = {
+	[RP_SC_EQ] = SCMP_CMP_EQ, [RP_SC_NE] = SCMP_CMP_NE,
+	[RP_SC_MASKED_EQ] = SCMP_CMP_MASKED_EQ, [RP_SC_GE] = SCMP_CMP_GE,
+	[RP_SC_GT] = SCMP_CMP_GT, [RP_SC_LE] = SCMP_CMP_LE, [RP_SC_LT] = SCMP_CMP_LT,
+};
+
+static uint32_t
+action_of(const struct rp_sc_rule *r)
+{
+	switch (r->action) {
+	case RP_SC_KILL:
+		return SCMP_ACT_KILL_PROCESS;
+	case RP_SC_LOG:
+		return SCMP_ACT_LOG;
+	case RP_SC_ERRNO:
+	default:
+		return SCMP_ACT_ERRNO((uint16_t)r->err);
+	}
+}
+
+int
+rp_seccomp_install(const struct rp_sc_rule *rules, size_t n, unsigned *installed,
+		   char *err, size_t errsz)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	size_t i;
+	int r;
+
+	*installed = 0;
+	if (!ctx) {
+		snprintf(err, errsz, "seccomp_init failed");
+		return -1;
+	}
+	/* The default bad-arch action kills only the thread; an i386 or x32
+	 * system call here is an escape attempt (research notes E13). */
+	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+	if (r != 0) {
+		snprintf(err, errsz, "seccomp_attr_set(ACT_BADARCH): %s", strerror(-r));
+		goto fail;
+	}
+	for (i = 0; i < n; i++) {
+		const struct rp_sc_rule *ru = &rules[i];
+		struct scmp_arg_cmp cmp[3];
+		int nr = seccomp_syscall_resolve_name(ru->name), k;
+
+#if defined(__x86_64__)
+		if (nr == __NR_SCMP_ERROR)
+			nr = ru->nr_fallback;	/* an older libseccomp table */
+#endif
+		if (nr == __NR_SCMP_ERROR) {
+			/* a typo in DenySyscall must not leave a hole unnoticed */
+			snprintf(err, errsz, "unknown system call '%s'", ru->name);
+			goto fail;
+		}
+		if (nr < 0)
+			continue;	/* a pseudo number: not on this architecture */
+		for (k = 0; k < ru->nargs && k < 3; k++) {
+			cmp[k].arg = ru->args[k].index;
+			cmp[k].op = cmp_ops[ru->args[k].op];
+			cmp[k].datum_a = ru->args[k].op == RP_SC_MASKED_EQ ? ru->args[k].mask
+									   : ru->args[k].datum;
+			cmp[k].datum_b = ru->args[k].op == RP_SC_MASKED_EQ ? ru->args[k].datum : 0;
+		}
+		r = seccomp_rule_add_array(ctx, action_of(ru), nr, (unsigned)k, cmp);
+		if (r != 0) {
+			snprintf(err, errsz, "seccomp rule for %s: %s", ru->name, strerror(-r));
+			goto fail;
+		}
+		(*installed)++;
+	}
+	r = seccomp_load(ctx);
+	if (r != 0) {
+		snprintf(err, errsz, "seccomp_load: %s", strerror(-r));
+		goto fail;
+	}
+	seccomp_release(ctx);
 	return 0;
+fail:
+	seccomp_release(ctx);
+	return -1;
 }

@@ -42,4 +42,21 @@ struct rp_sc_rule {
  * `max` rules into `out` and returns the count. */
 size_t rp_seccomp_rules(const struct rp_policy *p, struct rp_sc_rule *out, size_t max);
 
+/* Room for every rule: the defaults plus DenySyscall. */
+#define RP_SC_MAX_RULES (160 + RP_MAX_SYSCALLS)
+
+/* Same, for a kernel whose Landlock ABI is `landlock_abi` (0 = none
+ * applied).  rp_seccomp_rules() assumes ABI >= 3; with ABI 1 or 2 Landlock
+ * cannot stop truncation, so path truncate(2) and open(O_RDONLY|O_TRUNC)
+ * are denied here instead (research notes §5, "ABI < 3"). */
+size_t rp_seccomp_rules_abi(const struct rp_policy *p, int landlock_abi,
+			    struct rp_sc_rule *out, size_t max);
+
+/* Install `rules` with libseccomp over a default of ALLOW, native
+ * architecture only (any other architecture: kill the process).  Sets
+ * *installed to the number of rules the kernel got (rules for system calls
+ * this architecture lacks are skipped).  Returns 0, or -1 with err set. */
+int rp_seccomp_install(const struct rp_sc_rule *rules, size_t n, unsigned *installed,
+		       char *err, size_t errsz);
+
 #endif

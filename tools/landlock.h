@@ -1,0 +1,52 @@
+/* landlock.h - the loader's Landlock ruleset: probe, build, restrict.
+ *
+ * What the ruleset enforces (research notes §5):
+ *   - writes (every write-like right the running ABI knows, truncate
+ *     included) only beneath the policy's writable dirs;
+ *   - EXECUTE everywhere except beneath writable dirs (W^X), unless the dir
+ *     is an ExecWritablePath;
+ *   - no READ_FILE and no EXECUTE on the files of PATH dirs and
+ *     /usr/lib/gcc whose names match DenyExec, so neither a static binary
+ *     nor `ld.so PROGRAM` can load them;
+ *   - /dev/null, /dev/zero, /dev/full, /dev/random, /dev/urandom, /dev/tty
+ *     and /dev/pts read+write.
+ * Rules are a union along the path (landlock.7: "at least one of its rules
+ * encountered on the path grants the access"), so a right that must be
+ * withheld somewhere below a directory cannot be granted on that directory:
+ * such directories get READ_DIR only and one rule per entry instead.
+ */
+#ifndef RAMPART_LANDLOCK_H
+#define RAMPART_LANDLOCK_H
+
+#include <stdint.h>
+
+#include "policy.h"
+
+struct rp_ll {
+	int abi;		/* 0 when Landlock is unavailable */
+	int probe_errno;	/* why, when abi == 0 (ENOSYS, EOPNOTSUPP) */
+	uint64_t handled;	/* handled_access_fs for this ABI */
+	int ruleset_fd;		/* -1 until built, and after restrict */
+	unsigned rules;		/* landlock_add_rule calls that succeeded */
+	unsigned withheld;	/* files denied READ_FILE|EXECUTE (DenyExec) */
+	long build_us;		/* time spent building the ruleset */
+	int applied;		/* restrict_self succeeded */
+	char error[512];	/* "<what>: <strerror>" after a failure */
+};
+
+/* Ask the kernel for its Landlock ABI; fills abi, probe_errno, handled. */
+void rp_landlock_probe(struct rp_ll *ll);
+
+/* Build the ruleset for `p` while every path is still visible (before the
+ * uid switch).  `pathenv` is the command's PATH (NULL = the default).
+ * Returns 0, or -errno with ll->error set. */
+int rp_landlock_build(struct rp_ll *ll, const struct rp_policy *p, const char *pathenv);
+
+/* landlock_restrict_self with the built ruleset (needs no_new_privs), then
+ * close it.  Returns 0, or -errno with ll->error set. */
+int rp_landlock_restrict(struct rp_ll *ll);
+
+/* The names of the handled rights, for the report: "execute,write_file,...". */
+void rp_landlock_rights_str(uint64_t rights, char *out, size_t outsz);
+
+#endif

@@ -1,0 +1,269 @@
+/* privs.c - see privs.h.
+ *
+ * Capability facts this file relies on (research notes §6 and E19):
+ *   - dropping only effective/permitted leaves uid 0 with the full set
+ *     again at the next execve, so the bounding set is cleared too;
+ *   - PR_CAPBSET_DROP needs CAP_SETPCAP in the effective set, which the
+ *     uid switch clears: the bounding set is therefore reduced first;
+ *   - PR_SET_KEEPCAPS keeps the permitted set across setresuid so the
+ *     kept capabilities can then be raised into the inheritable and ambient
+ *     sets; ambient capabilities survive execve of an unprivileged program
+ *     without making it "secure-exec" (capabilities(7)), so LD_PRELOAD stays.
+ */
+#include "privs.h"
+
+#include <cap-ng.h>
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+static const unsigned all_sets = CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE;
+
+static int
+numeric_id(const char *s, unsigned long *out)
+{
+	char *end;
+
+	if (!*s || strspn(s, "0123456789") != strlen(s))
+		return 0;
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	return errno == 0 && *out < 0xffffffffUL;
+}
+
+int
+rp_privs_resolve(const struct rp_policy *p, struct rp_ids *ids, char *err, size_t errsz)
+{
+	unsigned long n;
+
+	memset(ids, 0, sizeof(*ids));
+	ids->uid = getuid();
+	ids->gid = getgid();
+	if (p->user) {
+		struct passwd *pw;
+
+		ids->change = 1;
+		snprintf(ids->user, sizeof(ids->user), "%s", p->user);
+		if (numeric_id(p->user, &n)) {
+			/* A uid absent from /etc/passwd gets the group of the same
+			 * number, never root's group 0. */
+			pw = getpwuid((uid_t)n);
+			ids->uid = (uid_t)n;
+			ids->gid = pw ? pw->pw_gid : (gid_t)n;
+		} else if ((pw = getpwnam(p->user)) != NULL) {
+			ids->uid = pw->pw_uid;
+			ids->gid = pw->pw_gid;
+		} else {
+			snprintf(err, errsz, "unknown user '%s' (not in /etc/passwd; %s:%d)",
+				 p->user, p->set_at[RP_KW_USER].file, p->set_at[RP_KW_USER].line);
+			return -1;
+		}
+	}
+	if (p->group) {
+		struct group *gr;
+
+		ids->change = 1;
+		if (numeric_id(p->group, &n)) {
+			ids->gid = (gid_t)n;
+		} else if ((gr = getgrnam(p->group)) != NULL) {
+			ids->gid = gr->gr_gid;
+		} else {
+			snprintf(err, errsz, "unknown group '%s' (not in /etc/group; %s:%d)",
+				 p->group, p->set_at[RP_KW_GROUP].file, p->set_at[RP_KW_GROUP].line);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+int
+rp_privs_close_fds(const int *keep, int nkeep)
+{
+	int sorted[16], i, n = 0;
+	unsigned lo = 3;
+
+	for (i = 0; i < nkeep && n < 16; i++)
+		if (keep[i] > 2)
+			sorted[n++] = keep[i];
+	qsort(sorted, (size_t)n, sizeof(int), cmp_int);
+	/* "Files or directories opened before the sandboxing are not subject
+	 * to these restrictions" (landlock.7): nothing inherited may stay. */
+	for (i = 0; i < n; i++) {
+		if ((unsigned)sorted[i] > lo && close_range(lo, (unsigned)sorted[i] - 1, 0) != 0)
+			return -errno;
+		lo = (unsigned)sorted[i] + 1;
+	}
+	return close_range(lo, ~0U, 0) != 0 ? -errno : 0;
+}
+
+int
+rp_privs_no_core(char *err, size_t errsz)
+{
+	struct rlimit rl = { 0, 0 };
+
+	if (setrlimit(RLIMIT_CORE, &rl) != 0) {
+		snprintf(err, errsz, "setrlimit(RLIMIT_CORE, 0): %s", strerror(errno));
+		return -1;
+	}
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+		snprintf(err, errsz, "prctl(PR_SET_DUMPABLE, 0): %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+keep_in(uint64_t keep, capng_type_t sets)
+{
+	int cap;
+
+	for (cap = 0; cap <= CAP_LAST_CAP && cap < 64; cap++)
+		if (keep & (1ULL << cap))
+			capng_update(CAPNG_ADD, sets, (unsigned)cap);
+}
+
+/* Read the sets back from the kernel: nothing outside `keep` may remain. */
+static int
+verify_caps(uint64_t keep, int check_bounding, char *err, size_t errsz)
+{
+	static const struct { capng_type_t set; const char *name; } sets[] = {
+		{ CAPNG_EFFECTIVE, "effective" }, { CAPNG_PERMITTED, "permitted" },
+		{ CAPNG_INHERITABLE, "inheritable" }, { CAPNG_BOUNDING_SET, "bounding" },
+		{ CAPNG_AMBIENT, "ambient" },
+	};
+	unsigned i;
+	int cap;
+
+	if (capng_get_caps_process() != 0) {
+		snprintf(err, errsz, "cannot read back capabilities");
+		return -1;
+	}
+	for (i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+		if (sets[i].set == CAPNG_BOUNDING_SET && !check_bounding)
+			continue;
+		for (cap = 0; cap <= CAP_LAST_CAP && cap < 64; cap++)
+			if (!(keep & (1ULL << cap)) && capng_have_capability(sets[i].set, (unsigned)cap)) {
+				snprintf(err, errsz, "capability %s still in the %s set",
+					 capng_capability_to_name((unsigned)cap), sets[i].name);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+static int
+drop_as_root(const struct rp_ids *ids, uint64_t keep, char *err, size_t errsz)
+{
+	int r;
+
+	/* 1. Bounding set, while CAP_SETPCAP is still effective. */
+	capng_clear(CAPNG_SELECT_ALL);
+	keep_in(keep, CAPNG_BOUNDING_SET);
+	if ((r = capng_apply(CAPNG_SELECT_BOUNDS)) != 0) {
+		snprintf(err, errsz, "capng_apply(bounding set): error %d", r);
+		return -1;
+	}
+	/* 2. Groups, gid, uid; PR_SET_KEEPCAPS keeps the permitted set. */
+	if (ids->change) {
+		if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) {
+			snprintf(err, errsz, "prctl(PR_SET_KEEPCAPS): %s", strerror(errno));
+			return -1;
+		}
+		if (setgroups(0, NULL) != 0) {
+			snprintf(err, errsz, "setgroups(0): %s", strerror(errno));
+			return -1;
+		}
+		if (setresgid(ids->gid, ids->gid, ids->gid) != 0) {
+			snprintf(err, errsz, "setresgid(%u): %s", (unsigned)ids->gid, strerror(errno));
+			return -1;
+		}
+		if (setresuid(ids->uid, ids->uid, ids->uid) != 0) {
+			snprintf(err, errsz, "setresuid(%u): %s", (unsigned)ids->uid, strerror(errno));
+			return -1;
+		}
+		prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+	}
+	/* 3. Effective, permitted, inheritable: the kept set only. */
+	capng_clear(CAPNG_SELECT_CAPS);
+	keep_in(keep, all_sets);
+	if ((r = capng_apply(CAPNG_SELECT_CAPS)) != 0) {
+		snprintf(err, errsz, "capng_apply(capabilities): error %d", r);
+		return -1;
+	}
+	/* 4. Ambient: the kept set, so it survives execve of a plain file. */
+	capng_clear(CAPNG_SELECT_AMBIENT);
+	keep_in(keep, CAPNG_AMBIENT);
+	if ((r = capng_apply(CAPNG_SELECT_AMBIENT)) != 0) {
+		snprintf(err, errsz, "capng_apply(ambient): error %d", r);
+		return -1;
+	}
+	return verify_caps(keep, 1, err, errsz);
+}
+
+static int
+drop_as_user(const struct rp_ids *ids, uint64_t keep, char *err, size_t errsz,
+	     struct rp_warnings *warn)
+{
+	uint64_t held = 0;
+	int cap, bounds_ok;
+
+	if (ids->change && (ids->uid != getuid() || ids->gid != getgid()))
+		rp_warnings_add(warn, "not started as root: cannot switch to user %s (uid %u gid %u); "
+				"runs as uid %u gid %u", ids->user, (unsigned)ids->uid,
+				(unsigned)ids->gid, (unsigned)getuid(), (unsigned)getgid());
+	capng_get_caps_process();
+	for (cap = 0; cap <= CAP_LAST_CAP && cap < 64; cap++)
+		if (capng_have_capability(CAPNG_PERMITTED, (unsigned)cap))
+			held |= 1ULL << cap;
+	bounds_ok = capng_have_capability(CAPNG_EFFECTIVE, CAP_SETPCAP);
+	for (cap = 0; cap <= CAP_LAST_CAP && cap < 64; cap++)
+		if ((keep & (1ULL << cap)) && !(held & (1ULL << cap)))
+			rp_warnings_add(warn, "not started as root: cannot keep CAP_%s (not held)",
+					capng_capability_to_name((unsigned)cap));
+	keep &= held;
+	capng_clear(CAPNG_SELECT_ALL);
+	keep_in(keep, all_sets);
+	keep_in(keep, CAPNG_AMBIENT);
+	keep_in(keep, CAPNG_BOUNDING_SET);
+	if (capng_apply(CAPNG_SELECT_CAPS) != 0 || capng_apply(CAPNG_SELECT_AMBIENT) != 0) {
+		snprintf(err, errsz, "capng_apply: cannot drop capabilities");
+		return -1;
+	}
+	if (!bounds_ok || capng_apply(CAPNG_SELECT_BOUNDS) != 0) {
+		/* no_new_privs keeps a non-root bounding set from mattering */
+		rp_warnings_add(warn, "not started as root: bounding set not cleared (no CAP_SETPCAP)");
+		bounds_ok = 0;
+	}
+	return verify_caps(keep, bounds_ok, err, errsz);
+}
+
+int
+rp_privs_drop(const struct rp_ids *ids, uint64_t keep_caps, char *err, size_t errsz,
+	      struct rp_warnings *warn)
+{
+	if (geteuid() == 0)
+		return drop_as_root(ids, keep_caps, err, errsz);
+	return drop_as_user(ids, keep_caps, err, errsz, warn);
+}
+
+int
+rp_privs_nnp(char *err, size_t errsz)
+{
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+		snprintf(err, errsz, "prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,64 @@
+/* report.h - the loader's plan and its startup report.
+ *
+ * `rampart CMD` prints the plan as one JSON line on stderr just before the
+ * exec (one write(2)); `rampart --check` prints the same plan without
+ * applying anything.  Fields:
+ *   {"rampart":"startup","mode":..,"applied":..,"uid":..,"gid":..,
+ *    "user":..,"caps_kept":[..],"no_new_privs":..,
+ *    "landlock":{"abi":..,"state":..,"handled":..,"rules":..,
+ *                "withheld_files":..,"build_us":..},
+ *    "seccomp":{"state":..,"rules":..,"action":..},
+ *    "core_dumps":..,"shim":..,"policy":..,"command":..,"warnings":[..]}
+ */
+#ifndef RAMPART_REPORT_H
+#define RAMPART_REPORT_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#define RP_MAX_WARNINGS 12
+
+struct rp_warnings {
+	char msg[RP_MAX_WARNINGS][256];
+	int n;
+};
+
+void rp_warnings_add(struct rp_warnings *w, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+struct rp_plan {
+	int applied;		/* 0 = --check: a plan, nothing done */
+	int audit;
+	uid_t uid;		/* the app's ids (after the switch) */
+	gid_t gid;
+	const char *user;	/* policy User, or NULL */
+	uint64_t caps_kept;
+	int nnp;
+	int landlock_abi;
+	const char *landlock_state;	/* "enforced", "not applied (audit mode)", ... */
+	uint64_t landlock_handled;
+	unsigned landlock_rules;
+	unsigned landlock_withheld;
+	long landlock_build_us;	/* -1 when not built */
+	const char *seccomp_state;
+	unsigned seccomp_rules;
+	const char *seccomp_action;	/* "errno" or "log" */
+	int core_dumps;
+	const char *shim;
+	const char *policy;
+	const char *command;	/* the resolved program */
+	struct rp_warnings warn;
+};
+
+/* Format the plan as one JSON line (with '\n') into buf; returns length. */
+size_t rp_report_format(const struct rp_plan *plan, char *buf, size_t bufsz);
+/* Write it to fd 2 with a single write(2). */
+void rp_report_emit(const struct rp_plan *plan);
+
+/* run.c: what `rampart CMD` would do, without doing it (for --check). */
+struct rp_policy;
+struct rp_options;
+void rp_plan_for_check(const struct rp_policy *p, const struct rp_options *o,
+		       struct rp_plan *plan);
+
+#endif
