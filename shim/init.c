@@ -205,6 +205,14 @@ do_init(void)
 		return;
 	}
 	rp_state.audit = rp_state.policy.mode == RP_MODE_AUDIT;
+	/* `rampart --audit` reaches the shim through RAMPART_MODE.  The exec
+	 * wrappers keep that variable at the value this process started
+	 * with (stickyenv.c), so an app cannot switch its children to audit. */
+	p = env_lookup(RP_MODE_ENV);
+	if (p && strcmp(p, "audit") == 0) {
+		rp_state.audit = 1;
+		rp_state.mode_env_audit = 1;
+	}
 	rp_state.log = rp_state.policy.log == RP_LOG_STDERR;
 	open_roots();
 	rp_state.policy_ok = 1;

@@ -16,6 +16,7 @@
 
 #define RP_POLICY_DEFAULT_PATH "/etc/rampart/policy"
 #define RP_POLICY_ENV "RAMPART_POLICY"
+#define RP_MODE_ENV "RAMPART_MODE"	/* "audit": set by `rampart --audit` */
 
 #define RP_MAX_DIRS 64		/* WritablePath + OptionalWritablePath */
 #define RP_MAX_EXEC_DIRS 32	/* ExecWritablePath */

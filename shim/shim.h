@@ -61,7 +61,8 @@ struct rp_state {
 	struct rp_root roots[RP_MAX_DIRS];
 	char policy_path[RP_PATH_MAX];	/* absolute, for the sticky env */
 	char shim_path[RP_PATH_MAX];	/* this library, absolute */
-	int audit;		/* policy says audit */
+	int audit;		/* policy (or RAMPART_MODE=audit) says audit */
+	int mode_env_audit;	/* RAMPART_MODE=audit was set at start */
 	int log;		/* emit events */
 	/* identity of fd 2 at start, to avoid writing into a reused fd */
 	unsigned long err_dev, err_ino;

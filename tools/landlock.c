@@ -67,6 +67,9 @@
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define MAX_SPECIAL 160
+/* A full toolchain install (gcc, clang, llvm, binutils) has several hundred
+ * symlinked names matching compilers.policy. */
+#define MAX_TARGETS 4096
 
 static const char *const device_paths[] = {
 	"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
@@ -93,7 +96,7 @@ struct build {
 	/* targets of denied symlinks ("/usr/bin/ld" -> ".../x86_64-linux-gnu-ld.bfd"):
 	 * the shim matches every hop of a symlink chain, the kernel sees only
 	 * the final file */
-	char *targets[MAX_SPECIAL];
+	char *targets[MAX_TARGETS];
 	int ntargets;
 };
 
@@ -250,7 +253,7 @@ deny_target(struct build *b, const char *link)
 
 	if (!realpath(link, target) || stat(target, &st) != 0 || !S_ISREG(st.st_mode))
 		return 0;
-	if (b->ntargets >= MAX_SPECIAL) {
+	if (b->ntargets >= MAX_TARGETS) {
 		set_error(b->ll, "too many denied symlinks at", link, E2BIG);
 		return -E2BIG;
 	}

@@ -378,8 +378,13 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 	if (set_preload(shim) != 0 || setenv(RP_POLICY_ENV, policy_abs, 1) != 0)
 		fail(RP_EXIT_FAILURE, "environment", "cannot set LD_PRELOAD/RAMPART_POLICY", NULL);
 	unsetenv("LD_AUDIT");
+	/* Only --audit may put the shim in audit mode: an inherited
+	 * RAMPART_MODE (from the image or the orchestrator) must not weaken
+	 * an enforce policy unnoticed. */
 	if (o->audit)
-		setenv("RAMPART_MODE", "audit", 1);
+		setenv(RP_MODE_ENV, "audit", 1);
+	else
+		unsetenv(RP_MODE_ENV);
 	rp_report_emit(&plan);
 	execve(prog, o->cmd, environ);
 	r = errno;
