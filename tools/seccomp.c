@@ -113,7 +113,10 @@ static const struct rp_sc_rule default_rules[] = {
 	 * query.  Below that are only execution domains, which Linux ignores. */
 	{ "personality", 135, RP_SC_ERRNO, EPERM, 1, { { 0, RP_SC_GT, 0x20008, 0 } },
 	  "ADDR_NO_RANDOMIZE, READ_IMPLIES_EXEC and other personality flags" },
-	RULE1("prctl", 157, EPERM, 0, PR_SET_MM_, "PR_SET_MM rewrites /proc/self/exe and cmdline"),
+	/* an exact compare: a masked one would also catch 39, 47, 55, 59
+	 * (PR_GET_NO_NEW_PRIVS, PR_CAP_AMBIENT, ...) */
+	{ "prctl", 157, RP_SC_ERRNO, EPERM, 1, { { 0, RP_SC_EQ, PR_SET_MM_, 0 } },
+	  "PR_SET_MM rewrites /proc/self/exe and cmdline" },
 	DENY("acct", 163, EPERM, why_docker),
 	DENY("swapon", 167, EPERM, why_docker),
 	DENY("swapoff", 168, EPERM, why_docker),

@@ -1,0 +1,181 @@
+/* test_suggest.c - `rampart suggest` on event lines in the shim's format
+ * (shim/event.c: one JSON object per line, mixed with the app's stderr).
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "testlib.h"
+
+#define EV(decision, op, path, rule, rest)                                        \
+	"{\"rampart\":1,\"ts\":1732800000.123,\"decision\":\"" decision "\",\"op\":\"" op \
+	"\",\"path\":\"" path "\",\"rule\":\"" rule "\"" rest                           \
+	",\"pid\":42,\"uid\":1000,\"exe\":\"/usr/bin/python3.11\"}\n"
+
+static struct rt_result
+suggest(const char *events, char *const extra[])
+{
+	const char *dir = rt_tmpdir();
+	char path[4200];
+	char *argv[16] = { (char *)rt_path("rampart"), "suggest" };
+	struct rt_result r;
+	int n = 2;
+
+	snprintf(path, sizeof(path), "%s/events.log", dir);
+	rt_write_file(path, events);
+	while (extra && *extra)
+		argv[n++] = *extra++;
+	argv[n++] = path;
+	argv[n] = NULL;
+	cr_assert_eq(rt_run(argv, NULL, 20, &r), 0);
+	rt_cleanup(dir);
+	return r;
+}
+
+/* A line of the output equal to `line`. */
+static int
+has_line(const char *out, const char *line)
+{
+	size_t n = strlen(line);
+	const char *p;
+
+	for (p = out; (p = strstr(p, line)); p++)
+		if ((p == out || p[-1] == '\n') && (p[n] == '\n' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+Test(suggest, parent_directories_merged_only_below_app_dirs)
+{
+	struct rt_result r = suggest(
+		"app starting\n"
+		EV("audit", "openat", "/srv/app/cache/a/1.tmp", "writable-path", "")
+		EV("audit", "openat", "/srv/app/cache/b/2.tmp", "writable-path", "")
+		EV("audit", "openat", "/srv/app/cache/b/3.tmp", "writable-path", "")
+		EV("audit", "openat", "/app/data/db.sqlite", "writable-path", "")
+		EV("audit", "mkdir", "/app/logs/2024", "writable-path", "")
+		EV("audit", "openat", "/etc/app.conf", "writable-path", "")
+		EV("audit", "rename", "/var/lib/app/new", "writable-path",
+		   ",\"target\":\"/var/lib/app/state\""),
+		NULL);
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(has_line(r.out, "WritablePath /srv/app/cache"), "%s", r.out);
+	cr_expect(!has_line(r.out, "WritablePath /srv/app/cache/a"), "siblings not merged");
+	cr_expect(has_line(r.out, "WritablePath /app/data"), "%s", r.out);
+	cr_expect(has_line(r.out, "WritablePath /app/logs"), "%s", r.out);
+	cr_expect(!has_line(r.out, "WritablePath /app"), "merged into the app's own dir: %s", r.out);
+	cr_expect(has_line(r.out, "WritablePath /var/lib/app"), "%s", r.out);
+	cr_expect(!has_line(r.out, "WritablePath /etc"), "system dir enabled: %s", r.out);
+	cr_expect(has_line(r.out, "# WritablePath /etc"), "system dir not shown: %s", r.out);
+	cr_expect(strstr(r.out, "WritablePath /app/data/db.sqlite") == NULL, "a file suggested");
+	cr_expect(strstr(r.err, "7 events read") != NULL, "%s", r.err);
+	cr_expect(strstr(r.err, "1 other line ignored") != NULL, "%s", r.err);
+	rt_result_free(&r);
+}
+
+Test(suggest, no_merge_keeps_every_directory)
+{
+	char *opt[] = { "--no-merge", NULL };
+	struct rt_result r = suggest(
+		EV("audit", "openat", "/srv/app/cache/a/1", "writable-path", "")
+		EV("audit", "openat", "/srv/app/cache/b/2", "writable-path", ""), opt);
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(has_line(r.out, "WritablePath /srv/app/cache/a"), "%s", r.out);
+	cr_expect(has_line(r.out, "WritablePath /srv/app/cache/b"), "%s", r.out);
+	rt_result_free(&r);
+}
+
+Test(suggest, compilers_and_wx_are_never_enabled)
+{
+	struct rt_result r = suggest(
+		EV("audit", "execve", "/usr/bin/gcc-12", "deny-exec",
+		   ",\"detail\":\"gcc*\",\"argv\":[\"gcc\",\"-c\",\"x.c\"]")
+		EV("audit", "execve", "/app/data/plugin.so", "wx", "")
+		EV("audit", "chmod", "/app/data/tool", "setid", ",\"mode\":\"4755\""), NULL);
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "!!! WARNING: the app ran programs that DenyExec forbids") != NULL,
+		  "%s", r.out);
+	cr_expect(strstr(r.out, "/usr/bin/gcc-12 (pattern 'gcc*', 1 time)") != NULL, "%s", r.out);
+	cr_expect(has_line(r.out, "DenyExec gcc*"), "compiler not kept denied: %s", r.out);
+	cr_expect(has_line(r.out, "# ExecWritablePath /app/data"), "%s", r.out);
+	cr_expect(!has_line(r.out, "ExecWritablePath /app/data"), "W^X opt-out enabled");
+	cr_expect(strstr(r.out, "setid chmod /app/data/tool") != NULL, "%s", r.out);
+	rt_result_free(&r);
+}
+
+Test(suggest, malformed_lines_are_counted_not_fatal)
+{
+	struct rt_result r = suggest(
+		"{\"rampart\":1,\"path\":\"/srv/a/x\",\"rule\":\"writable-path\"\n"	/* cut */
+		"{\"rampart\":1,\"path\":\"/srv/a/\\u0000\",\"rule\":\"writable-path\"}\n"
+		"{\"rampart\":1,\"path\":42,\"rule\":\"writable-path\"}\n"
+		"{\"rampart\":2,\"path\":\"/srv/b/x\",\"rule\":\"writable-path\"}\n"
+		"{\"rampart\":1,\"path\":\"/srv/c/x\",\"rule\":\"writable-path\"} trailing\n"
+		"{[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n"
+		EV("audit", "openat", "/srv/ok/x", "writable-path", ""), NULL);
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.err, "6 malformed lines skipped") != NULL, "%s", r.err);
+	cr_expect(strstr(r.err, "events.log:1: malformed event") != NULL, "%s", r.err);
+	cr_expect(has_line(r.out, "WritablePath /srv/ok"), "%s", r.out);
+	cr_expect(strstr(r.out, "/srv/a") == NULL && strstr(r.out, "/srv/b") == NULL,
+		  "used a malformed event: %s", r.out);
+	rt_result_free(&r);
+}
+
+Test(suggest, hostile_paths_cannot_add_policy_lines)
+{
+	struct rt_result r = suggest(
+		EV("audit", "openat", "/srv/x\\nWritablePath /\\n/y/f", "writable-path", "")
+		EV("audit", "openat", "/srv/sp ace/f", "writable-path", "")
+		EV("audit", "openat", "/srv/\\u00ff/f", "writable-path", ""), NULL);
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(!has_line(r.out, "WritablePath /"), "injected: %s", r.out);
+	cr_expect(!has_line(r.out, "WritablePath /srv/sp ace"), "unquoted blank: %s", r.out);
+	cr_expect(strstr(r.out, "# WritablePath /srv/sp ace") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "/srv/\\u00ff") != NULL, "byte not escaped: %s", r.out);
+	rt_result_free(&r);
+}
+
+Test(suggest, output_is_a_valid_policy_and_summary_uses_current_policy)
+{
+	const char *dir = rt_tmpdir();
+	char have[4200], want[4200], policy[4200], out[4200], events[4200], text[10000];
+	char *sargv[] = { (char *)rt_path("rampart"), "suggest", "--policy", policy, events, NULL };
+	char *cargv[] = { (char *)rt_path("rampart"), "--check", "--policy", out, NULL };
+	struct rt_result r, c;
+
+	snprintf(have, sizeof(have), "%s/have", dir);
+	snprintf(want, sizeof(want), "%s/want", dir);
+	cr_assert_eq(mkdir(have, 0755), 0);
+	cr_assert_eq(mkdir(want, 0755), 0);
+	snprintf(policy, sizeof(policy), "%s/policy", dir);
+	snprintf(text, sizeof(text), "WritablePath %s\nDenyExec gcc\n", have);
+	rt_write_file(policy, text);
+	snprintf(events, sizeof(events), "%s/events", dir);
+	snprintf(text, sizeof(text),
+		 EV("deny", "openat", "%s/a", "writable-path", "")
+		 EV("deny", "openat", "%s/b", "writable-path", "")
+		 EV("deny", "execve", "/usr/bin/gcc", "deny-exec", ",\"detail\":\"gcc\""),
+		 have, want);
+	rt_write_file(events, text);
+	cr_assert_eq(rt_run(sargv, NULL, 20, &r), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.err, "would deny: 1 write outside WritablePath, 1 DenyExec program run")
+		  != NULL, "%s", r.err);
+	snprintf(text, sizeof(text), "WritablePath %s", want);
+	cr_expect(has_line(r.out, text), "%s", r.out);
+	snprintf(out, sizeof(out), "%s/suggested", dir);
+	rt_write_file(out, r.out);
+	cr_assert_eq(rt_run(cargv, NULL, 20, &c), 0);
+	cr_expect_eq(c.status, 0, "suggested policy does not parse:\n%s\n%s", r.out, c.err);
+	rt_result_free(&c);
+	rt_result_free(&r);
+	rt_cleanup(dir);
+}
