@@ -292,9 +292,17 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 		fail(RP_EXIT_CANNOT_RUN, o->cmd[0], strerror(-r), NULL);
 	plan.command = prog;
 	if (rp_exec_decide(p, prog, o->cmd, 0, NULL, &verdict) && !audit) {
-		snprintf(err, sizeof(err), "denied by %s%s%s%s", verdict.rule ? verdict.rule : "policy",
-			 verdict.pattern ? " pattern '" : "", verdict.pattern ? verdict.pattern : "",
-			 verdict.pattern ? "'" : "");
+		const char *rule = verdict.rule ? verdict.rule : "policy";
+
+		if (strcmp(rule, "wx") == 0)
+			snprintf(err, sizeof(err), "denied: %s lies beneath writable path '%s' (W^X)",
+				 verdict.resolved[0] ? verdict.resolved : prog,
+				 verdict.pattern ? verdict.pattern : "?");
+		else
+			snprintf(err, sizeof(err), "denied by %s%s%s%s",
+				 strcmp(rule, "deny-exec") == 0 ? "DenyExec" : rule,
+				 verdict.pattern ? " pattern '" : "",
+				 verdict.pattern ? verdict.pattern : "", verdict.pattern ? "'" : "");
 		fail(RP_EXIT_CANNOT_RUN, o->cmd[0], err, NULL);
 	}
 	r = find_shim(o->shim_path, shim, sizeof(shim));
