@@ -1,16 +1,964 @@
-/* execdecide.c - see execdecide.h. */
+/* execdecide.c - the one exec decision (see execdecide.h).
+ *
+ * Compiled into librampart.so (exec wrappers, constructor self-check) and
+ * into the rampart loader (`--check -- CMD`).  Everything here may run in
+ * a vfork child (CPython's subprocess: research notes, pitfall 7): no
+ * malloc, no stdio, no locks, no getenv; file system queries are raw
+ * system calls (rawsys.h) so they never re-enter the shim's wrappers.
+ *
+ * Order of the checks for one program (a "stage"):
+ *   1. the name as given and at every symlink hop (DenyExec without '/'),
+ *      and each hop made absolute (DenyExec with '/');
+ *   2. argv[0]'s basename (multi-call binaries dispatch on it: row 28);
+ *   3. the final target as the kernel resolves it: open O_PATH, read its
+ *      name back from /proc/self/fd (d_path), match names and paths again;
+ *   4. memfd or deleted file (row 8), W^X (row 9), identity of denied
+ *      binaries by (st_dev, st_ino) and, for same-size files, by content;
+ *   5. a dynamic loader (row 7) or a #! script (row 27) starts one more
+ *      stage for the program it would really run.
+ */
 #include "execdecide.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "glob.h"
+#include "rawsys.h"
+#include "strbuf.h"
+
+#define RP_MAX_HOPS 40		/* the kernel's MAXSYMLINKS */
+#define RP_MAX_STAGES 6		/* BINPRM_MAX_RECURSION (4) #! levels + ld.so */
+#define RP_HEAD_BYTES 256	/* BINPRM_BUF_SIZE: what the kernel reads for #! */
+#define RP_CMP_MAX (512L << 20)	/* larger same-size files are not compared */
+
+/* The dynamic loader named in PT_INTERP of this architecture's programs. */
+#if defined(__x86_64__)
+#define RP_PT_INTERP "/lib64/ld-linux-x86-64.so.2"
+#elif defined(__aarch64__)
+#define RP_PT_INTERP "/lib/ld-linux-aarch64.so.1"
+#endif
+
+/* Directories whose denied programs are recorded by identity, besides the
+ * PATH of the first decision and the directories that DenyExec patterns
+ * with '/' name. */
+static const char *const std_dirs[] = {
+	"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin",
+};
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static const char *
+base_of(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	return s ? s + 1 : p;
+}
+
+static void
+copy_str(char *dst, const char *src, size_t cap)
+{
+	size_t n = strlen(src);
+
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static int
+has_slash(const char *s)
+{
+	return strchr(s, '/') != NULL;
+}
+
+/* "/proc/self/fd/N" into buf (>= 32 bytes). */
+static void
+fd_path(char *buf, size_t cap, long fd)
+{
+	struct rp_buf b;
+
+	rp_buf_init(&b, buf, cap);
+	rp_buf_str(&b, "/proc/self/fd/");
+	rp_buf_long(&b, fd);
+}
+
+/* The kernel's name for an open file (d_path), or -1. */
+static long
+fd_name(long fd, char *out, size_t cap)
+{
+	char link[40];
+	long n;
+
+	fd_path(link, sizeof(link), fd);
+	n = rp_raw4(SYS_readlinkat, AT_FDCWD, link, out, cap - 1);
+	if (RP_RAW_ERR(n) || n <= 0)
+		return -1;
+	out[n] = '\0';
+	return n;
+}
+
+/* Absolute, lexically normalised form of `path` relative to `dirfd`, for
+ * matching patterns only (never to allow). */
+static void
+abs_of(int dirfd, const char *path, char *out, size_t cap)
+{
+	char base[RP_PATH_MAX];
+
+	base[0] = '\0';
+	if (path[0] != '/') {
+		if (dirfd == AT_FDCWD) {
+			long r = rp_raw2(SYS_getcwd, base, sizeof(base));
+
+			if (RP_RAW_ERR(r))
+				base[0] = '\0';
+		} else if (fd_name(dirfd, base, sizeof(base)) < 0) {
+			base[0] = '\0';
+		}
+	}
+	if (rp_path_lexical(base[0] ? base : "/", path, out, cap) != 0)
+		copy_str(out, path, cap);
+}
+
+static int
+is_memfd_name(const char *canon)
+{
+	size_t n = strlen(canon);
+
+	return strncmp(canon, "/memfd:", 7) == 0 ||
+	       (n > 10 && strcmp(canon + n - 10, " (deleted)") == 0);
+}
+
+int
+rp_exec_is_loader_name(const char *name)
+{
+	return rp_glob_match("ld-linux*.so*", name, 1) || strcmp(name, "ld.so") == 0 ||
+	       rp_glob_match("ld-*.so*", name, 1);
+}
+
+static int
+deny(struct rp_exec_verdict *v, const char *rule, const char *pattern, int hop,
+     const char *where)
+{
+	v->deny = 1;
+	v->rule = rule;
+	v->pattern = pattern;
+	v->hop = hop;
+	copy_str(v->hop_path, where ? where : "", sizeof(v->hop_path));
+	return 1;
+}
+
+/* DenyExec patterns without '/' against a name; returns the pattern. */
+static const char *
+match_name(const struct rp_policy *p, const char *name)
+{
+	int i;
+
+	if (!name[0])
+		return NULL;
+	for (i = 0; i < p->n_deny_exec; i++) {
+		const char *pat = p->deny_exec[i].text;
+
+		if (!has_slash(pat) && rp_glob_match(pat, name, 1))
+			return pat;
+	}
+	return NULL;
+}
+
+/* DenyExec patterns with '/' against an absolute path. */
+static const char *
+match_path(const struct rp_policy *p, const char *abs)
+{
+	int i;
+
+	for (i = 0; i < p->n_deny_exec; i++) {
+		const char *pat = p->deny_exec[i].text;
+
+		if (has_slash(pat) && rp_glob_match(pat, abs, 1))
+			return pat;
+	}
+	return NULL;
+}
+
+/* ---- identities of denied programs --------------------------------------
+ *
+ * A hard link or a renamed copy of a compiler has a name no pattern
+ * matches.  At the first decision of a process the table below is filled
+ * with (st_dev, st_ino, st_size) of every regular file that a DenyExec
+ * pattern matches in: the PATH of that decision, std_dirs[], and the
+ * directories named by patterns with '/' (their glob components
+ * expanded).  Cost: one getdents64 pass per directory and a glob match per
+ * entry and pattern, plus one stat per match: about 1 ms with one
+ * pattern and 6 ms with policies/compilers.policy (240 patterns, 1,300
+ * entries in /usr/bin), once per process that execs; later decisions cost
+ * about 20 system calls (45 us with a 10-directory PATH).  fork() children
+ * inherit the table;
+ * exec'd programs build their own.  The table lives in static storage and
+ * is built under an atomic state word, so a vfork child that builds it
+ * leaves a complete table in the shared memory.  A copy is recognised when
+ * its size equals a recorded file's and its bytes are equal too.
+ */
+#define RP_ID_MAX 1024
+#define RP_ID_POOL (64 * 1024)
+#define RP_ID_DIRS 96
+
+struct rp_id {
+	unsigned long dev, ino;
+	long size;
+	int pat;		/* index in deny_exec */
+	unsigned path_off;	/* into pool: where it was found */
+};
+
+enum { IDS_EMPTY = 0, IDS_BUSY, IDS_READY };
+
+static struct {
+	int state;
+	const struct rp_policy *policy;
+	int n, overflow;
+	struct rp_id id[RP_ID_MAX];
+	unsigned long ld_dev, ld_ino;
+	int ld_ok;
+	size_t pool_used;
+	char pool[RP_ID_POOL];
+	/* scratch for building, only touched by the builder */
+	unsigned long seen_dev[RP_ID_DIRS], seen_ino[RP_ID_DIRS];
+	int n_seen;
+	char dirs[2][RP_ID_DIRS][256];
+	int n_dirs[2];
+	char dents[8192];
+	char full[RP_PATH_MAX];
+} ids;
+
+void
+rp_exec_forget(void)
+{
+	__atomic_store_n(&ids.state, IDS_EMPTY, __ATOMIC_RELEASE);
+}
+
+static const char *
+pool_add(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d;
+
+	if (ids.pool_used + n > sizeof(ids.pool))
+		return NULL;
+	d = ids.pool + ids.pool_used;
+	memcpy(d, s, n);
+	ids.pool_used += n;
+	return d;
+}
+
+static void
+id_add(const struct stat *st, int pat, const char *where)
+{
+	const char *w;
+	int i;
+
+	for (i = 0; i < ids.n; i++)
+		if (ids.id[i].dev == st->st_dev && ids.id[i].ino == st->st_ino)
+			return;
+	w = pool_add(where);
+	if (ids.n >= RP_ID_MAX || !w) {
+		ids.overflow = 1;
+		return;
+	}
+	ids.id[ids.n].dev = st->st_dev;
+	ids.id[ids.n].ino = st->st_ino;
+	ids.id[ids.n].size = st->st_size;
+	ids.id[ids.n].pat = pat;
+	ids.id[ids.n].path_off = (unsigned)(w - ids.pool);
+	ids.n++;
+}
+
+/* Open a directory once per (dev, ino): /bin and /usr/bin are one
+ * directory on merged-/usr systems. */
+static long
+open_dir_once(const char *dir)
+{
+	struct stat st;
+	long fd;
+	int i;
+
+	fd = rp_raw4(SYS_openat, AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	if (RP_RAW_ERR(fd))
+		return -1;
+	if (RP_RAW_ERR(rp_raw2(SYS_fstat, fd, &st)))
+		goto skip;
+	for (i = 0; i < ids.n_seen; i++)
+		if (ids.seen_dev[i] == st.st_dev && ids.seen_ino[i] == st.st_ino)
+			goto skip;
+	if (ids.n_seen < RP_ID_DIRS) {
+		ids.seen_dev[ids.n_seen] = st.st_dev;
+		ids.seen_ino[ids.n_seen] = st.st_ino;
+		ids.n_seen++;
+	}
+	return fd;
+skip:
+	rp_raw1(SYS_close, fd);
+	return -1;
+}
+
+struct rp_dirent {
+	unsigned long ino;
+	long off;
+	unsigned short reclen;
+	unsigned char type;
+	char name[];
+};
+
+/* Record every regular file in `dir` that a DenyExec pattern matches. */
+static void
+scan_dir(const struct rp_policy *p, const char *dir)
+{
+	long fd = open_dir_once(dir), n;
+
+	if (fd < 0)
+		return;
+	while ((n = rp_raw3(SYS_getdents64, fd, ids.dents, sizeof(ids.dents))) > 0) {
+		long off = 0;
+
+		while (off < n) {
+			struct rp_dirent *d = (struct rp_dirent *)(ids.dents + off);
+			const char *nm = d->name;
+			struct rp_buf b;
+			int i;
+
+			off += d->reclen;
+			if (d->type == DT_DIR || (nm[0] == '.' && (!nm[1] || (nm[1] == '.' && !nm[2]))))
+				continue;
+			rp_buf_init(&b, ids.full, sizeof(ids.full));
+			rp_buf_str(&b, dir);
+			rp_buf_char(&b, '/');
+			rp_buf_str(&b, nm);
+			for (i = 0; i < p->n_deny_exec; i++) {
+				const char *pat = p->deny_exec[i].text;
+				struct stat st;
+
+				if (!rp_glob_match(pat, has_slash(pat) ? ids.full : nm, 1))
+					continue;
+				if (!RP_RAW_ERR(rp_raw4(SYS_newfstatat, fd, nm, &st, 0)) &&
+				    S_ISREG(st.st_mode))
+					id_add(&st, i, ids.full);
+				break;
+			}
+		}
+	}
+	rp_raw1(SYS_close, fd);
+}
+
+static void
+dirs_push(int set, const char *s, size_t len)
+{
+	if (ids.n_dirs[set] >= RP_ID_DIRS || len >= sizeof(ids.dirs[0][0]))
+		return;
+	memcpy(ids.dirs[set][ids.n_dirs[set]], s, len);
+	ids.dirs[set][ids.n_dirs[set]][len] = '\0';
+	ids.n_dirs[set]++;
+}
+
+/* Expand the directory part of a pattern with '/' ("/usr/lib/gcc/x/y" of
+ * "/usr/lib/gcc/x/y/z"), one component at a time, into dirs[final set];
+ * returns that set. */
+static int
+expand_dir_part(const char *pat)
+{
+	const char *end = strrchr(pat, '/'), *c = pat;
+	int cur = 0;
+
+	ids.n_dirs[0] = 0;
+	dirs_push(0, "", 0);
+	while (c < end) {
+		const char *s;
+		size_t clen;
+		int nxt = !cur, i;
+
+		while (*c == '/')
+			c++;
+		s = c;
+		while (c < end && *c != '/')
+			c++;
+		clen = (size_t)(c - s);
+		if (!clen)
+			continue;
+		ids.n_dirs[nxt] = 0;
+		for (i = 0; i < ids.n_dirs[cur]; i++) {
+			char comp[256], prefix[256];
+			size_t pl = strlen(ids.dirs[cur][i]);
+			long fd, n;
+
+			if (clen >= sizeof(comp) || pl + clen + 2 >= sizeof(prefix))
+				continue;
+			memcpy(prefix, ids.dirs[cur][i], pl);
+			memcpy(comp, s, clen);
+			comp[clen] = '\0';
+			if (!strpbrk(comp, "*?[\\")) {
+				prefix[pl] = '/';
+				memcpy(prefix + pl + 1, comp, clen + 1);
+				dirs_push(nxt, prefix, pl + 1 + clen);
+				continue;
+			}
+			prefix[pl] = '\0';
+			fd = rp_raw4(SYS_openat, AT_FDCWD, pl ? prefix : "/",
+				     O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+			if (RP_RAW_ERR(fd))
+				continue;
+			while ((n = rp_raw3(SYS_getdents64, fd, ids.dents, sizeof(ids.dents))) > 0) {
+				long off = 0;
+
+				while (off < n) {
+					struct rp_dirent *d = (struct rp_dirent *)(ids.dents + off);
+					size_t nl = strlen(d->name);
+
+					off += d->reclen;
+					if (d->name[0] == '.' || (d->type != DT_DIR && d->type != DT_LNK &&
+								  d->type != DT_UNKNOWN))
+						continue;
+					if (!rp_glob_match(comp, d->name, 1) || pl + nl + 2 >= sizeof(prefix))
+						continue;
+					prefix[pl] = '/';
+					memcpy(prefix + pl + 1, d->name, nl + 1);
+					dirs_push(nxt, prefix, pl + 1 + nl);
+				}
+			}
+			rp_raw1(SYS_close, fd);
+		}
+		cur = nxt;
+	}
+	return cur;
+}
+
+static void
+build_ids(const struct rp_policy *p, const char *pathenv)
+{
+	struct stat st;
+	size_t k;
+	int i;
+
+	ids.n = ids.overflow = ids.n_seen = 0;
+	ids.pool_used = 0;
+	ids.ld_ok = 0;
+	ids.policy = p;
+	if (!RP_RAW_ERR(rp_raw4(SYS_newfstatat, AT_FDCWD, RP_PT_INTERP, &st, 0))) {
+		ids.ld_dev = st.st_dev;
+		ids.ld_ino = st.st_ino;
+		ids.ld_ok = 1;
+	}
+	if (p->n_deny_exec == 0)
+		return;
+	while (pathenv && *pathenv) {
+		const char *e = strchr(pathenv, ':');
+		size_t len = e ? (size_t)(e - pathenv) : strlen(pathenv);
+
+		if (len && pathenv[0] == '/' && len < sizeof(ids.full)) {
+			char dir[RP_PATH_MAX];
+
+			memcpy(dir, pathenv, len);
+			dir[len] = '\0';
+			scan_dir(p, dir);
+		}
+		pathenv = e ? e + 1 : NULL;
+	}
+	for (k = 0; k < sizeof(std_dirs) / sizeof(std_dirs[0]); k++)
+		scan_dir(p, std_dirs[k]);
+	for (i = 0; i < p->n_deny_exec; i++) {
+		const char *pat = p->deny_exec[i].text;
+		int set, j;
+
+		if (!has_slash(pat) || pat[0] != '/')
+			continue;
+		set = expand_dir_part(pat);
+		for (j = 0; j < ids.n_dirs[set]; j++) {
+			char dir[256];
+
+			copy_str(dir, ids.dirs[set][j][0] ? ids.dirs[set][j] : "/", sizeof(dir));
+			scan_dir(p, dir);
+		}
+	}
+}
+
+/* Returns 1 when the table is ready for `p`; 0 if another thread is still
+ * building it after a bounded wait (the identity check is then skipped). */
+static int
+ids_ready(const struct rp_policy *p, const char *pathenv)
+{
+	int spins;
+
+	for (spins = 0; spins < 4000; spins++) {
+		int st = __atomic_load_n(&ids.state, __ATOMIC_ACQUIRE), expect = IDS_EMPTY;
+
+		if (st == IDS_READY && ids.policy == p)
+			return 1;
+		if (st == IDS_READY)
+			__atomic_compare_exchange_n(&ids.state, &(int){ IDS_READY }, IDS_EMPTY, 0,
+						    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+		if (__atomic_compare_exchange_n(&ids.state, &expect, IDS_BUSY, 0,
+						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+			build_ids(p, pathenv);
+			__atomic_store_n(&ids.state, IDS_READY, __ATOMIC_RELEASE);
+			return 1;
+		}
+		{
+			struct timespec ts = { 0, 50000 };
+
+			rp_raw2(SYS_nanosleep, &ts, NULL);
+		}
+	}
+	return 0;
+}
+
+/* 1 if the files behind two fds have equal bytes (sizes already equal). */
+static int
+same_bytes(long fa, long fb, long size)
+{
+	void *a, *b;
+	int eq = 0;
+
+	if (size <= 0 || size > RP_CMP_MAX)
+		return 0;
+	a = (void *)rp_raw6(SYS_mmap, 0, size, PROT_READ, MAP_PRIVATE, fa, 0);
+	if (RP_RAW_ERR((long)a))
+		return 0;
+	b = (void *)rp_raw6(SYS_mmap, 0, size, PROT_READ, MAP_PRIVATE, fb, 0);
+	if (!RP_RAW_ERR((long)b)) {
+		eq = memcmp(a, b, (size_t)size) == 0;
+		rp_raw2(SYS_munmap, b, size);
+	}
+	rp_raw2(SYS_munmap, a, size);
+	return eq;
+}
+
+/* Identity check of the final target; `rfd` is readable or -1. */
+static int
+judge_identity(const struct rp_policy *p, const struct stat *st, long rfd,
+	       const char *pathenv, struct rp_exec_verdict *v)
+{
+	int i;
+
+	if (!ids_ready(p, pathenv))
+		return 0;
+	for (i = 0; i < ids.n; i++)
+		if (ids.id[i].dev == st->st_dev && ids.id[i].ino == st->st_ino)
+			return deny(v, "deny-id", p->deny_exec[ids.id[i].pat].text, 0,
+				    ids.pool + ids.id[i].path_off);
+	if (rfd < 0 || !S_ISREG(st->st_mode))
+		return 0;
+	for (i = 0; i < ids.n; i++) {
+		const char *orig = ids.pool + ids.id[i].path_off;
+		long ofd;
+		int eq;
+
+		if (ids.id[i].size != st->st_size)
+			continue;
+		ofd = rp_raw4(SYS_openat, AT_FDCWD, orig, O_RDONLY | O_CLOEXEC, 0);
+		if (RP_RAW_ERR(ofd))
+			continue;
+		eq = same_bytes(rfd, ofd, st->st_size);
+		rp_raw1(SYS_close, ofd);
+		if (eq)
+			return deny(v, "deny-id", p->deny_exec[ids.id[i].pat].text, 0, orig);
+	}
+	return 0;
+}
+
+/* ---- W^X ------------------------------------------------------------------ */
+
+/* The kernel's name of a policy directory (it may sit behind a symlink). */
+static size_t
+canon_dir(const char *dir, char *out, size_t cap)
+{
+	long fd = rp_raw4(SYS_openat, AT_FDCWD, dir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+	long n = -1;
+
+	if (!RP_RAW_ERR(fd)) {
+		n = fd_name(fd, out, cap);
+		rp_raw1(SYS_close, fd);
+	}
+	if (n <= 0 || out[0] != '/') {
+		copy_str(out, dir, cap);
+		n = (long)strlen(out);
+	}
+	return (size_t)n;
+}
+
+static int
+under_dirs(const struct rp_dir *d, int n, const char *path)
+{
+	size_t plen = strlen(path);
+	char canon[RP_PATH_MAX];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		size_t cl;
+
+		if (rp_path_beneath(path, plen, d[i].path, d[i].len))
+			return i;
+		cl = canon_dir(d[i].path, canon, sizeof(canon));
+		if (rp_path_beneath(path, plen, canon, cl))
+			return i;
+	}
+	return -1;
+}
+
+static int
+judge_wx(const struct rp_policy *p, const char *canon, struct rp_exec_verdict *v)
+{
+	int w = under_dirs(p->writable, p->n_writable, canon);
+
+	if (w < 0 || under_dirs(p->exec_writable, p->n_exec_writable, canon) >= 0)
+		return 0;
+	return deny(v, "wx", p->writable[w].path, 0, canon);
+}
+
+/* ---- dynamic loader and #! ----------------------------------------------- */
+
+/* ld.so's options in glibc 2.36 (elf/rtld.c, dl_main's option loop).  The
+ * first argument that is not one of these is the program. */
+static const struct {
+	const char *name;
+	char takes_arg;
+	char info_only;		/* prints something and exits: runs nothing */
+	char refused;		/* could load code that unhooks the shim */
+} ld_opts[] = {
+	{ "--list", 0, 0, 0 },
+	{ "--verify", 0, 0, 0 },
+	{ "--inhibit-cache", 0, 0, 0 },
+	{ "--library-path", 1, 0, 0 },
+	{ "--inhibit-rpath", 1, 0, 0 },
+	{ "--audit", 1, 0, 1 },		/* LD_AUDIT: la_symbind (row 23) */
+	{ "--preload", 1, 0, 0 },	/* after LD_PRELOAD: the shim stays first */
+	{ "--argv0", 1, 0, 0 },
+	{ "--glibc-hwcaps-prepend", 1, 0, 0 },
+	{ "--glibc-hwcaps-mask", 1, 0, 0 },
+	{ "--list-tunables", 0, 1, 0 },
+	{ "--list-diagnostics", 0, 1, 0 },
+	{ "--help", 0, 1, 0 },
+	{ "--version", 0, 1, 0 },
+};
+
+/* Find the program ld.so would run.  Returns 1 with *prog (and *argv0)
+ * set, 0 when it runs nothing, -1 (verdict set) when it must be denied. */
+static int
+parse_ld_args(char *const argv[], const char **prog, const char **argv0,
+	      const char *where, struct rp_exec_verdict *v)
+{
+	int i, info = 0;
+
+	*argv0 = NULL;
+	if (!argv || !argv[0]) {
+		deny(v, "ld.so", "no argument vector", 0, where);
+		return -1;
+	}
+	for (i = 1; argv[i]; i++) {
+		size_t k;
+		int known = 0;
+
+		for (k = 0; k < sizeof(ld_opts) / sizeof(ld_opts[0]); k++) {
+			if (strcmp(argv[i], ld_opts[k].name) != 0)
+				continue;
+			known = 1;
+			if (ld_opts[k].refused) {
+				deny(v, "ld.so", ld_opts[k].name, 0, where);
+				return -1;
+			}
+			info |= ld_opts[k].info_only;
+			if (ld_opts[k].takes_arg) {
+				if (!argv[i + 1]) {
+					deny(v, "ld.so", "option without its argument", 0, where);
+					return -1;
+				}
+				if (strcmp(ld_opts[k].name, "--argv0") == 0)
+					*argv0 = argv[i + 1];
+				i++;
+			}
+			break;
+		}
+		if (!known)
+			break;
+	}
+	if (info)
+		return 0;
+	if (!argv[i]) {
+		deny(v, "ld.so", "no program to judge", 0, where);
+		return -1;
+	}
+	if (!has_slash(argv[i])) {
+		/* ld.so looks such a name up in the library search path */
+		deny(v, "ld.so", "program name without '/'", 0, where);
+		return -1;
+	}
+	*prog = argv[i];
+	if (!*argv0)
+		*argv0 = argv[i];
+	return 1;
+}
+
+/* The interpreter of a #! script in `head`, copied to `out`; 0 if none. */
+static int
+shebang(const char *head, long n, char *out, size_t cap)
+{
+	long i = 2, s;
+
+	if (n < 3 || head[0] != '#' || head[1] != '!')
+		return 0;
+	while (i < n && (head[i] == ' ' || head[i] == '\t'))
+		i++;
+	s = i;
+	while (i < n && head[i] != ' ' && head[i] != '\t' && head[i] != '\n' && head[i] != '\0')
+		i++;
+	if (i == s || (size_t)(i - s) >= cap)
+		return 0;
+	memcpy(out, head + s, (size_t)(i - s));
+	out[i - s] = '\0';
+	return 1;
+}
+
+/* ---- one stage --------------------------------------------------------- */
+
+struct stage {
+	int dirfd;
+	const char *path;
+	int flags;
+	const char *argv0;	/* NULL: not checked */
+	char *const *argv;	/* for ld.so option parsing */
+};
+
+/* Judge one program.  Returns 1 (verdict set) to deny, 0 to allow with
+ * `next` holding the path of a further stage (interpreter or ld.so
+ * program) or empty. */
+static int
+judge_stage(const struct rp_policy *p, const struct stage *s, const char *pathenv,
+	    struct rp_exec_verdict *v, char *next, const char **next_argv0,
+	    char *const **next_argv)
+{
+	char cur[RP_PATH_MAX], lnk[RP_PATH_MAX], abs[RP_PATH_MAX];
+	const char *pat;
+	struct stat st;
+	long fd, rfd = -1, n;
+	int hop = 0, r = 0;
+
+	next[0] = '\0';
+	*next_argv0 = NULL;
+	*next_argv = NULL;
+	/* 1. the name as given and every symlink hop */
+	if (!((s->flags & RP_EXEC_EMPTY_PATH) && !s->path[0])) {
+		copy_str(cur, s->path, sizeof(cur));
+		for (hop = 0; hop <= RP_MAX_HOPS; hop++) {
+			const char *slash;
+
+			if ((pat = match_name(p, base_of(cur))))
+				return deny(v, "deny-exec", pat, hop, cur);
+			abs_of(s->dirfd, cur, abs, sizeof(abs));
+			if ((pat = match_path(p, abs)))
+				return deny(v, "deny-exec", pat, hop, abs);
+			n = rp_raw4(SYS_readlinkat, s->dirfd, cur, lnk, sizeof(lnk) - 1);
+			if (RP_RAW_ERR(n) || n <= 0)
+				break;
+			lnk[n] = '\0';
+			slash = strrchr(cur, '/');
+			if (lnk[0] != '/' && slash) {
+				size_t dl = (size_t)(slash - cur) + 1;
+
+				if (dl + (size_t)n >= sizeof(cur))
+					break;
+				memmove(cur + dl, lnk, (size_t)n + 1);
+			} else {
+				memcpy(cur, lnk, (size_t)n + 1);
+			}
+		}
+	}
+	/* 2. argv[0] of a multi-call binary */
+	if (s->argv0 && (pat = match_name(p, base_of(s->argv0))))
+		return deny(v, "deny-exec", pat, 0, s->argv0);
+	/* 3. the final target as the kernel resolves it */
+	if ((s->flags & RP_EXEC_EMPTY_PATH) && !s->path[0]) {
+		char link[40];
+
+		fd_path(link, sizeof(link), s->dirfd);
+		fd = rp_raw4(SYS_openat, AT_FDCWD, link, O_PATH | O_CLOEXEC, 0);
+	} else {
+		fd = rp_raw4(SYS_openat, s->dirfd, s->path, O_PATH | O_CLOEXEC, 0);
+	}
+	if (RP_RAW_ERR(fd))
+		return 0;	/* nothing there: the exec itself fails */
+	if (RP_RAW_ERR(rp_raw2(SYS_fstat, fd, &st)) || !S_ISREG(st.st_mode))
+		goto out;	/* not a regular file: the kernel refuses (EACCES) */
+	if (fd_name(fd, v->resolved, sizeof(v->resolved)) < 0)
+		abs_of(s->dirfd, s->path, v->resolved, sizeof(v->resolved));
+	if ((pat = match_name(p, base_of(v->resolved))) || (pat = match_path(p, v->resolved))) {
+		r = deny(v, "deny-exec", pat, hop, v->resolved);
+		goto out;
+	}
+	/* 4. memfd, W^X, identity */
+	if (is_memfd_name(v->resolved)) {
+		v->memfd = 1;
+		if (!p->memfd_exec) {
+			r = deny(v, "memfd", "MemfdExec deny", hop, v->resolved);
+			goto out;
+		}
+	}
+	if ((r = judge_wx(p, v->resolved, v)))
+		goto out;
+	{
+		char link[40];
+
+		fd_path(link, sizeof(link), fd);
+		rfd = rp_raw4(SYS_openat, AT_FDCWD, link, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+		if (RP_RAW_ERR(rfd))
+			rfd = -1;	/* execute-only file: no content checks */
+	}
+	if ((r = judge_identity(p, &st, rfd, pathenv, v)))
+		goto out;
+	/* 5. what it really runs */
+	if (rp_exec_is_loader_name(base_of(v->resolved)) ||
+	    (ids.ld_ok && st.st_dev == ids.ld_dev && st.st_ino == ids.ld_ino)) {
+		const char *prog, *a0;
+		int k = parse_ld_args(s->argv, &prog, &a0, v->resolved, v);
+
+		if (k < 0) {
+			r = 1;
+			goto out;
+		}
+		if (k > 0) {
+			copy_str(next, prog, RP_PATH_MAX);
+			*next_argv0 = a0;
+		}
+		goto out;
+	}
+	if (rfd >= 0) {
+		char head[RP_HEAD_BYTES];
+
+		n = rp_raw4(SYS_pread64, rfd, head, sizeof(head), 0);
+		if (!RP_RAW_ERR(n) && shebang(head, n, next, RP_PATH_MAX))
+			*next_argv = NULL;
+	}
+out:
+	if (rfd >= 0)
+		rp_raw1(SYS_close, rfd);
+	rp_raw1(SYS_close, fd);
+	return r;
+}
+
+/* ---- PATH search (posix/execvpe.c) -------------------------------------- */
+
+static int
+search_path(const char *file, const char *pathenv, char *out, size_t cap)
+{
+	const char *p = pathenv ? pathenv : "/bin:/usr/bin";	/* glibc's CS_PATH */
+	size_t flen = strlen(file);
+
+	for (;;) {
+		const char *e = strchr(p, ':');
+		size_t dl = e ? (size_t)(e - p) : strlen(p);
+		struct stat st;
+
+		if (dl + 1 + flen < cap) {
+			if (dl) {	/* an empty entry means the current directory */
+				memcpy(out, p, dl);
+				out[dl] = '/';
+				memcpy(out + dl + 1, file, flen + 1);
+			} else {
+				memcpy(out, file, flen + 1);
+			}
+			if (!RP_RAW_ERR(rp_raw4(SYS_newfstatat, AT_FDCWD, out, &st, 0)) &&
+			    S_ISREG(st.st_mode) &&
+			    !RP_RAW_ERR(rp_raw3(SYS_faccessat, AT_FDCWD, out, X_OK)))
+				return 1;
+		}
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	out[0] = '\0';
+	return 0;
+}
+
+/* ---- entry points ------------------------------------------------------ */
+
+int
+rp_exec_decide_at(const struct rp_policy *p, int dirfd, const char *path,
+		  char *const argv[], int flags, const char *pathenv,
+		  struct rp_exec_verdict *v)
+{
+	char next[RP_PATH_MAX], first[RP_PATH_MAX];
+	struct stage s;
+	int i;
+
+	v->deny = v->not_found = v->memfd = v->stage = v->hop = 0;
+	v->rule = v->pattern = NULL;
+	v->hop_path[0] = v->resolved[0] = v->path[0] = '\0';
+	if (!path || strlen(path) >= sizeof(v->path)) {
+		v->not_found = 1;
+		return 0;
+	}
+	if ((flags & RP_EXEC_SEARCH) && !has_slash(path) && path[0]) {
+		if (!search_path(path, pathenv, v->path, sizeof(v->path))) {
+			v->not_found = 1;
+			copy_str(v->path, path, sizeof(v->path));
+		}
+	} else {
+		copy_str(v->path, path, sizeof(v->path));
+	}
+	if (!p)
+		return deny(v, "policy-unavailable", NULL, 0, v->path);
+	if (v->not_found)
+		return 0;
+	if (!(flags & RP_EXEC_EMPTY_PATH) && v->path[0]) {
+		/* Nothing there: the exec fails with ENOENT on its own, and a
+		 * denial would only add noise (dash tries every PATH entry with
+		 * execve, so `gcc` would log once per directory).  A file made
+		 * there later is judged by that later exec. */
+		struct stat st;
+		long r = rp_raw4(SYS_newfstatat, dirfd, v->path, &st, 0);
+
+		if (r == -ENOENT || r == -ENOTDIR) {
+			v->not_found = 1;
+			return 0;
+		}
+	}
+	s.dirfd = dirfd;
+	s.path = v->path;
+	s.flags = flags & RP_EXEC_EMPTY_PATH;
+	s.argv = argv;
+	s.argv0 = argv ? argv[0] : NULL;
+	first[0] = '\0';
+	for (i = 0; i < RP_MAX_STAGES; i++) {
+		const char *a0;
+		char *const *av;
+
+		v->stage = i;
+		if (judge_stage(p, &s, pathenv, v, next, &a0, &av))
+			return 1;
+		if (i == 0)
+			copy_str(first, v->resolved, sizeof(first));
+		if (!next[0])
+			break;
+		/* the next stage's path must outlive `next` */
+		copy_str(v->hop_path, next, sizeof(v->hop_path));
+		s.dirfd = AT_FDCWD;
+		s.path = v->hop_path;
+		s.flags = 0;
+		s.argv0 = a0;
+		s.argv = av;
+	}
+	if (i == RP_MAX_STAGES)
+		return deny(v, "ld.so", "too many interpreter levels", i, v->hop_path);
+	copy_str(v->resolved, first, sizeof(v->resolved));
+	v->hop_path[0] = '\0';
+	v->stage = 0;
+	return 0;
+}
 
 int
 rp_exec_decide(const struct rp_policy *p, const char *path, char *const argv[],
 	       int search, const char *pathenv, struct rp_exec_verdict *v)
 {
-	(void)p; (void)argv; (void)search; (void)pathenv;
-	memset(v, 0, sizeof(*v));
-	(void)path;
-	return 0;
+	return rp_exec_decide_at(p, AT_FDCWD, path, argv, search ? RP_EXEC_SEARCH : 0,
+				 pathenv, v);
 }

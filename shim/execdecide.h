@@ -18,13 +18,40 @@ struct rp_exec_verdict {
 	int hop;			/* symlink hop where it matched (0 = as given) */
 	char hop_path[RP_PATH_MAX];	/* the path at that hop */
 	char resolved[RP_PATH_MAX];	/* final target, absolute */
+	/* ---- added after the first version; older callers ignore them ---- */
+	int memfd;			/* target is a memfd or a deleted file: the
+					   shim logs it even when MemfdExec allows */
+	int stage;			/* 0: the program itself; n > 0: the n-th
+					   #! interpreter or ld.so program judged */
+	char path[RP_PATH_MAX];		/* what to hand to execve: `path` as
+					   given, or the PATH search result */
 };
+
+/* Flags for rp_exec_decide_at. */
+#define RP_EXEC_SEARCH 0x1		/* no '/' in path: search pathenv */
+#define RP_EXEC_EMPTY_PATH 0x1000	/* == AT_EMPTY_PATH: judge dirfd itself */
 
 /* Decide whether running `path` with `argv` is allowed.  `path` is what the
  * caller passed to the exec function; when `search` is set and `path` has
  * no '/', it is looked up in `pathenv` (colon list, NULL = default) the way
- * execvp does.  Returns v->deny. */
+ * execvp does.  `p` NULL means the policy could not be loaded: everything
+ * is denied with rule "policy-unavailable".  Returns v->deny. */
 int rp_exec_decide(const struct rp_policy *p, const char *path, char *const argv[],
 		   int search, const char *pathenv, struct rp_exec_verdict *v);
+
+/* The same for execveat(dirfd, path, ..., flags) and fexecve(fd) (path ""
+ * with RP_EXEC_EMPTY_PATH).  `pathenv` also names the directories whose
+ * denied programs are recorded by device and inode (see execdecide.c). */
+int rp_exec_decide_at(const struct rp_policy *p, int dirfd, const char *path,
+		      char *const argv[], int flags, const char *pathenv,
+		      struct rp_exec_verdict *v);
+
+/* 1 if `name` (a basename) is a dynamic loader: ld-linux*.so*, ld.so,
+ * ld-*.so*. */
+int rp_exec_is_loader_name(const char *name);
+
+/* Forget the per-process table of denied (device, inode) pairs, so the
+ * next decision rebuilds it (tests that load several policies). */
+void rp_exec_forget(void);
 
 #endif

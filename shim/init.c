@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "exec.h"
 #include "rawsys.h"
 #include "shim.h"
 #include "strbuf.h"
@@ -250,4 +251,8 @@ __attribute__((constructor)) static void
 rp_constructor(void)
 {
 	rp_ensure_init();
+	/* A program started as `ld.so PROG` was never execve'd itself: the
+	 * exec wrappers (and Landlock's EXECUTE check) saw only ld.so.  Judge
+	 * PROG now, before main, and refuse to run a denied one (exec.c). */
+	rp_exec_check_self();
 }

@@ -1,0 +1,54 @@
+/* stickyenv.h - keep the shim loaded across exec (sticky LD_PRELOAD).
+ *
+ * Every exec wrapper hands the new program an environment in which
+ * LD_PRELOAD names this library first and RAMPART_POLICY names the policy
+ * the process runs under, and from which LD_AUDIT is gone (an auditor's
+ * la_symbind can route calls around the shim: research notes, row 23).
+ * Built without malloc (pitfall 7): the pointer array lives in the
+ * caller's struct on its stack, or in an mmap for very large
+ * environments; the two rebuilt strings live in the struct too.
+ */
+#ifndef RAMPART_STICKYENV_H
+#define RAMPART_STICKYENV_H
+
+#include <stddef.h>
+
+#include "policy.h"
+
+#define RP_ENV_STACK_SLOTS 512	/* larger environments use mmap */
+
+/* What had to be fixed (bits of rp_env.fixed). */
+enum {
+	RP_ENV_FIXED_PRELOAD = 1,	/* LD_PRELOAD missing, not first, or repeated */
+	RP_ENV_FIXED_POLICY = 2,	/* RAMPART_POLICY missing, changed, or repeated */
+	RP_ENV_STRIPPED_AUDIT = 4,	/* LD_AUDIT removed */
+	RP_ENV_FIXED_MODE = 8,		/* RAMPART_MODE set back to its start value */
+};
+
+struct rp_env {
+	char **envp;		/* the environment to pass on */
+	unsigned fixed;		/* RP_ENV_* bits; 0: envp is the caller's own */
+	void *map;		/* mmap'd pointer array, or NULL */
+	size_t maplen;
+	char *slots[RP_ENV_STACK_SLOTS];
+	char preload[2 * RP_PATH_MAX];
+	char policy[RP_PATH_MAX + 16];
+	char mode[32];
+};
+
+/* Build e->envp from `envp` (NULL = empty).  `shim` and `policy` are
+ * absolute paths; an empty one is left as the caller had it.  `audit` is
+ * whether this process started with RAMPART_MODE=audit: the new program
+ * gets exactly that (an app cannot put its children in audit mode, nor
+ * take them out of it).  Returns 0, or -errno (ENOMEM when mmap fails)
+ * with e->envp = the caller's envp. */
+int rp_env_make_sticky(struct rp_env *e, char *const envp[], const char *shim,
+		       const char *policy, int audit);
+
+/* Unmap what rp_env_make_sticky mapped (after a failed exec or a spawn). */
+void rp_env_release(struct rp_env *e);
+
+/* Short text naming the fixes, for the event's detail. */
+const char *rp_env_fixed_text(unsigned fixed);
+
+#endif
