@@ -225,7 +225,7 @@ exec_common(const struct call *c)
 	if (v.not_found) {
 		/* nothing to run; the real call would search again and could
 		 * find something that was never judged */
-		errno = c->search ? ENOENT : ENAMETOOLONG;
+		errno = v.err;
 		return -1;
 	}
 	if (sticky(c->op, v.path, c->envp, &e) < 0)
@@ -410,7 +410,7 @@ spawn_common(const char *op, int search, rp_spawn_fn *realp, pid_t *pid, const c
 	}
 	if (v.not_found) {
 		errno = saved;
-		return search ? ENOENT : ENAMETOOLONG;
+		return v.err;
 	}
 	if (sticky(op, v.path, envp, &e) < 0) {
 		r = errno;

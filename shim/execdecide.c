@@ -891,10 +891,12 @@ rp_exec_decide_at(const struct rp_policy *p, int dirfd, const char *path,
 	int i;
 
 	v->deny = v->not_found = v->memfd = v->stage = v->hop = 0;
+	v->err = ENOENT;
 	v->rule = v->pattern = NULL;
 	v->hop_path[0] = v->resolved[0] = v->path[0] = '\0';
 	if (!path || strlen(path) >= sizeof(v->path)) {
 		v->not_found = 1;
+		v->err = path ? ENAMETOOLONG : EFAULT;
 		return 0;
 	}
 	if ((flags & RP_EXEC_SEARCH) && !has_slash(path) && path[0]) {
@@ -919,6 +921,7 @@ rp_exec_decide_at(const struct rp_policy *p, int dirfd, const char *path,
 
 		if (r == -ENOENT || r == -ENOTDIR) {
 			v->not_found = 1;
+			v->err = (int)-r;
 			return 0;
 		}
 	}

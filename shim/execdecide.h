@@ -11,7 +11,8 @@
 
 struct rp_exec_verdict {
 	int deny;			/* 1: the policy forbids it */
-	int not_found;			/* PATH search found nothing */
+	int not_found;			/* nothing to run (see err) */
+	int err;			/* with not_found: the errno the exec would get */
 	const char *rule;		/* "deny-exec", "wx", "ld.so", "memfd",
 					   "deny-id", "policy-unavailable", or NULL */
 	const char *pattern;		/* the DenyExec pattern that matched */
