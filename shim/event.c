@@ -55,14 +55,33 @@ stderr_usable(void)
 	       st.st_ino == rp_state.err_ino;
 }
 
+/* This process's program, read once: it changes only at execve, which
+ * loads the shim afresh (PR_SET_MM, the other way, is denied by the
+ * loader's seccomp filter).  A fork child inherits the cached copy, which
+ * is still right.  Two threads racing here write the same bytes. */
+static const char *
+program_path(void)
+{
+	static char exe[RP_PATH_MAX];
+	static int have;
+	long n;
+
+	if (__atomic_load_n(&have, __ATOMIC_ACQUIRE))
+		return exe;
+	n = rp_raw4(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[RP_RAW_ERR(n) ? 0 : n] = '\0';
+	if (!RP_RAW_ERR(n))
+		__atomic_store_n(&have, 1, __ATOMIC_RELEASE);
+	return exe;
+}
+
 void
 rp_event_emit(const struct rp_event *ev)
 {
 	char buf[PIPE_BUF];
 	struct rp_buf b;
 	int cut = 0, saved = errno;
-	char exe[256];
-	long n, r;
+	long r;
 	struct timespec ts;
 
 	if (!rp_state.log) {
@@ -105,9 +124,7 @@ rp_event_emit(const struct rp_event *ev)
 	rp_buf_long(&b, rp_raw0(SYS_getpid));
 	rp_buf_str(&b, ",\"uid\":");
 	rp_buf_long(&b, rp_raw0(SYS_getuid));
-	n = rp_raw4(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", exe, sizeof(exe) - 1);
-	exe[RP_RAW_ERR(n) ? 0 : n] = '\0';
-	field(&b, "exe", exe, sizeof(exe), &cut);
+	field(&b, "exe", program_path(), RP_PATH_MAX, &cut);
 	if (ev->argv) {
 		int i;
 

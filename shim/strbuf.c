@@ -1,6 +1,8 @@
 /* strbuf.c - see strbuf.h. */
 #include "strbuf.h"
 
+#include <string.h>
+
 void
 rp_buf_init(struct rp_buf *b, char *storage, size_t cap)
 {
@@ -15,17 +17,20 @@ rp_buf_init(struct rp_buf *b, char *storage, size_t cap)
 void
 rp_buf_mem(struct rp_buf *b, const char *s, size_t n)
 {
-	size_t i;
+	size_t room;
 
-	for (i = 0; i < n; i++) {
-		if (b->len + 1 >= b->cap) {
-			b->truncated = 1;
-			break;
-		}
-		b->p[b->len++] = s[i];
+	if (!b->cap) {
+		b->truncated |= n > 0;
+		return;
 	}
-	if (b->cap)
-		b->p[b->len] = '\0';
+	room = b->cap - 1 - b->len;
+	if (n > room) {
+		n = room;
+		b->truncated = 1;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
 }
 
 void
@@ -130,6 +135,20 @@ rp_buf_json(struct rp_buf *b, const char *s, size_t maxin, int *cut)
 	while (i < len) {
 		unsigned char c = u[i];
 		const char *named = NULL;
+		size_t run = i;
+
+		/* the common case: a run of printable ASCII, copied at once (it
+		 * may be cut anywhere without breaking the JSON) */
+		while (run < len && u[run] >= 0x20 && u[run] < 0x7f && u[run] != '"' &&
+		       u[run] != '\\')
+			run++;
+		if (run > i) {
+			rp_buf_mem(b, s + i, run - i);
+			if (b->truncated)
+				goto full;
+			i = run;
+			continue;
+		}
 		size_t n = 1;
 		char esc[7];
 		const char *out = esc;
