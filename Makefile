@@ -155,7 +155,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(LIBDIR) $(DESTDIR)$(SHAREDIR) 2>/dev/null
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-asan build-analyze build-clang
 
 # Optional target groups (bench, fuzz, sanitizers, ...) live beside their
 # sources as tests/*/*.mk.
