@@ -20,6 +20,7 @@
 #undef _FORTIFY_SOURCE	/* we define open/openat, which fortify wraps inline */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -108,6 +109,33 @@ open_checked(const char *op, int dirfd, const char *path, int flags, mode_t mode
 	if (rp_refuse(op, at.abs, NULL, NULL, -1, EACCES))
 		return -1;
 	return RP_REAL(openat)(dirfd, at.path, flags, mode);
+}
+
+/* syscall(SYS_openat2) with write intent.  `how` is the shim's own copy
+ * (syscall.c), so another thread cannot change the flags after the
+ * decision; with the caller's RESOLVE_* flags every lookup of the decision
+ * honours them too.  Returns an fd, or -1 with errno set. */
+int
+rp_fs_openat2(const char *op, int dirfd, const char *path, struct open_how *how)
+{
+	struct rp_at at;
+	struct rp_create c = { op, 1 };
+	enum rp_where w;
+	mode_t mode = (mode_t)how->mode;
+	int fd;
+
+	rp_ensure_init();
+	if (rp_in_shim)
+		return (int)RP_REAL(syscall)(SYS_openat2, dirfd, path, how, sizeof(*how));
+	if (!how->resolve)
+		return open_checked(op, dirfd, path, (int)how->flags, mode);
+	fd = rp_open_at_resolve(&at, dirfd, path, (int)how->flags, mode, how->resolve,
+				rp_perm_gate, &c, &w);
+	if (fd >= 0 || w != RP_OUTSIDE)
+		return fd;
+	if (rp_refuse(op, at.abs, NULL, NULL, -1, EACCES))
+		return -1;
+	return (int)RP_REAL(syscall)(SYS_openat2, dirfd, at.path, how, sizeof(*how));
 }
 
 /* open(p) is openat(AT_FDCWD, p) in glibc 2.36 (sysdeps/unix/sysv/linux/
@@ -220,13 +248,41 @@ stream_for(int fd, const char *mode)
 	return f;
 }
 
+/* Copy the caller's mode string: decided and used must be the same bytes
+ * (another thread could turn "r" into "w" in between: notes 2.11).
+ * Returns the copy, or NULL (errno EINVAL) when it does not fit; a mode
+ * string of RP_FMODE_MAX bytes or more is refused, no fopen needs one. */
+#define RP_FMODE_MAX 64
+static const char *
+mode_copy(const char *mode, char out[RP_FMODE_MAX])
+{
+	size_t n;
+
+	if (!mode)
+		return NULL;
+	n = strnlen(mode, RP_FMODE_MAX);
+	if (n >= RP_FMODE_MAX) {
+		errno = EINVAL;
+		return NULL;
+	}
+	memcpy(out, mode, n);
+	out[n] = '\0';
+	return out;
+}
+
 static FILE *
 fs_fopen(const char *op, const char *path, const char *mode)
 {
+	char m[RP_FMODE_MAX];
 	int flags, fd;
 
 	rp_ensure_init();
-	if (rp_in_shim || rp_fmode_flags(mode, &flags) != 0 || !rp_write_intent(flags))
+	if (rp_in_shim)
+		return RP_REAL(fopen)(path, mode);
+	if (mode && !mode_copy(mode, m))
+		return NULL;
+	mode = mode ? m : NULL;
+	if (rp_fmode_flags(mode, &flags) != 0 || !rp_write_intent(flags))
 		return RP_REAL(fopen)(path, mode);
 	fd = open_checked(op, AT_FDCWD, path, flags, 0666);
 	return fd < 0 ? NULL : stream_for(fd, mode);
@@ -251,11 +307,16 @@ static FILE *
 fs_freopen(const char *op, const char *path, const char *mode, FILE *fp)
 {
 	int flags, fd, saved;
-	char l[32], m[64];
+	char l[32], m[64], mc[RP_FMODE_MAX];
 	FILE *r;
 
 	rp_ensure_init();
-	if (rp_in_shim || rp_fmode_flags(mode, &flags) != 0 || !rp_write_intent(flags))
+	if (rp_in_shim)
+		return RP_REAL(freopen)(path, mode, fp);
+	if (mode && !mode_copy(mode, mc))
+		return NULL;
+	mode = mode ? mc : NULL;
+	if (rp_fmode_flags(mode, &flags) != 0 || !rp_write_intent(flags))
 		return RP_REAL(freopen)(path, mode, fp);
 	if (!path) {
 		struct rp_at at;
@@ -758,8 +819,10 @@ rp_fs_fchownat(const char *op, int dirfd, const char *path, uid_t uid, gid_t gid
 {
 	struct rp_obj o = { .op = O_CHOWN, .uid = uid, .gid = gid };
 
-	if ((flags & AT_EMPTY_PATH) && path && !path[0])
+	if ((flags & AT_EMPTY_PATH) && path && !path[0] && dirfd != AT_FDCWD)
 		return rp_fs_fchown(op, dirfd, uid, gid);
+	if ((flags & AT_EMPTY_PATH) && path && !path[0])	/* the cwd itself */
+		return obj_checked(op, AT_FDCWD, ".", 0, &o);
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return RP_REAL(fchownat)(dirfd, path, uid, gid, flags);	/* EINVAL */
 	return obj_checked(op, dirfd, path, flags & AT_SYMLINK_NOFOLLOW, &o);
@@ -805,6 +868,8 @@ rp_fs_utimensat(const char *op, int dirfd, const char *path, const struct timesp
 {
 	struct rp_obj o = { .op = O_UTIMENS, .ts = ts };
 
+	if (dirfd == AT_FDCWD && path && !path[0] && (flags & AT_EMPTY_PATH))
+		return obj_checked(op, AT_FDCWD, ".", 0, &o);	/* the cwd itself */
 	if (!path || ((flags & AT_EMPTY_PATH) && !path[0]))
 		return fd_checked(op, dirfd) ? RP_REAL(futimens)(dirfd, ts) : -1;
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
@@ -1064,10 +1129,38 @@ bind(int fd, __CONST_SOCKADDR_ARG addr, socklen_t len)
 /* The open runs in the spawned child, where no wrapper runs (spawni.c):
  * decide in the parent at add time, against the parent's cwd now.
  * Returns an error number, as the posix_spawn functions do. */
+/* The path the child will open.  A relative one was decided against the
+ * parent's cwd now; the child resolves it after an earlier addchdir_np
+ * action, or after the parent changed directory before spawning, and
+ * could land elsewhere.  So it gets the absolute name that was decided
+ * (glibc strdup()s it at add time: posix/spawn_faction_addopen.c). */
+static const char *
+spawn_path(struct rp_at *at, const char *path, char abs[RP_PATH_MAX])
+{
+	size_t n, plen;
+	long r;
+
+	if (!at->path[0])
+		return path;
+	if (at->path[0] == '/')
+		return at->path;
+	r = rp_raw2(SYS_getcwd, abs, RP_PATH_MAX);
+	plen = strlen(at->path);
+	if (RP_RAW_ERR(r) || abs[0] != '/')
+		return at->path;
+	n = strlen(abs);
+	if (n + 1 + plen + 1 > RP_PATH_MAX)
+		return at->path;
+	abs[n] = '/';
+	memcpy(abs + n + 1, at->path, plen + 1);
+	return abs;
+}
+
 RP_EXPORT int
 posix_spawn_file_actions_addopen(posix_spawn_file_actions_t *fa, int fd, const char *path,
 				 int oflag, mode_t mode)
 {
+	char abs[RP_PATH_MAX];
 	struct rp_at at;
 	int w;
 
@@ -1085,6 +1178,6 @@ posix_spawn_file_actions_addopen(posix_spawn_file_actions_t *fa, int fd, const c
 	    rp_refuse("posix_spawn_file_actions_addopen", at.abs, NULL, NULL, -1, EACCES))
 		return EACCES;
 	/* RP_FAIL (e.g. no such directory yet): the child's open will answer */
-	return RP_REAL(posix_spawn_file_actions_addopen)(fa, fd, at.path[0] ? at.path : path,
-							  oflag, mode);
+	return RP_REAL(posix_spawn_file_actions_addopen)(fa, fd, spawn_path(&at, path, abs), oflag,
+							  mode);
 }

@@ -47,7 +47,8 @@ int
 rp_perm_gate(const struct rp_at *at, void *ctx, mode_t *mode)
 {
 	const struct rp_create *c = ctx;
-	const char *rule = rp_perm_rule(*mode, c->is_file, at->exec_ok);
+	int x = c->is_file && (*mode & (S_IXUSR | S_IXGRP | S_IXOTH)) && rp_at_exec_ok(at);
+	const char *rule = rp_perm_rule(*mode, c->is_file, x);
 
 	if (!rule)
 		return 1;
@@ -72,7 +73,10 @@ allowed_change(const char *op, struct rp_at *at, int where, mode_t mode)
 		return 1;
 	if (where == RP_OUTSIDE)
 		return -!rp_refuse(op, at->abs, NULL, NULL, (long)(mode & 07777), EACCES);
-	rule = rp_perm_rule(mode, !S_ISDIR(at->st_mode), at->exec_ok);
+	/* the exec-bit rule asks the kernel where the object really is only
+	 * when the spelling alone would let the bits through */
+	rule = rp_perm_rule(mode, !S_ISDIR(at->st_mode),
+			    (mode & (S_IXUSR | S_IXGRP | S_IXOTH)) && rp_at_exec_ok(at));
 	if (rule && rp_refuse(op, at->abs, NULL, rule, (long)(mode & 07777), rule_errno(rule)))
 		return 0;
 	return 1;

@@ -92,6 +92,7 @@ rp_at_copy(struct rp_at *at, const char *path)
 	at->leaf = "";
 	at->root = -1;
 	at->exec_ok = 0;
+	at->exec_known = 0;
 	at->err = 0;
 	at->st_mode = 0;
 	at->path[0] = '\0';
@@ -105,8 +106,21 @@ rp_at_copy(struct rp_at *at, const char *path)
 		at->err = ENAMETOOLONG;
 		return -1;
 	}
-	memcpy(at->path, path, n + 1);
+	/* another thread may be rewriting the caller's buffer: terminate the
+	 * copy where strnlen saw the end, whatever byte is there now */
+	memcpy(at->path, path, n);
+	at->path[n] = '\0';
 	return 0;
+}
+
+/* Keep (the start of) `s` as the event spelling. */
+static void
+set_abs(struct rp_at *at, const char *s)
+{
+	size_t n = strnlen(s, sizeof(at->abs) - 1);
+
+	memcpy(at->abs, s, n);
+	at->abs[n] = '\0';
 }
 
 void
@@ -132,19 +146,6 @@ leaf_index(const char *p)
 	while (s > 0 && p[s - 1] != '/')
 		s--;
 	return s;
-}
-
-/* Copy the directory part of `p` (before index s) into dir. */
-static void
-dir_part(const char *p, size_t s, char *dir)
-{
-	if (s == 0) {
-		dir[0] = '.';
-		dir[1] = '\0';
-		return;
-	}
-	memcpy(dir, p, s);
-	dir[s] = '\0';
 }
 
 static int
@@ -185,45 +186,46 @@ exec_ok(const char *path)
 static int
 spell_root(struct rp_at *at, int dirfd, char *sp, const char **rel)
 {
-	char base[RP_PATH_MAX];
-	struct rp_buf b;
-	size_t n, i, o;
-	int k, best = -1;
+	size_t n = 0, plen = strlen(at->path), i, o;
+	int k, best = -1, exact;
 	size_t bestlen = 0;
 
-	rp_buf_init(&b, sp, RP_PATH_MAX);
+	/* the base goes straight into sp: one path buffer on the stack, not
+	 * two (wrappers run on small signal stacks) */
 	if (at->path[0] != '/') {
 		long r;
 
 		if (dirfd == AT_FDCWD) {
-			r = rp_raw2(SYS_getcwd, base, sizeof(base));
+			r = rp_raw2(SYS_getcwd, sp, RP_PATH_MAX);
+			if (!RP_RAW_ERR(r))
+				n = strnlen(sp, RP_PATH_MAX - 1);
 		} else {
 			char l[32];
 
-			r = rp_raw4(SYS_readlinkat, AT_FDCWD, rp_fd_path(l, dirfd), base,
-				    sizeof(base) - 1);
+			r = rp_raw4(SYS_readlinkat, AT_FDCWD, rp_fd_path(l, dirfd), sp,
+				    RP_PATH_MAX - 1);
 			if (!RP_RAW_ERR(r))
-				base[r] = '\0';
+				n = (size_t)r;
 		}
-		if (RP_RAW_ERR(r) || base[0] != '/') {
-			memcpy(at->abs, at->path, strlen(at->path) + 1);
+		if (RP_RAW_ERR(r) || n == 0 || sp[0] != '/') {
+			set_abs(at, at->path);
 			return -1;
 		}
-		rp_buf_str(&b, base);
-		rp_buf_char(&b, '/');
+		sp[n++] = '/';
 	}
-	rp_buf_str(&b, at->path);
-	if (b.truncated) {
-		memcpy(at->abs, at->path, strlen(at->path) + 1);
+	if (n + plen + 1 > RP_PATH_MAX) {
+		set_abs(at, at->path);
 		return -1;
 	}
+	memcpy(sp + n, at->path, plen + 1);
 	for (i = 0, o = 0; sp[i]; i++)
 		if (!(sp[i] == '/' && o > 0 && sp[o - 1] == '/'))
 			sp[o++] = sp[i];
 	sp[o] = '\0';
 	n = o;
-	if (rp_path_lexical(NULL, sp, at->abs, sizeof(at->abs)) != 0)
-		memcpy(at->abs, sp, n + 1);
+	exact = rp_path_lexical(NULL, sp, at->abs, sizeof(at->abs)) == 0;
+	if (!exact)
+		set_abs(at, sp);
 	for (k = 0; k < RP_MAX_DIRS && root_usable(k); k++) {
 		const struct rp_dir *d = &rp_state.policy.writable[k];
 		const struct rp_root *r = &rp_state.roots[k];
@@ -244,7 +246,9 @@ spell_root(struct rp_at *at, int dirfd, char *sp, const char **rel)
 		(*rel)++;
 	if (!**rel)
 		*rel = ".";
-	at->exec_ok = exec_ok(at->abs);
+	/* only a hint: the spelling may cross a symlink (rp_at_exec_ok) */
+	at->exec_ok = exact && exec_ok(at->abs);
+	at->exec_known = 0;
 	return best;
 }
 
@@ -253,9 +257,9 @@ spell_root(struct rp_at *at, int dirfd, char *sp, const char **rel)
  * classifies FIFOs, sockets and character devices as not-a-file (writing
  * to /dev/null or a pipe changes no file). */
 static int
-classify(struct rp_at *at, int for_open)
+classify(struct rp_at *at, int for_open, char canon[RP_PATH_MAX])
 {
-	char canon[RP_PATH_MAX], l[32];
+	char l[32];
 	struct stat st;
 	long n;
 
@@ -266,7 +270,7 @@ classify(struct rp_at *at, int for_open)
 	at->st_mode = st.st_mode;
 	if (for_open && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
 		return RP_NOTFILE;
-	n = rp_raw4(SYS_readlinkat, AT_FDCWD, rp_fd_path(l, at->fd), canon, sizeof(canon) - 1);
+	n = rp_raw4(SYS_readlinkat, AT_FDCWD, rp_fd_path(l, at->fd), canon, RP_PATH_MAX - 1);
 	if (RP_RAW_ERR(n) || n <= 0)
 		return RP_OUTSIDE;	/* cannot name it (no /proc): fail closed */
 	canon[n] = '\0';
@@ -275,18 +279,73 @@ classify(struct rp_at *at, int for_open)
 	if (n > 10 && strcmp(canon + n - 10, " (deleted)") == 0)
 		canon[n -= 10] = '\0';	/* an O_TMPFILE or unlinked file */
 	if (!at->abs[0])
-		memcpy(at->abs, canon, (size_t)n + 1);
+		set_abs(at, canon);
 	at->root = rp_canon_root(canon, (size_t)n);
 	if (at->root < 0)
 		return RP_OUTSIDE;
-	at->exec_ok = exec_ok(canon) || exec_ok(at->abs);
+	/* the kernel's name, not the spelling: a symlink can lead from an
+	 * ExecWritablePath to a plain writable dir */
+	at->exec_ok = exec_ok(canon);
+	at->exec_known = 1;
 	return RP_INSIDE;
+}
+
+int
+rp_at_exec_ok(const struct rp_at *at)
+{
+	char canon[RP_PATH_MAX], l[32];
+	long n;
+
+	if (at->exec_known || !at->exec_ok)
+		return at->exec_ok;
+	if (at->fd < 0)
+		return 0;
+	n = rp_raw4(SYS_readlinkat, AT_FDCWD, rp_fd_path(l, at->fd), canon, RP_PATH_MAX - 1);
+	if (RP_RAW_ERR(n) || n <= 0)
+		return 0;
+	canon[n] = '\0';
+	return exec_ok(canon);
+}
+
+/* One kernel lookup of the slow route: openat, or openat2 with the
+ * caller's own RESOLVE_* flags (syscall(SYS_openat2)). */
+static long
+step(int cur, const char *p, int flags, mode_t mode, unsigned long long resolve)
+{
+	struct open_how how;
+
+	if (!resolve)
+		return rp_raw4(SYS_openat, cur, p, flags, mode);
+	memset(&how, 0, sizeof(how));
+	how.flags = (unsigned long long)(unsigned int)flags;
+	how.mode = needs_mode(flags) ? mode : 0;
+	how.resolve = resolve;
+	return rp_raw4(SYS_openat2, cur, p, &how, sizeof(how));
+}
+
+/* Open the directory part of p (the bytes before index s) as O_PATH,
+ * cutting the string in place for the call: no second path buffer. */
+static long
+open_dir_of(int cur, char *p, size_t s, unsigned long long resolve)
+{
+	const int fl = O_PATH | O_DIRECTORY | O_CLOEXEC;
+	long fd;
+	char c;
+
+	if (s == 0)
+		return step(cur, p[0] == '/' ? "/" : ".", fl, 0, resolve);
+	c = p[s];
+	p[s] = '\0';
+	fd = step(cur, p, fl, 0, resolve);
+	p[s] = c;
+	return fd;
 }
 
 /* The slow route: open as the kernel would (following everything), then
  * name what was opened. */
 static int
-slow_object(struct rp_at *at, int dirfd, const char *path, int oflags, int for_open)
+slow_object(struct rp_at *at, int dirfd, const char *path, int oflags, int for_open,
+	    char *scratch)
 {
 	long fd = rp_raw4(SYS_openat, dirfd, path, oflags | O_PATH | O_CLOEXEC, 0);
 
@@ -296,16 +355,17 @@ slow_object(struct rp_at *at, int dirfd, const char *path, int oflags, int for_o
 	}
 	at->fd = (int)fd;
 	at->own = 1;
-	return classify(at, for_open);
+	return classify(at, for_open, scratch);
 }
 
 int
 rp_at_parent(struct rp_at *at, int dirfd, const char *path)
 {
-	char sp[RP_PATH_MAX], dir[RP_PATH_MAX];
+	char sp[RP_PATH_MAX];
 	const char *rel;
 	size_t s;
 	int i, w;
+	long fd;
 
 	if (rp_at_copy(at, path) != 0)
 		return RP_FAIL;
@@ -318,7 +378,6 @@ rp_at_parent(struct rp_at *at, int dirfd, const char *path)
 	i = spell_root(at, dirfd, sp, &rel);
 	if (i >= 0 && strcmp(rel, ".") != 0) {
 		size_t rs = leaf_index(rel);
-		long fd;
 
 		if (rs == 0) {
 			at->fd = rp_state.roots[i].fd;	/* the entry sits in the root */
@@ -326,8 +385,8 @@ rp_at_parent(struct rp_at *at, int dirfd, const char *path)
 			at->root = i;
 			return RP_INSIDE;
 		}
-		dir_part(rel, rs, dir);
-		fd = beneath(rp_state.roots[i].fd, dir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+		sp[(size_t)(rel - sp) + rs] = '\0';	/* rel's directory part, in place */
+		fd = beneath(rp_state.roots[i].fd, rel, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
 		if (!RP_RAW_ERR(fd)) {
 			at->fd = (int)fd;
 			at->own = 1;
@@ -342,11 +401,14 @@ rp_at_parent(struct rp_at *at, int dirfd, const char *path)
 	/* The root itself, a name outside every root, or openat2 declined:
 	 * open the real parent directory and ask the kernel its name. */
 	at->exec_ok = 0;
-	if (s == 0 && at->path[0] == '/')
-		strcpy(dir, "/");
-	else
-		dir_part(at->path, s, dir);
-	w = slow_object(at, dirfd, dir, O_DIRECTORY, 0);
+	fd = open_dir_of(dirfd, at->path, s, 0);
+	if (RP_RAW_ERR(fd)) {
+		at->err = (int)-fd;
+		return RP_FAIL;
+	}
+	at->fd = (int)fd;
+	at->own = 1;
+	w = classify(at, 0, sp);
 	return w == RP_NOTFILE ? RP_OUTSIDE : w;
 }
 
@@ -382,17 +444,19 @@ rp_at_object(struct rp_at *at, int dirfd, const char *path, int nofollow)
 		}
 	}
 	at->exec_ok = 0;
-	w = slow_object(at, dirfd, at->path, nf, 0);
+	w = slow_object(at, dirfd, at->path, nf, 0, sp);
 	return w == RP_NOTFILE ? RP_OUTSIDE : w;
 }
 
 int
 rp_at_fd(struct rp_at *at, int fd)
 {
+	char canon[RP_PATH_MAX];
+
 	rp_at_copy(at, "");
 	at->fd = fd;
 	at->own = 0;
-	return classify(at, 0);
+	return classify(at, 0, canon);
 }
 
 /* The slow route for opens with write intent (no openat2, or a path the
@@ -401,149 +465,185 @@ rp_at_fd(struct rp_at *at, int fd)
  * and then reopened through /proc/self/fd/N: the same object, no window.
  * A new file is created with O_NOFOLLOW beneath the verified parent fd; a
  * dangling symlink in its place is followed by hand, hop by hop, as the
- * kernel would.  With `dry`, nothing is opened for writing: the answer is
- * only where it would land. */
+ * kernel would (slow_hops).  With `dry`, nothing is opened for writing:
+ * the answer is only where it would land.
+ *
+ * Every path leaves with at->fd released (a denied open of an existing
+ * file once kept its O_PATH fd: EMFILE after enough denials). */
+struct slow {
+	int flags;
+	mode_t mode;
+	rp_gate_fn gate;
+	void *ctx;
+	int dry;
+	unsigned long long resolve;	/* caller's RESOLVE_* (syscall openat2) */
+	char *scratch;			/* RP_PATH_MAX bytes */
+	enum rp_where where;
+	int ret;
+};
+
+enum { TRY_DONE, TRY_HOP };
+
 static int
-slow_open(struct rp_at *at, int dirfd, int flags, mode_t mode, rp_gate_fn gate, void *ctx,
-	  int dry, enum rp_where *where)
+slow_fail(struct rp_at *at, struct slow *o)
 {
-	char link[RP_PATH_MAX], dir[RP_PATH_MAX], l[32];
-	const char *p = at->path;
-	int cur = dirfd, cur_own = 0, hops, tmpfile = (flags & O_TMPFILE) == O_TMPFILE;
-	int excl = (flags & O_CREAT) && (flags & O_EXCL);
-	long obj, fd;
-	size_t s;
-
-	*where = RP_FAIL;
-	for (hops = 0;; hops++) {
-		int nf = (flags & O_NOFOLLOW) || (excl && !tmpfile) ? O_NOFOLLOW : 0;
-		int w;
-
-		obj = rp_raw4(SYS_openat, cur, p, O_PATH | O_CLOEXEC | nf | (flags & O_DIRECTORY), 0);
-		if (!RP_RAW_ERR(obj)) {
-			if (cur_own)
-				rp_raw1(SYS_close, cur);
-			at->fd = (int)obj;
-			at->own = 1;
-			w = classify(at, 1);
-			if (w == RP_FAIL)
-				goto fail;
-			if (S_ISLNK(at->st_mode) || (excl && !tmpfile)) {
-				at->err = excl ? EEXIST : ELOOP;
-				goto fail;
-			}
-			if (w == RP_OUTSIDE) {
-				*where = RP_OUTSIDE;
-				return -1;
-			}
-			if (w == RP_INSIDE && (tmpfile || (flags & O_CREAT)) && gate && !gate(at, ctx, &mode))
-				return -1;	/* errno set by the gate */
-			if (dry) {
-				*where = w;
-				return -1;
-			}
-			fd = rp_raw4(SYS_openat, AT_FDCWD, rp_fd_path(l, (int)obj),
-				     tmpfile ? flags & ~O_NOFOLLOW : flags & ~(O_CREAT | O_EXCL | O_NOFOLLOW),
-				     tmpfile ? mode : 0);
-			rp_at_release(at);
-			if (RP_RAW_ERR(fd)) {
-				errno = (int)-fd;
-				return -1;
-			}
-			*where = w;
-			return (int)fd;
-		}
-		if (obj != -ENOENT || !(flags & O_CREAT) || tmpfile) {
-			at->err = (int)-obj;
-			if (cur_own)
-				rp_raw1(SYS_close, cur);
-			goto fail;
-		}
-		/* Not there yet: it would be created in its parent directory. */
-		s = leaf_index(p);
-		if (s == 0 && p[0] == '/')
-			strcpy(dir, "/");
-		else
-			dir_part(p, s, dir);
-		fd = rp_raw4(SYS_openat, cur, dir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
-		if (cur_own)
-			rp_raw1(SYS_close, cur);
-		cur_own = 0;
-		if (RP_RAW_ERR(fd)) {
-			at->err = (int)-fd;
-			goto fail;
-		}
-		at->fd = (int)fd;
-		at->own = 1;
-		w = classify(at, 0);
-		if (w != RP_INSIDE) {
-			rp_at_release(at);
-			if (w == RP_FAIL)
-				goto fail;
-			*where = RP_OUTSIDE;
-			return -1;
-		}
-		if (gate && !gate(at, ctx, &mode)) {
-			rp_at_release(at);
-			return -1;
-		}
-		if (dry) {
-			long n = rp_raw4(SYS_readlinkat, at->fd, p + s, link, sizeof(link) - 1);
-
-			if (RP_RAW_ERR(n)) {	/* not a symlink: it lands here */
-				rp_at_release(at);
-				*where = RP_INSIDE;
-				return -1;
-			}
-			fd = -ELOOP;
-		} else {
-			fd = rp_raw4(SYS_openat, at->fd, p + s, flags | O_NOFOLLOW, mode);
-		}
-		if (fd != -ELOOP || (flags & O_NOFOLLOW)) {
-			rp_at_release(at);
-			if (RP_RAW_ERR(fd)) {
-				errno = (int)-fd;
-				return -1;
-			}
-			*where = RP_INSIDE;
-			return (int)fd;
-		}
-		/* The name is a (dangling) symlink: O_CREAT follows it. */
-		if (hops >= RP_MAX_HOPS) {
-			at->err = ELOOP;
-			goto fail;
-		}
-		{
-			char tmp[RP_PATH_MAX];
-			long n = rp_raw4(SYS_readlinkat, at->fd, p + s, tmp, sizeof(tmp) - 1);
-
-			if (RP_RAW_ERR(n)) {
-				at->err = (int)-n;
-				goto fail;
-			}
-			memcpy(link, tmp, (size_t)n);
-			link[n] = '\0';
-		}
-		cur = at->fd;
-		cur_own = 1;
-		at->fd = -1;
-		at->own = 0;
-		p = link;
-	}
-fail:
 	rp_at_release(at);
 	errno = at->err;
-	*where = RP_FAIL;
+	o->where = RP_FAIL;
+	o->ret = -1;
+	return TRY_DONE;
+}
+
+/* One try at `p` from `cur` (closed here when cur_own).  TRY_HOP leaves
+ * at->fd on the verified parent and at->leaf on a symlink in it. */
+static int
+slow_try(struct rp_at *at, int cur, int cur_own, char *p, struct slow *o)
+{
+	int tmpfile = (o->flags & O_TMPFILE) == O_TMPFILE;
+	int excl = (o->flags & O_CREAT) && (o->flags & O_EXCL) && !tmpfile;
+	int nf = (o->flags & O_NOFOLLOW) || excl ? O_NOFOLLOW : 0;
+	char l[32];
+	long obj, fd;
+	size_t s;
+	int w;
+
+	o->where = RP_FAIL;
+	o->ret = -1;
+	obj = step(cur, p, O_PATH | O_CLOEXEC | nf | (o->flags & O_DIRECTORY), 0, o->resolve);
+	if (!RP_RAW_ERR(obj)) {
+		if (cur_own)
+			rp_raw1(SYS_close, cur);
+		at->fd = (int)obj;
+		at->own = 1;
+		w = classify(at, 1, o->scratch);
+		if (w == RP_FAIL)
+			return slow_fail(at, o);
+		if (S_ISLNK(at->st_mode) || excl) {
+			at->err = excl ? EEXIST : ELOOP;
+			return slow_fail(at, o);
+		}
+		if (w == RP_OUTSIDE || o->dry ||
+		    (w == RP_INSIDE && (tmpfile || (o->flags & O_CREAT)) && o->gate &&
+		     !o->gate(at, o->ctx, &o->mode))) {
+			rp_at_release(at);	/* errno (the gate's) kept */
+			if (w == RP_OUTSIDE || o->dry)
+				o->where = w;
+			return TRY_DONE;
+		}
+		fd = rp_raw4(SYS_openat, AT_FDCWD, rp_fd_path(l, (int)obj),
+			     tmpfile ? o->flags & ~O_NOFOLLOW :
+				       o->flags & ~(O_CREAT | O_EXCL | O_NOFOLLOW),
+			     tmpfile ? o->mode : 0);
+		rp_at_release(at);
+		if (RP_RAW_ERR(fd)) {
+			errno = (int)-fd;
+			return TRY_DONE;
+		}
+		o->where = w;
+		o->ret = (int)fd;
+		return TRY_DONE;
+	}
+	if (obj != -ENOENT || !(o->flags & O_CREAT) || tmpfile) {
+		at->err = (int)-obj;
+		if (cur_own)
+			rp_raw1(SYS_close, cur);
+		return slow_fail(at, o);
+	}
+	/* Not there yet: it would be created in its parent directory. */
+	s = leaf_index(p);
+	fd = open_dir_of(cur, p, s, o->resolve);
+	if (cur_own)
+		rp_raw1(SYS_close, cur);
+	if (RP_RAW_ERR(fd)) {
+		at->err = (int)-fd;
+		return slow_fail(at, o);
+	}
+	at->fd = (int)fd;
+	at->own = 1;
+	at->leaf = p + s;
+	w = classify(at, 0, o->scratch);
+	if (w == RP_FAIL)
+		return slow_fail(at, o);
+	if (w != RP_INSIDE) {
+		rp_at_release(at);
+		o->where = RP_OUTSIDE;
+		return TRY_DONE;
+	}
+	if (o->gate && !o->gate(at, o->ctx, &o->mode)) {
+		rp_at_release(at);
+		return TRY_DONE;
+	}
+	if (o->dry) {
+		long n = rp_raw4(SYS_readlinkat, at->fd, at->leaf, o->scratch, RP_PATH_MAX - 1);
+
+		if (!RP_RAW_ERR(n))
+			return TRY_HOP;
+		rp_at_release(at);	/* not a symlink: it lands here */
+		o->where = RP_INSIDE;
+		return TRY_DONE;
+	}
+	fd = step(at->fd, at->leaf, o->flags | O_NOFOLLOW, o->mode, o->resolve);
+	if (fd == -ELOOP && !(o->flags & O_NOFOLLOW))
+		return TRY_HOP;		/* a (dangling) symlink: O_CREAT follows it */
+	rp_at_release(at);
+	if (RP_RAW_ERR(fd)) {
+		errno = (int)-fd;
+		return TRY_DONE;
+	}
+	o->where = RP_INSIDE;
+	o->ret = (int)fd;
+	return TRY_DONE;
+}
+
+/* Follow dangling symlinks by hand.  Rare, so its path buffer lives in
+ * this frame only, not on the stack of every slow open. */
+static __attribute__((noinline)) int
+slow_hops(struct rp_at *at, struct slow *o)
+{
+	char link[RP_PATH_MAX];
+	int hops;
+
+	for (hops = 1;; hops++) {
+		int cur;
+		long n;
+
+		if (hops > RP_MAX_HOPS || (o->resolve & RESOLVE_NO_SYMLINKS)) {
+			at->err = ELOOP;
+			break;
+		}
+		n = rp_raw4(SYS_readlinkat, at->fd, at->leaf, o->scratch, RP_PATH_MAX - 1);
+		if (RP_RAW_ERR(n)) {
+			at->err = (int)-n;
+			break;
+		}
+		memcpy(link, o->scratch, (size_t)n);
+		link[n] = '\0';
+		cur = at->fd;
+		at->fd = -1;
+		at->own = 0;
+		if (slow_try(at, cur, 1, link, o) == TRY_DONE)
+			return o->ret;
+	}
+	slow_fail(at, o);
 	return -1;
 }
 
-int
-rp_open_at(struct rp_at *at, int dirfd, const char *path, int flags, mode_t mode,
-	   rp_gate_fn gate, void *gate_ctx, enum rp_where *where)
+static int
+slow_open(struct rp_at *at, int dirfd, struct slow *o)
+{
+	if (slow_try(at, dirfd, 0, at->path, o) == TRY_DONE)
+		return o->ret;
+	return slow_hops(at, o);
+}
+
+static int
+open_at(struct rp_at *at, int dirfd, const char *path, int flags, mode_t mode,
+	unsigned long long resolve, rp_gate_fn gate, void *gate_ctx, enum rp_where *where)
 {
 	char sp[RP_PATH_MAX];
+	struct slow o;
 	const char *rel;
-	int i;
+	int i, fd;
 
 	*where = RP_FAIL;
 	if (rp_at_copy(at, path) != 0) {
@@ -555,33 +655,62 @@ rp_open_at(struct rp_at *at, int dirfd, const char *path, int flags, mode_t mode
 		return -1;
 	}
 	i = spell_root(at, dirfd, sp, &rel);
-	if (i >= 0) {
-		long fd;
+	/* The fast route, unless the caller brought its own RESOLVE_* flags,
+	 * or exec bits would be kept because the spelling names an
+	 * ExecWritablePath: only the slow route knows the real directory. */
+	if (i >= 0 && !resolve &&
+	    !(needs_mode(flags) && (mode & (S_IXUSR | S_IXGRP | S_IXOTH)) && at->exec_ok)) {
+		long r;
 
 		at->root = i;
 		if (needs_mode(flags) && gate && !gate(at, gate_ctx, &mode))
 			return -1;
-		fd = beneath(rp_state.roots[i].fd, rel, flags, mode);
-		if (!RP_RAW_ERR(fd)) {
+		r = beneath(rp_state.roots[i].fd, rel, flags, mode);
+		if (!RP_RAW_ERR(r)) {
 			*where = RP_INSIDE;
-			return (int)fd;
+			return (int)r;
 		}
-		if (!fallback(fd)) {
-			errno = (int)-fd;
+		if (!fallback(r)) {
+			errno = (int)-r;
 			return -1;
 		}
-		at->root = -1;
-		at->exec_ok = 0;
 		gate = NULL;	/* already judged */
 	}
-	return slow_open(at, dirfd, flags & RP_VALID_OPEN_FLAGS, mode & 07777, gate, gate_ctx,
-			 0, where);
+	at->root = -1;
+	at->exec_ok = 0;
+	memset(&o, 0, sizeof(o));
+	o.flags = flags & RP_VALID_OPEN_FLAGS;
+	o.mode = mode & 07777;
+	o.gate = gate;
+	o.ctx = gate_ctx;
+	o.resolve = resolve;
+	o.scratch = sp;
+	fd = slow_open(at, dirfd, &o);
+	*where = o.where;
+	return fd;
+}
+
+int
+rp_open_at(struct rp_at *at, int dirfd, const char *path, int flags, mode_t mode,
+	   rp_gate_fn gate, void *gate_ctx, enum rp_where *where)
+{
+	return open_at(at, dirfd, path, flags, mode, 0, gate, gate_ctx, where);
+}
+
+int
+rp_open_at_resolve(struct rp_at *at, int dirfd, const char *path, int flags, mode_t mode,
+		   unsigned long long resolve, rp_gate_fn gate, void *gate_ctx,
+		   enum rp_where *where)
+{
+	return open_at(at, dirfd, path, flags, mode, resolve, gate, gate_ctx, where);
 }
 
 int
 rp_open_where(struct rp_at *at, int dirfd, const char *path, int flags)
 {
-	enum rp_where w;
+	char sp[RP_PATH_MAX];
+	struct slow o;
+	const char *rel;
 	int saved = errno;
 
 	if (rp_at_copy(at, path) != 0)
@@ -590,17 +719,16 @@ rp_open_where(struct rp_at *at, int dirfd, const char *path, int flags)
 		at->err = ENOENT;
 		return RP_FAIL;
 	}
-	{
-		char sp[RP_PATH_MAX];
-		const char *rel;
-
-		spell_root(at, dirfd, sp, &rel);	/* for at->abs */
-	}
+	spell_root(at, dirfd, sp, &rel);	/* for at->abs */
 	at->root = -1;
-	slow_open(at, dirfd, flags & RP_VALID_OPEN_FLAGS, 0, NULL, NULL, 1, &w);
-	if (w == RP_FAIL)
+	memset(&o, 0, sizeof(o));
+	o.flags = flags & RP_VALID_OPEN_FLAGS;
+	o.dry = 1;
+	o.scratch = sp;
+	slow_open(at, dirfd, &o);
+	if (o.where == RP_FAIL)
 		at->err = errno;
 	errno = saved;
 	rp_at_release(at);
-	return w;
+	return o.where;
 }

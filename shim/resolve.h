@@ -35,16 +35,24 @@ enum rp_where {
 	RP_NOTFILE = 2,		/* pipe, socket, tty, device: not a file change */
 };
 
+/* Events show at most 1024 bytes of a path (event.c), so the spelling
+ * kept for them is bounded too: wrappers run on small signal stacks
+ * (sigaltstack, often 8-16 KB), and every byte here is stack. */
+#define RP_ABS_MAX 1040
+
 struct rp_at {
 	int fd;			/* O_PATH fd: the object, or the parent dir */
 	int own;		/* fd must be closed (0 for a root's own fd) */
 	const char *leaf;	/* parent mode: entry name beneath fd */
 	int root;		/* writable root index, -1 if none */
-	int exec_ok;		/* beneath an ExecWritablePath */
+	int exec_ok;		/* beneath an ExecWritablePath (see exec_known) */
+	int exec_known;		/* exec_ok comes from the kernel's name of fd; else
+				 * it is only the spelling's hint: rp_at_exec_ok() */
 	int err;		/* errno when RP_FAIL */
 	unsigned int st_mode;	/* object mode, when known (else 0) */
 	char path[RP_PATH_MAX];	/* the caller's path, copied (notes, 2.11) */
-	char abs[RP_PATH_MAX];	/* absolute, lexically normalised: for events */
+	char abs[RP_ABS_MAX];	/* absolute, lexically normalised: for events
+				 * (cut when longer) */
 };
 
 /* Copy `path` into at->path.  Returns 0, or -1 with at->err set to the
@@ -76,6 +84,19 @@ typedef int (*rp_gate_fn)(const struct rp_at *at, void *ctx, mode_t *mode);
  * real call with at->path). */
 int rp_open_at(struct rp_at *at, int dirfd, const char *path, int flags, mode_t mode,
 	       rp_gate_fn gate, void *gate_ctx, enum rp_where *where);
+
+/* rp_open_at for syscall(SYS_openat2) with the caller's own RESOLVE_*
+ * flags: every step of the decision resolves with them too, so the
+ * caller's restrictions and the policy both hold, on the same objects. */
+int rp_open_at_resolve(struct rp_at *at, int dirfd, const char *path, int flags, mode_t mode,
+		       unsigned long long resolve, rp_gate_fn gate, void *gate_ctx,
+		       enum rp_where *where);
+
+/* Is the decided object (or, in parent mode, the entry) beneath an
+ * ExecWritablePath?  Asks the kernel for at->fd's name when the answer so
+ * far is only the spelling's: a symlink inside a writable dir can lead
+ * from an ExecWritablePath to a plain writable dir (W^X). */
+int rp_at_exec_ok(const struct rp_at *at);
 
 /* Decide, without opening, where an open with write intent would land
  * (posix_spawn_file_actions_addopen checks in the parent; syscall(SYS_openat2)
@@ -125,7 +146,9 @@ int rp_refuse(const char *op, const char *path, const char *target, const char *
 
 struct sockaddr;
 struct timespec;
+struct open_how;
 int rp_fs_openat(const char *op, int dirfd, const char *path, int flags, mode_t mode);
+int rp_fs_openat2(const char *op, int dirfd, const char *path, struct open_how *how);
 int rp_fs_mkdirat(const char *op, int dirfd, const char *path, mode_t mode);
 int rp_fs_mknodat(const char *op, int dirfd, const char *path, mode_t mode, dev_t dev);
 int rp_fs_unlinkat(const char *op, int dirfd, const char *path, int flags);

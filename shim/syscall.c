@@ -32,29 +32,37 @@ long syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 #define S(x) ((const char *)(x))
 #define I(x) ((int)(x))
 
-/* openat2 through syscall(): with no RESOLVE_* flags it is an openat; with
- * the caller's own flags the decision is made first (without opening) and
- * the caller's openat2 then runs unchanged, so its restrictions hold. */
+/* openat2 through syscall().  The decision and the call use the shim's
+ * own copy of struct open_how, never the caller's memory again: another
+ * thread could otherwise turn O_RDONLY into O_WRONLY|O_CREAT after the
+ * check (research notes 2.11).  A larger struct (a newer caller) is
+ * accepted as the kernel does, when its extra bytes are zero
+ * (copy_struct_from_user, Documentation/userspace-api: openat2(2) EXTENSIBILITY).
+ * With the caller's RESOLVE_* flags the decision itself resolves with
+ * them (resolve.c, rp_open_at_resolve): no second lookup by name. */
 static long
 sys_openat2(long a1, long a2, long a3, long a4)
 {
 	struct open_how how;
-	struct rp_at at;
-	int w;
+	size_t i, size = (size_t)a4;
 
-	if (!a3 || (size_t)a4 < sizeof(how))
-		return RP_REAL(syscall)(SYS_openat2, a1, a2, a3, a4);
+	if (!a3 || size < sizeof(how) || size > 4096)
+		return RP_REAL(syscall)(SYS_openat2, a1, a2, a3, a4);	/* EFAULT, EINVAL, E2BIG */
 	memcpy(&how, (const void *)a3, sizeof(how));
-	if (!rp_write_intent((int)how.flags) || how.flags > 0xffffffffULL)
-		return RP_REAL(syscall)(SYS_openat2, a1, a2, a3, a4);
-	if (how.resolve == 0)
-		return rp_fs_openat("syscall(openat2)", I(a1), S(a2), (int)how.flags,
-				    (mode_t)how.mode);
-	w = rp_open_where(&at, I(a1), S(a2), (int)how.flags);
-	if (w == RP_OUTSIDE &&
-	    rp_refuse("syscall(openat2)", at.abs, NULL, NULL, -1, EACCES))
-		return -1;
-	return RP_REAL(syscall)(SYS_openat2, a1, (long)at.path, a3, a4);
+	for (i = sizeof(how); i < size; i++)
+		if (((const unsigned char *)a3)[i]) {
+			errno = E2BIG;
+			return -1;
+		}
+	/* no write intent, or arguments the kernel refuses (EINVAL) before
+	 * touching anything: forward the copy */
+	if (!rp_write_intent((int)how.flags) || how.flags > 0xffffffffULL ||
+	    (how.mode && !(how.flags & (O_CREAT | __O_TMPFILE))) || (how.mode & ~07777ULL) ||
+	    (how.resolve & ~(unsigned long long)(RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS |
+						  RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH |
+						  RESOLVE_IN_ROOT | RESOLVE_CACHED)))
+		return RP_REAL(syscall)(SYS_openat2, a1, a2, (long)&how, (long)sizeof(how));
+	return rp_fs_openat2("syscall(openat2)", I(a1), S(a2), &how);
 }
 
 static long
