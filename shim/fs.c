@@ -233,7 +233,20 @@ stream_for(int fd, const char *mode)
 	char l[32], m[64];
 
 	if (!strstr(mode, ",ccs=")) {
-		f = fdopen(fd, mode);
+		/* Not the caller's string: glibc's fdopen reads fewer mode bytes
+		 * than fopen (libio/iofdopen.c), so "rbbbbb+" would lose its
+		 * '+'.  The fd already carries every open flag; fdopen only
+		 * needs the access mode and append. */
+		int flags = 0;
+		const char *fm;
+
+		rp_fmode_flags(mode, &flags);
+		switch (flags & O_ACCMODE) {
+		case O_RDONLY: fm = "r"; break;
+		case O_WRONLY: fm = (flags & O_APPEND) ? "a" : "w"; break;
+		default: fm = (flags & O_APPEND) ? "a+" : "r+"; break;
+		}
+		f = fdopen(fd, fm);
 		if (f)
 			return f;
 	} else if (rp_fmode_strip_excl(mode, m, sizeof(m)) == 0) {
