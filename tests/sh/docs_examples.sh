@@ -80,7 +80,10 @@ grep '^RUN make ' "$tmp/build" | sed 's/^RUN //' >"$tmp/build.sh"
 [ -s "$tmp/build.sh" ] || bad "build stage has no 'RUN make' line"
 # /out becomes a scratch directory; the commands themselves are unchanged
 sed -i "s|/out/|$tmp/out/|g" "$tmp/build.sh"
-if (cd "$tmp/src" && MAKEFLAGS=-j2 sh -e "$tmp/build.sh") >"$tmp/build.log" 2>&1; then
+# a fresh image build: nothing of this make's settings (BUILD, CFLAGS of a
+# sanitizer run) may leak into it
+if (cd "$tmp/src" && unset MAKELEVEL MFLAGS BUILD CFLAGS LDFLAGS SHIM_CFLAGS SHIM_LDFLAGS &&
+    MAKEFLAGS=-j2 sh -e "$tmp/build.sh") >"$tmp/build.log" 2>&1; then
 	[ -x "$tmp/out/usr/local/bin/rampart" ] || bad "build stage did not stage bin/rampart"
 	[ -f "$tmp/out/usr/local/lib/rampart/librampart.so" ] || bad "build stage did not stage the shim"
 	"$tmp/out/usr/local/bin/rampart" --check --policy policies/compilers.policy >/dev/null ||
