@@ -7,6 +7,7 @@
 #include "execdecide.h"
 #include "rampart.h"
 #include "report.h"
+#include "strbuf.h"
 
 static void
 print_dirs(const char *kw, const struct rp_dir *d, int n)
@@ -56,46 +57,102 @@ print_policy(const struct rp_policy *p)
 }
 
 /* The loader's plan: the same JSON line `rampart CMD` writes at startup,
- * with "rampart":"plan" and nothing applied. */
-static void
+ * with "rampart":"plan" and nothing applied.  Returns the number of steps
+ * that would fail (each also on stderr, so a build log shows it). */
+static int
 print_plan(const struct rp_policy *p, const struct rp_options *o)
 {
 	static struct rp_plan plan;
 	char buf[8192];
+	int i;
 
 	rp_plan_for_check(p, o, &plan);
 	rp_report_format(&plan, buf, sizeof(buf));
-	printf("# loader plan\n%s", buf);
+	printf("%s%s", o->json ? "" : "# loader plan\n", buf);
 	fflush(stdout);
+	for (i = 0; i < plan.errors.n; i++)
+		fprintf(stderr, "rampart: would fail: %s\n", plan.errors.msg[i]);
+	return plan.errors.n;
+}
+
+/* --json: the decision for CMD as one JSON line after the plan. */
+static void
+print_decision_json(const struct rp_options *o, const struct rp_exec_verdict *v,
+		    const char *decision)
+{
+	char buf[4096];
+	struct rp_buf b;
+	int cut;
+
+	rp_buf_init(&b, buf, sizeof(buf) - 2);
+	rp_buf_str(&b, "{\"rampart\":\"exec\",\"cmd\":\"");
+	rp_buf_json(&b, o->cmd[0], 1024, &cut);
+	rp_buf_str(&b, "\",\"decision\":\"");
+	rp_buf_str(&b, decision);
+	rp_buf_str(&b, "\",\"rule\":");
+	if (v->deny && v->rule) {
+		rp_buf_char(&b, '"');
+		rp_buf_json(&b, v->rule, 256, &cut);
+		rp_buf_char(&b, '"');
+	} else {
+		rp_buf_str(&b, "null");
+	}
+	rp_buf_str(&b, ",\"pattern\":");
+	if (v->deny && v->pattern) {
+		rp_buf_char(&b, '"');
+		rp_buf_json(&b, v->pattern, 1024, &cut);
+		rp_buf_char(&b, '"');
+	} else {
+		rp_buf_str(&b, "null");
+	}
+	rp_buf_str(&b, ",\"resolved\":\"");
+	rp_buf_json(&b, v->resolved[0] ? v->resolved : o->cmd[0], 1024, &cut);
+	rp_buf_str(&b, "\"}");
+	if (b.truncated)
+		snprintf(buf, sizeof(buf), "{\"rampart\":\"exec\",\"decision\":\"%s\",\"truncated\":true}",
+			 decision);
+	else
+		buf[b.len] = '\0';
+	printf("%s\n", buf);
 }
 
 int
 rp_check_main(const struct rp_policy *p, const struct rp_options *o)
 {
 	static struct rp_exec_verdict v;
+	int errors;
 
-	print_policy(p);
-	print_plan(p, o);
+	if (!o->json)
+		print_policy(p);
+	errors = print_plan(p, o);
 	if (!o->cmd)
-		return RP_EXIT_OK;
+		return errors ? RP_EXIT_FAILURE : RP_EXIT_OK;
 	rp_exec_decide(p, o->cmd[0], o->cmd, 1, getenv("PATH"), &v);
-	if (v.not_found) {
+	if (o->json) {
+		print_decision_json(o, &v, v.not_found ? "not found" : !v.deny ? "allowed" :
+				    p->mode == RP_MODE_AUDIT ? "would be denied (audit)" : "denied");
+	} else if (v.not_found) {
 		printf("exec %s: not found\n", o->cmd[0]);
-		return RP_EXIT_NOT_FOUND;
-	}
-	if (!v.deny) {
+	} else if (!v.deny) {
 		printf("exec %s: allowed (runs %s)\n", o->cmd[0],
 		       v.resolved[0] ? v.resolved : o->cmd[0]);
-		return RP_EXIT_OK;
+	} else {
+		printf("exec %s: %s by %s", o->cmd[0],
+		       p->mode == RP_MODE_AUDIT ? "would be denied (audit)" : "denied",
+		       v.rule ? v.rule : "policy");
+		if (v.pattern)
+			printf(" pattern '%s'", v.pattern);
+		printf(" at hop %d (%s)", v.hop, v.hop_path);
+		if (v.resolved[0])
+			printf(", final target %s", v.resolved);
+		printf("\n");
 	}
-	printf("exec %s: %s by %s", o->cmd[0],
-	       p->mode == RP_MODE_AUDIT ? "would be denied (audit)" : "denied",
-	       v.rule ? v.rule : "policy");
-	if (v.pattern)
-		printf(" pattern '%s'", v.pattern);
-	printf(" at hop %d (%s)", v.hop, v.hop_path);
-	if (v.resolved[0])
-		printf(", final target %s", v.resolved);
-	printf("\n");
-	return p->mode == RP_MODE_AUDIT ? RP_EXIT_OK : RP_EXIT_CANNOT_RUN;
+	/* rampart's own failure first, as `rampart CMD` would meet it */
+	if (errors)
+		return RP_EXIT_FAILURE;
+	if (v.not_found)
+		return RP_EXIT_NOT_FOUND;
+	if (v.deny && p->mode != RP_MODE_AUDIT)
+		return RP_EXIT_CANNOT_RUN;
+	return RP_EXIT_OK;
 }

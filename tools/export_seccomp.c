@@ -3,7 +3,7 @@
  *
  *   rampart export-seccomp [--policy FILE]
  *
- * The rules come from the one table the loader installs (seccomp.h,
+ * The rules come from the one table the loader installs (syscall_rules.h,
  * rp_seccomp_rules()), so the profile and the loader's filter agree.  The
  * format is moby's profiles/seccomp (the engine turns each "syscalls"
  * entry into libseccomp rules), and the OCI runtime spec's
@@ -26,13 +26,13 @@
  *    EPERM, and glibc falls back from clone3 to clone only on ENOSYS.
  */
 #include <errno.h>
-#include <seccomp_sys.h>	/* libseccomp (tools/seccomp_sys.h) */
+#include <seccomp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "rampart.h"
-#include "seccomp.h"
+#include "syscall_rules.h"
 #include "strbuf.h"
 
 #define MAX_RULES 512

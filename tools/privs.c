@@ -163,10 +163,43 @@ verify_caps(uint64_t keep, int check_bounding, char *err, size_t errsz)
 	return 0;
 }
 
+/* The capabilities this process holds in its permitted set. */
+static uint64_t
+held_caps(void)
+{
+	uint64_t held = 0;
+	int cap;
+
+	capng_get_caps_process();
+	for (cap = 0; cap <= CAP_LAST_CAP && cap < 64; cap++)
+		if (capng_have_capability(CAPNG_PERMITTED, (unsigned)cap))
+			held |= 1ULL << cap;
+	return held;
+}
+
+/* A kept capability this process does not hold cannot be given to the
+ * app: say so and go on without it (the app gets less, never more). */
+static uint64_t
+keep_held(uint64_t keep, uint64_t held, const char *why, struct rp_warnings *warn)
+{
+	int cap;
+
+	for (cap = 0; cap <= CAP_LAST_CAP && cap < 64; cap++)
+		if ((keep & (1ULL << cap)) && !(held & (1ULL << cap)))
+			rp_warnings_add(warn, "%s: cannot keep CAP_%s (rampart does not hold it)", why,
+					cap < RP_CAP_COUNT ? rp_cap_names[cap] : "?");
+	return keep & held;
+}
+
 static int
-drop_as_root(const struct rp_ids *ids, uint64_t keep, char *err, size_t errsz)
+drop_as_root(const struct rp_ids *ids, uint64_t keep, char *err, size_t errsz,
+	     struct rp_warnings *warn)
 {
 	int r;
+
+	/* A container runtime may have dropped it already (docker run
+	 * --cap-drop): capng_apply would fail with a bare error number. */
+	keep = keep_held(keep, held_caps(), "KeepCapability", warn);
 
 	/* 1. Bounding set, while CAP_SETPCAP is still effective. */
 	capng_clear(CAPNG_SELECT_ALL);
@@ -216,23 +249,14 @@ static int
 drop_as_user(const struct rp_ids *ids, uint64_t keep, char *err, size_t errsz,
 	     struct rp_warnings *warn)
 {
-	uint64_t held = 0;
-	int cap, bounds_ok;
+	int bounds_ok;
 
 	if (ids->change && (ids->uid != getuid() || ids->gid != getgid()))
 		rp_warnings_add(warn, "not started as root: cannot switch to user %s (uid %u gid %u); "
 				"runs as uid %u gid %u", ids->user, (unsigned)ids->uid,
 				(unsigned)ids->gid, (unsigned)getuid(), (unsigned)getgid());
-	capng_get_caps_process();
-	for (cap = 0; cap <= CAP_LAST_CAP && cap < 64; cap++)
-		if (capng_have_capability(CAPNG_PERMITTED, (unsigned)cap))
-			held |= 1ULL << cap;
+	keep = keep_held(keep, held_caps(), "not started as root", warn);
 	bounds_ok = capng_have_capability(CAPNG_EFFECTIVE, CAP_SETPCAP);
-	for (cap = 0; cap <= CAP_LAST_CAP && cap < 64; cap++)
-		if ((keep & (1ULL << cap)) && !(held & (1ULL << cap)))
-			rp_warnings_add(warn, "not started as root: cannot keep CAP_%s (not held)",
-					capng_capability_to_name((unsigned)cap));
-	keep &= held;
 	capng_clear(CAPNG_SELECT_ALL);
 	keep_in(keep, all_sets);
 	keep_in(keep, CAPNG_AMBIENT);
@@ -250,12 +274,17 @@ drop_as_user(const struct rp_ids *ids, uint64_t keep, char *err, size_t errsz,
 }
 
 int
-rp_privs_drop(const struct rp_ids *ids, uint64_t keep_caps, char *err, size_t errsz,
-	      struct rp_warnings *warn)
+rp_privs_drop(const struct rp_ids *ids, uint64_t keep_caps, uint64_t *kept, char *err,
+	      size_t errsz, struct rp_warnings *warn)
 {
+	int r;
+
 	if (geteuid() == 0)
-		return drop_as_root(ids, keep_caps, err, errsz);
-	return drop_as_user(ids, keep_caps, err, errsz, warn);
+		r = drop_as_root(ids, keep_caps, err, errsz, warn);
+	else
+		r = drop_as_user(ids, keep_caps, err, errsz, warn);
+	*kept = r == 0 ? held_caps() : 0;
+	return r;
 }
 
 int

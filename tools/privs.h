@@ -36,9 +36,10 @@ int rp_privs_no_core(char *err, size_t errsz);
 
 /* Switch identity and drop capabilities.  Returns 0 on success, -1 on a
  * failure (err says which step).  When not started as root, what cannot
- * be done goes to `warn` instead. */
-int rp_privs_drop(const struct rp_ids *ids, uint64_t keep_caps, char *err, size_t errsz,
-		  struct rp_warnings *warn);
+ * be done goes to `warn` instead; so does a kept capability rampart was
+ * started without.  *kept is what the permitted set holds afterwards. */
+int rp_privs_drop(const struct rp_ids *ids, uint64_t keep_caps, uint64_t *kept, char *err,
+		  size_t errsz, struct rp_warnings *warn);
 
 /* prctl(PR_SET_NO_NEW_PRIVS). */
 int rp_privs_nnp(char *err, size_t errsz);

@@ -99,6 +99,12 @@ rp_report_format(const struct rp_plan *pl, char *buf, size_t bufsz)
 		rp_buf_json(&b, pl->warn.msg[i], sizeof(pl->warn.msg[i]), &cut);
 		rp_buf_char(&b, '"');
 	}
+	rp_buf_str(&b, "],\"errors\":[");
+	for (i = 0; i < pl->errors.n; i++) {
+		rp_buf_str(&b, i ? ",\"" : "\"");
+		rp_buf_json(&b, pl->errors.msg[i], sizeof(pl->errors.msg[i]), &cut);
+		rp_buf_char(&b, '"');
+	}
 	rp_buf_str(&b, "]}");
 	if (b.truncated) {
 		/* never emit half a JSON object */

@@ -8,7 +8,10 @@
  *    "landlock":{"abi":..,"state":..,"handled":..,"rules":..,
  *                "withheld_files":..,"build_us":..},
  *    "seccomp":{"state":..,"rules":..,"action":..},
- *    "core_dumps":..,"shim":..,"policy":..,"command":..,"warnings":[..]}
+ *    "core_dumps":..,"shim":..,"policy":..,"command":..,"warnings":[..],
+ *    "errors":[..]}
+ * "errors" is what would make `rampart CMD` exit 125 (--check); a startup
+ * report never has any, since the loader stops at the first.
  */
 #ifndef RAMPART_REPORT_H
 #define RAMPART_REPORT_H
@@ -48,6 +51,7 @@ struct rp_plan {
 	const char *policy;
 	const char *command;	/* the resolved program */
 	struct rp_warnings warn;
+	struct rp_warnings errors;	/* --check: steps that would fail */
 };
 
 /* Format the plan as one JSON line (with '\n') into buf; returns length. */

@@ -26,8 +26,9 @@
 #include "landlock.h"
 #include "privs.h"
 #include "rampart.h"
+#include "rawsys.h"
 #include "report.h"
-#include "seccomp.h"
+#include "syscall_rules.h"
 
 extern char **environ;
 
@@ -223,34 +224,49 @@ warn_common(struct rp_plan *plan, const struct rp_policy *p, uid_t app_uid)
 	}
 }
 
-/* --check: the plan, nothing applied (check.c prints it). */
+/* --check: the plan, nothing applied (check.c prints it).  What would
+ * make the loader stop with 125 whatever the kernel goes to plan->errors:
+ * an unknown user or group, no shim, an unknown DenySyscall name.  What
+ * depends on the running kernel (Landlock) is a warning. */
 void
 rp_plan_for_check(const struct rp_policy *p, const struct rp_options *o, struct rp_plan *plan)
 {
 	static struct rp_ll ll;
 	static struct rp_sc_rule rules[RP_SC_MAX_RULES];
-	static char shim[PATH_MAX], prog[PATH_MAX];
+	static char shim[PATH_MAX], prog[PATH_MAX], policy_abs[PATH_MAX];
 	struct rp_ids ids;
 	char err[512];
+	size_t nrules;
+	int r;
 
 	plan_init(plan, p);
+	if (realpath(p->source, policy_abs))
+		plan->policy = policy_abs;
 	if (rp_privs_resolve(p, &ids, err, sizeof(err)) != 0)
-		rp_warnings_add(&plan->warn, "%s", err);
+		rp_warnings_add(&plan->errors, "user: %s", err);
+	else
+		warn_common(plan, p, ids.uid);
 	plan->uid = ids.uid;
 	plan->gid = ids.gid;
 	plan->nnp = 1;
-	if (find_shim(o->shim_path, shim, sizeof(shim)) == 0)
+	r = find_shim(o->shim_path, shim, sizeof(shim));
+	if (r == 0)
 		plan->shim = shim;
+	else if (r == -EINVAL)
+		rp_warnings_add(&plan->errors, "shim: --shim must be an absolute path");
 	else
-		rp_warnings_add(&plan->warn, "shim not found: %s", shim);
+		rp_warnings_add(&plan->errors, "shim: librampart.so not found (looked for %s)", shim);
 	if (o->cmd && find_command(o->cmd[0], getenv("PATH"), prog, sizeof(prog)) == 0)
 		plan->command = prog;
 	rp_landlock_probe(&ll);
 	if (landlock_skip_reason(p)) {
 		plan->landlock_state = landlock_skip_reason(p);
 	} else if (ll.abi == 0) {
+		/* a property of this kernel, not of the policy or the image
+		 * (--check often runs on a build host): a warning */
 		plan->landlock_state = p->landlock == RP_LANDLOCK_STRICT ?
 			"unavailable: the loader would refuse to run" : "unavailable (best-effort)";
+		rp_warnings_add(&plan->warn, "kernel without Landlock (%s)", strerror(ll.probe_errno));
 	} else if (rp_landlock_build(&ll, p, getenv("PATH")) != 0) {
 		plan->landlock_state = "ruleset cannot be built";
 		rp_warnings_add(&plan->warn, "landlock: %s", ll.error);
@@ -260,10 +276,11 @@ rp_plan_for_check(const struct rp_policy *p, const struct rp_options *o, struct 
 		ll.ruleset_fd = -1;
 	}
 	plan_landlock(plan, &ll);
-	plan->seccomp_rules = (unsigned)rp_seccomp_rules_abi(
-		p, landlock_skip_reason(p) ? 0 : ll.abi, rules, RP_SC_MAX_RULES);
+	nrules = rp_seccomp_rules_abi(p, landlock_skip_reason(p) ? 0 : ll.abi, rules,
+				      RP_SC_MAX_RULES);
+	if (rp_seccomp_count(rules, nrules, &plan->seccomp_rules, err, sizeof(err)) != 0)
+		rp_warnings_add(&plan->errors, "seccomp: %s", err);
 	plan->seccomp_state = "would be installed";
-	warn_common(plan, p, ids.uid);
 }
 
 int
@@ -291,7 +308,7 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 	if (r < 0)
 		fail(RP_EXIT_CANNOT_RUN, o->cmd[0], strerror(-r), NULL);
 	plan.command = prog;
-	if (rp_exec_decide(p, prog, o->cmd, 0, NULL, &verdict) && !audit) {
+	if (rp_exec_decide(p, prog, o->cmd, 0, NULL, &verdict)) {
 		const char *rule = verdict.rule ? verdict.rule : "policy";
 
 		if (strcmp(rule, "wx") == 0)
@@ -303,7 +320,10 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 				 strcmp(rule, "deny-exec") == 0 ? "DenyExec" : rule,
 				 verdict.pattern ? " pattern '" : "",
 				 verdict.pattern ? verdict.pattern : "", verdict.pattern ? "'" : "");
-		fail(RP_EXIT_CANNOT_RUN, o->cmd[0], err, NULL);
+		/* audit mode runs it, and the report says what enforce would do */
+		if (!audit)
+			fail(RP_EXIT_CANNOT_RUN, o->cmd[0], err, NULL);
+		rp_warnings_add(&plan.warn, "audit: the command would be %s", err);
 	}
 	r = find_shim(o->shim_path, shim, sizeof(shim));
 	if (r == -EINVAL)
@@ -350,7 +370,7 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 		fail(RP_EXIT_FAILURE, "core dumps", err, NULL);
 
 	/* 4. Identity and capabilities. */
-	if (rp_privs_drop(&ids, p->keep_caps, err, sizeof(err), &plan.warn) != 0)
+	if (rp_privs_drop(&ids, p->keep_caps, &plan.caps_kept, err, sizeof(err), &plan.warn) != 0)
 		fail(RP_EXIT_FAILURE, "capabilities", err, NULL);
 	plan.uid = getuid();
 	plan.gid = getgid();
@@ -394,8 +414,13 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 	else
 		unsetenv(RP_MODE_ENV);
 	rp_report_emit(&plan);
-	execve(prog, o->cmd, environ);
-	r = errno;
+	/* A raw execve: when the image preloads the shim into rampart itself
+	 * (LD_PRELOAD in its environment, /etc/ld.so.preload), libc's execve
+	 * is the shim's wrapper, which would put back the RAMPART_POLICY and
+	 * RAMPART_MODE that shim instance started with (its sticky
+	 * environment) over the ones set above, and judge the exec by that
+	 * other policy.  The decision was made in step 1, by this policy. */
+	r = (int)-rp_raw3(SYS_execve, (long)prog, (long)o->cmd, (long)environ);
 	snprintf(err, sizeof(err), "cannot execute %s: %s", prog, strerror(r));
 	fail(r == ENOENT ? RP_EXIT_NOT_FOUND : RP_EXIT_CANNOT_RUN, o->cmd[0], err, NULL);
 }

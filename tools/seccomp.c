@@ -7,11 +7,11 @@
  * profiles/seccomp/default.json and docs.docker.com "Seccomp security
  * profiles"), plus the rows of the research notes' bypass catalog (§3).
  */
-#include "seccomp.h"
+#include "syscall_rules.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <seccomp_sys.h>	/* libseccomp; see that file */
+#include <seccomp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,6 +21,8 @@
 #endif
 
 #define PR_SET_MM_ 35	/* <sys/prctl.h> PR_SET_MM */
+#define AF_VSOCK_ 40	/* <sys/socket.h> AF_VSOCK */
+#define LOW32 0xffffffffULL	/* an int argument: the kernel reads the low half */
 
 /* Namespace bits of clone(2)/unshare(2) flags: NEWNS, NEWCGROUP, NEWUTS,
  * NEWIPC, NEWUSER, NEWPID, NEWNET, NEWTIME (0x7E020080).  A deny list can
@@ -53,6 +55,16 @@
 	{ sc, -1, RP_SC_ERRNO, EPERM, 2,                                       \
 	  { { i, RP_SC_MASKED_EQ, ibits, ibits }, { j, RP_SC_MASKED_EQ, jbits, jbits } }, why }
 
+/* personality: a flag bit `b` (18..30) with bit 31 clear; bit 31 with
+ * some bit `c` clear (any value with bit 31 set but the query). */
+#define PERS_FLAG(b)                                                           \
+	{ "personality", 135, RP_SC_ERRNO, EPERM, 1,                           \
+	  { { 0, RP_SC_MASKED_EQ, 1ULL << (b), (1ULL << (b)) | 0x80000000ULL } }, why_pers }
+#define PERS_TOP(c)                                                            \
+	{ "personality", 135, RP_SC_ERRNO, EPERM, 1,                           \
+	  { { 0, RP_SC_MASKED_EQ, 0x80000000ULL, (1ULL << (c)) | 0x80000000ULL } }, why_pers }
+
+static const char why_pers[] = "ADDR_NO_RANDOMIZE, READ_IMPLIES_EXEC and other personality flags";
 static const char why_docker[] = "blocked by Docker's default profile";
 static const char why_mount[] = "mount family: changes what paths mean";
 static const char why_ns[] = "namespace creation (user namespaces grant capabilities)";
@@ -106,22 +118,35 @@ static const struct rp_sc_rule default_rules[] = {
 	DENY("keyctl", 250, EPERM, why_docker),
 	DENY("add_key", 248, EPERM, why_docker),
 	DENY("request_key", 249, EPERM, why_docker),
-	/* Docker allows 0, 8, 0x20000, 0x20008 and the query 0xffffffff.  A
-	 * deny list cannot say "none of these" (libseccomp refuses two
-	 * comparisons on one argument: EINVAL), so everything above 0x20008
-	 * is denied: every flag from ADDR_NO_RANDOMIZE (bit 18) up, and the
-	 * query.  Below that are only execution domains, which Linux ignores. */
-	{ "personality", 135, RP_SC_ERRNO, EPERM, 1, { { 0, RP_SC_GT, 0x20008, 0 } },
-	  "ADDR_NO_RANDOMIZE, READ_IMPLIES_EXEC and other personality flags" },
-	/* an exact compare: a masked one would also catch 39, 47, 55, 59
-	 * (PR_GET_NO_NEW_PRIVS, PR_CAP_AMBIENT, ...) */
-	{ "prctl", 157, RP_SC_ERRNO, EPERM, 1, { { 0, RP_SC_EQ, PR_SET_MM_, 0 } },
+	/* personality(2) takes an unsigned int (the upper half of the register
+	 * is ignored), so the masks below look at the low 32 bits only.  Docker
+	 * allows 0, 8, 0x20000, 0x20008 and the query 0xffffffff; a deny list
+	 * cannot say "none of these" in one rule (libseccomp refuses two
+	 * comparisons of one argument: EINVAL), so: every value from
+	 * ADDR_NO_RANDOMIZE (bit 18) up is denied, bit by bit, except the
+	 * query, which is the only value with all 32 bits set.  What stays
+	 * allowed below bit 18 is UNAME26 and execution domains, which Linux
+	 * ignores. */
+	PERS_FLAG(18), PERS_FLAG(19), PERS_FLAG(20), PERS_FLAG(21), PERS_FLAG(22),
+	PERS_FLAG(23), PERS_FLAG(24), PERS_FLAG(25), PERS_FLAG(26), PERS_FLAG(27),
+	PERS_FLAG(28), PERS_FLAG(29), PERS_FLAG(30),
+	PERS_TOP(0), PERS_TOP(1), PERS_TOP(2), PERS_TOP(3), PERS_TOP(4), PERS_TOP(5),
+	PERS_TOP(6), PERS_TOP(7), PERS_TOP(8), PERS_TOP(9), PERS_TOP(10), PERS_TOP(11),
+	PERS_TOP(12), PERS_TOP(13), PERS_TOP(14), PERS_TOP(15), PERS_TOP(16),
+	PERS_TOP(17), PERS_TOP(18), PERS_TOP(19), PERS_TOP(20), PERS_TOP(21),
+	PERS_TOP(22), PERS_TOP(23), PERS_TOP(24), PERS_TOP(25), PERS_TOP(26),
+	PERS_TOP(27), PERS_TOP(28), PERS_TOP(29), PERS_TOP(30),
+	/* prctl(2) takes an int option: the kernel ignores the upper 32 bits of
+	 * the register, so an exact 64-bit compare (EQ 35) let
+	 * (1 << 32) | PR_SET_MM through.  Compare the low 32 bits exactly; a
+	 * masked test of the bits of 35 would also catch 39, 47, 55, 59
+	 * (PR_GET_NO_NEW_PRIVS, PR_CAP_AMBIENT, ...). */
+	{ "prctl", 157, RP_SC_ERRNO, EPERM, 1, { { 0, RP_SC_MASKED_EQ, PR_SET_MM_, LOW32 } },
 	  "PR_SET_MM rewrites /proc/self/exe and cmdline" },
 	DENY("acct", 163, EPERM, why_docker),
 	DENY("swapon", 167, EPERM, why_docker),
 	DENY("swapoff", 168, EPERM, why_docker),
 	DENY("open_by_handle_at", 304, EPERM, "opens files by handle, around every path check"),
-	DENY("name_to_handle_at", 303, EPERM, why_docker),
 	DENY("reboot", 169, EPERM, why_docker),
 	DENY("settimeofday", 164, EPERM, why_docker),
 	DENY("clock_settime", 227, EPERM, why_docker),
@@ -144,6 +169,16 @@ static const struct rp_sc_rule default_rules[] = {
 	DENY("set_mempolicy", 238, EPERM, why_docker),
 	DENY("mbind", 237, EPERM, why_docker),
 	DENY("move_pages", 279, EPERM, why_docker),
+	DENY("migrate_pages", 256, EPERM, why_docker),
+	DENY("set_mempolicy_home_node", 450, EPERM, why_docker),
+	DENY("process_madvise", 440, EPERM, why_docker),
+	DENY("fanotify_init", 300, EPERM, why_docker),
+	DENY("sethostname", 170, EPERM, why_docker),
+	DENY("setdomainname", 171, EPERM, why_docker),
+	DENY("vhangup", 153, EPERM, why_docker),
+	/* socket(2) takes an int domain: compare the low 32 bits */
+	{ "socket", 41, RP_SC_ERRNO, EPERM, 1, { { 0, RP_SC_MASKED_EQ, AF_VSOCK_, LOW32 } },
+	  "AF_VSOCK talks to the host (blocked by Docker's default profile)" },
 	/* Landlock does not cover chmod (research notes E05) */
 	SETID_RULES("chmod", 90, 1, why_setid),
 	SETID_RULES("fchmod", 91, 1, why_setid),
@@ -247,16 +282,58 @@ action_of(const struct rp_sc_rule *r)
 	}
 }
 
+/* Put the number of `ru`'s system call on this architecture in *nr, or -1
+ * when this architecture has none (libseccomp's pseudo numbers: umount,
+ * vm86 on x86_64).  Returns -1 for a name neither libseccomp nor the
+ * table knows. */
+static int
+resolve(const struct rp_sc_rule *ru, int *nr)
+{
+	*nr = seccomp_syscall_resolve_name(ru->name);
+#if defined(__x86_64__)
+	if (*nr == __NR_SCMP_ERROR)
+		*nr = ru->nr_fallback;	/* an older libseccomp table */
+#endif
+	if (*nr == __NR_SCMP_ERROR)
+		return -1;
+	if (*nr < 0)
+		*nr = -1;
+	return 0;
+}
+
+int
+rp_seccomp_count(const struct rp_sc_rule *rules, size_t n, unsigned *installable,
+		 char *err, size_t errsz)
+{
+	size_t i;
+	int nr;
+
+	*installable = 0;
+	for (i = 0; i < n; i++) {
+		if (resolve(&rules[i], &nr) != 0) {
+			/* a typo in DenySyscall must not leave a hole unnoticed */
+			snprintf(err, errsz, "unknown system call '%s'", rules[i].name);
+			return -1;
+		}
+		if (nr >= 0)
+			(*installable)++;
+	}
+	return 0;
+}
+
 int
 rp_seccomp_install(const struct rp_sc_rule *rules, size_t n, unsigned *installed,
 		   char *err, size_t errsz)
 {
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	scmp_filter_ctx ctx;
 	size_t i;
 	int r;
 
 	*installed = 0;
-	if (!ctx) {
+	if (rp_seccomp_count(rules, n, installed, err, errsz) != 0)
+		return -1;
+	*installed = 0;
+	if (!(ctx = seccomp_init(SCMP_ACT_ALLOW))) {
 		snprintf(err, errsz, "seccomp_init failed");
 		return -1;
 	}
@@ -270,19 +347,11 @@ rp_seccomp_install(const struct rp_sc_rule *rules, size_t n, unsigned *installed
 	for (i = 0; i < n; i++) {
 		const struct rp_sc_rule *ru = &rules[i];
 		struct scmp_arg_cmp cmp[3];
-		int nr = seccomp_syscall_resolve_name(ru->name), k;
+		int nr, k;
 
-#if defined(__x86_64__)
-		if (nr == __NR_SCMP_ERROR)
-			nr = ru->nr_fallback;	/* an older libseccomp table */
-#endif
-		if (nr == __NR_SCMP_ERROR) {
-			/* a typo in DenySyscall must not leave a hole unnoticed */
-			snprintf(err, errsz, "unknown system call '%s'", ru->name);
-			goto fail;
-		}
+		resolve(ru, &nr);
 		if (nr < 0)
-			continue;	/* a pseudo number: not on this architecture */
+			continue;	/* not on this architecture */
 		for (k = 0; k < ru->nargs && k < 3; k++) {
 			cmp[k].arg = ru->args[k].index;
 			cmp[k].op = cmp_ops[ru->args[k].op];

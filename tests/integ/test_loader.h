@@ -33,6 +33,13 @@ void lt_copy(const char *src, const char *dst, unsigned mode);
  * `opts` and `args` are NULL-terminated. */
 int lt_run(const struct lt_env *e, const char *const *opts, const char *const *args,
 	   struct rt_result *r);
+/* Same, with `prefix` before rampart (a wrapper such as setpriv) and
+ * `env_extra` ("NAME=VALUE") added to the environment; all NULL-terminated
+ * or NULL. */
+int lt_run_ex(const struct lt_env *e, const char *const *prefix, const char *const *opts,
+	      const char *const *args, const char *const *env_extra, struct rt_result *r);
+/* The line of `text` that starts with `prefix`, copied into buf, or NULL. */
+const char *lt_line(const char *text, const char *prefix, char *buf, int bufsz);
 /* 1 if `out` has the line "OP: RESULT". */
 int lt_has(const char *out, const char *op, const char *result);
 /* Value of a field of /proc/self/status text ("Uid:" -> "1000\t1000..."). */

@@ -73,14 +73,16 @@ lt_setup(struct lt_env *e, const char *policy_extra)
 }
 
 int
-lt_run(const struct lt_env *e, const char *const *opts, const char *const *args,
-       struct rt_result *r)
+lt_run_ex(const struct lt_env *e, const char *const *prefix, const char *const *opts,
+	  const char *const *args, const char *const *env_extra, struct rt_result *r)
 {
 	const char *argv[64];
+	const char *env[32];
 	char pathvar[PATH_MAX + 64];
-	char *env[] = { pathvar, NULL };
-	int n = 0;
+	int n = 0, k = 0;
 
+	for (; prefix && *prefix && n < 16; prefix++)
+		argv[n++] = *prefix;
 	argv[n++] = rt_path("rampart");
 	for (; opts && *opts && n < 40; opts++)
 		argv[n++] = *opts;
@@ -91,7 +93,18 @@ lt_run(const struct lt_env *e, const char *const *opts, const char *const *args,
 		argv[n++] = *args;
 	argv[n] = NULL;
 	snprintf(pathvar, sizeof(pathvar), "PATH=%s:/usr/bin:/bin", e->bin);
-	return rt_run((char *const *)argv, env, 20, r);
+	env[k++] = pathvar;
+	for (; env_extra && *env_extra && k < 31; env_extra++)
+		env[k++] = *env_extra;
+	env[k] = NULL;
+	return rt_run((char *const *)argv, (char *const *)env, 20, r);
+}
+
+int
+lt_run(const struct lt_env *e, const char *const *opts, const char *const *args,
+       struct rt_result *r)
+{
+	return lt_run_ex(e, NULL, opts, args, NULL, r);
 }
 
 int
@@ -123,6 +136,26 @@ lt_status_field(const char *status, const char *field, char *buf, int bufsz)
 				v++;
 			end = strchr(v, '\n');
 			snprintf(buf, (size_t)bufsz, "%.*s", (int)(end ? end - v : (long)strlen(v)), v);
+			return buf;
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return NULL;
+}
+
+const char *
+lt_line(const char *text, const char *prefix, char *buf, int bufsz)
+{
+	const char *p = text;
+	size_t pl = strlen(prefix);
+
+	while (p && *p) {
+		if (strncmp(p, prefix, pl) == 0) {
+			const char *end = strchr(p, '\n');
+
+			snprintf(buf, (size_t)bufsz, "%.*s", (int)(end ? end - p : (long)strlen(p)), p);
 			return buf;
 		}
 		p = strchr(p, '\n');

@@ -13,6 +13,18 @@
  *   ld_probe bind PORT              bind 127.0.0.1:PORT
  *   ld_probe ids                    "uid U euid E gid G egid G"
  *   ld_probe exit N | signal N      exit with N, or die by signal N
+ *   ld_probe args [ARG...]          "arg: ARG" per argument
+ *   ld_probe env                    "env: NAME=VALUE" per variable
+ *   ld_probe fds                    "fd: N -> TARGET" per open fd above 2
+ *   ld_probe core                   "core: SOFT HARD" (RLIMIT_CORE), "dumpable: N"
+ *   ld_probe prctl-mm               raw PR_SET_MM, plain and with the upper
+ *                                   32 bits of the option set
+ *   ld_probe personality            raw personality: query, ADDR_NO_RANDOMIZE
+ *                                   plain, with bit 31, with the upper half
+ *   ld_probe clone3                 raw clone3
+ *   ld_probe socket-vsock           socket(AF_VSOCK)
+ *   ld_probe i386-chmod PATH        chmod(PATH, 0755) through int $0x80
+ *   ld_probe x32-getpid             getpid with the x32 bit set
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -23,7 +35,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -33,6 +47,14 @@
 #define SYS_io_uring_setup 425
 #endif
 #define SYS_fchmodat2_ 452
+#define SYS_clone3_ 435
+#define X32_BIT 0x40000000L
+#define PR_SET_MM_ 35
+#define PR_SET_MM_ARG_START_ 8
+#define ADDR_NO_RANDOMIZE_ 0x0040000L
+#define AF_VSOCK_ 40
+
+extern char **environ;
 
 static void
 result(const char *op, long r)
@@ -94,6 +116,62 @@ bind_port(int port)
 	return 0;
 }
 
+static int
+list_fds(void)
+{
+	char link[64], target[512];
+	int fd;
+
+	for (fd = 3; fd < 1024; fd++) {
+		ssize_t n;
+
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n < 0)
+			continue;
+		target[n] = '\0';
+		printf("fd: %d -> %s\n", fd, target);
+	}
+	return 0;
+}
+
+/* int $0x80 takes 32-bit pointers: the path is copied to static storage,
+ * which a static (non-PIE) build places below 4 GiB. */
+static long
+i386_chmod(const char *path)
+{
+	static char buf[256];
+	long ret;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+#if defined(__x86_64__)
+	__asm__ __volatile__("int $0x80"
+			     : "=a"(ret)
+			     : "a"(15L), "b"((long)buf), "c"(0755L)
+			     : "memory");
+#else
+	ret = -ENOSYS;
+#endif
+	if (ret < 0 && ret > -4096) {
+		errno = (int)-ret;
+		return -1;
+	}
+	return ret;
+}
+
+static int
+personality_ops(void)
+{
+	long q = syscall(SYS_personality, 0xffffffffL);
+
+	result("personality-query", q);
+	result("personality-no-randomize", syscall(SYS_personality, ADDR_NO_RANDOMIZE_));
+	result("personality-bit31", syscall(SYS_personality, 0x80000000L | ADDR_NO_RANDOMIZE_));
+	result("personality-high", syscall(SYS_personality, (1L << 32) | ADDR_NO_RANDOMIZE_));
+	result("personality-linux", syscall(SYS_personality, q >= 0 ? q : 0L));
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -126,6 +204,41 @@ main(int argc, char **argv)
 		       (int)getgid(), (int)getegid());
 	else if (strcmp(op, "exit") == 0)
 		return atoi(arg);
+	else if (strcmp(op, "args") == 0) {
+		int i;
+
+		for (i = 2; i < argc; i++)
+			printf("arg: %s\n", argv[i]);
+	} else if (strcmp(op, "env") == 0) {
+		char **e;
+
+		for (e = environ; *e; e++)
+			printf("env: %s\n", *e);
+	} else if (strcmp(op, "fds") == 0)
+		return list_fds();
+	else if (strcmp(op, "core") == 0) {
+		struct rlimit rl;
+
+		getrlimit(RLIMIT_CORE, &rl);
+		printf("core: %lld %lld\n", (long long)(rl.rlim_cur == RLIM_INFINITY ? -1 : (long long)rl.rlim_cur),
+		       (long long)(rl.rlim_max == RLIM_INFINITY ? -1 : (long long)rl.rlim_max));
+		printf("dumpable: %d\n", prctl(PR_GET_DUMPABLE, 0, 0, 0, 0));
+	} else if (strcmp(op, "prctl-mm") == 0) {
+		/* a bad address: EINVAL when the call gets through, EPERM
+		 * when seccomp (or a missing CAP_SYS_RESOURCE) stops it */
+		result("prctl-mm", syscall(SYS_prctl, PR_SET_MM_, PR_SET_MM_ARG_START_, 1L, 0L, 0L));
+		result("prctl-mm-high", syscall(SYS_prctl, (1L << 32) | PR_SET_MM_,
+						PR_SET_MM_ARG_START_, 1L, 0L, 0L));
+	} else if (strcmp(op, "personality") == 0)
+		return personality_ops();
+	else if (strcmp(op, "clone3") == 0)
+		result(op, syscall(SYS_clone3_, NULL, 0L));
+	else if (strcmp(op, "socket-vsock") == 0)
+		result(op, socket(AF_VSOCK_, SOCK_STREAM, 0));
+	else if (strcmp(op, "i386-chmod") == 0)
+		result(op, i386_chmod(arg));
+	else if (strcmp(op, "x32-getpid") == 0)
+		result(op, syscall(X32_BIT | SYS_getpid));
 	else if (strcmp(op, "signal") == 0) {
 		signal(atoi(arg), SIG_DFL);
 		raise(atoi(arg));

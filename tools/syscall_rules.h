@@ -1,11 +1,12 @@
-/* seccomp.h - the loader's seccomp rules as data.
+/* syscall_rules.h - the loader's seccomp rules as data.
  *
  * One table drives both the filter the loader installs (seccomp.c, through
  * libseccomp) and `rampart export-seccomp` (a Docker/OCI profile), so the
- * two always agree.
+ * two always agree.  Named apart from libseccomp's <seccomp.h>, which the
+ * build's -Itools would otherwise shadow.
  */
-#ifndef RAMPART_SECCOMP_H
-#define RAMPART_SECCOMP_H
+#ifndef RAMPART_SYSCALL_RULES_H
+#define RAMPART_SYSCALL_RULES_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -43,7 +44,7 @@ struct rp_sc_rule {
 size_t rp_seccomp_rules(const struct rp_policy *p, struct rp_sc_rule *out, size_t max);
 
 /* Room for every rule: the defaults plus DenySyscall. */
-#define RP_SC_MAX_RULES (160 + RP_MAX_SYSCALLS)
+#define RP_SC_MAX_RULES (240 + RP_MAX_SYSCALLS)
 
 /* Same, for a kernel whose Landlock ABI is `landlock_abi` (0 = none
  * applied).  rp_seccomp_rules() assumes ABI >= 3; with ABI 1 or 2 Landlock
@@ -56,6 +57,12 @@ size_t rp_seccomp_rules_abi(const struct rp_policy *p, int landlock_abi,
  * architecture only (any other architecture: kill the process).  Sets
  * *installed to the number of rules the kernel got (rules for system calls
  * this architecture lacks are skipped).  Returns 0, or -1 with err set. */
+/* Resolve every rule's name without installing anything (--check): sets
+ * *installable to the number rp_seccomp_install would install.  Returns 0,
+ * or -1 with err naming a system call libseccomp does not know. */
+int rp_seccomp_count(const struct rp_sc_rule *rules, size_t n, unsigned *installable,
+		     char *err, size_t errsz);
+
 int rp_seccomp_install(const struct rp_sc_rule *rules, size_t n, unsigned *installed,
 		       char *err, size_t errsz);
 
