@@ -154,14 +154,275 @@ deny(struct rp_exec_verdict *v, const char *rule, const char *pattern, int hop,
 	return 1;
 }
 
-/* DenyExec patterns without '/' against a name; returns the pattern. */
+/* ---- DenyExec names, prepared (see execdecide.h) ------------------------ */
+
+/* Bytes that may start or end something other than a literal byte in
+ * glob.c's syntax; ']' and '\' only conservatively. */
+static int
+is_glob_byte(char c)
+{
+	return c == '*' || c == '?' || c == '[' || c == ']' || c == '\\';
+}
+
+/* FNV-1a over a name, folded to a slot of the literal table. */
+static unsigned
+name_hash(const char *s, size_t len)
+{
+	unsigned h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h & (RP_NAMES_SLOTS - 1);
+}
+
+/* The bytes a name holds, folded to 64 bits: a glob whose literal bytes
+ * are not all there cannot match. */
+static uint64_t
+byte_mask(const char *s, size_t len)
+{
+	uint64_t m = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		m |= 1ULL << ((unsigned char)s[i] & 63);
+	return m;
+}
+
+/* The longest run of literal bytes between the prefix and the suffix,
+ * outside bracket expressions.  A bracket that holds a '\' gives up (its
+ * end is then not plain to see: glob.c lets "\]" stand inside it); so do
+ * offsets that do not fit the table. */
+static void
+inner_run(const char *pat, struct rp_names_glob *g)
+{
+	size_t i = g->pre, end = (size_t)g->len - g->suf, run = i;
+
+	g->mid_off = g->mid_len = 0;
+	while (i < end) {
+		char c = pat[i];
+
+		if (!is_glob_byte(c)) {
+			i++;
+			if (i - run > g->mid_len && run <= 0xffff && i - run <= 0xffff) {
+				g->mid_off = (unsigned short)run;
+				g->mid_len = (unsigned short)(i - run);
+			}
+			continue;
+		}
+		if (c == '\\') {
+			i += 2;		/* an escaped byte: literal, but not counted */
+		} else if (c == '[') {
+			size_t j = i + 1;
+
+			if (pat[j] == '!' || pat[j] == '^')
+				j++;
+			if (pat[j] == ']')
+				j++;
+			while (j < g->len && pat[j] != ']') {
+				if (pat[j] == '\\') {
+					g->mid_len = 0;
+					return;
+				}
+				j++;
+			}
+			if (j >= g->len) {
+				g->mid_len = 0;
+				return;
+			}
+			i = j + 1;
+		} else {
+			i++;
+		}
+		run = i;
+	}
+}
+
+static void
+bucket_append(struct rp_names *n, unsigned short *head, unsigned short *tail, unsigned short k)
+{
+	if (*head == RP_NAMES_NONE)
+		*head = k;
+	else
+		n->glob[*tail].next = k;
+	*tail = k;
+}
+
+void
+rp_names_build(struct rp_names *n, const struct rp_policy *p)
+{
+	unsigned short tail_first[256], tail_last[256], tail_rest = RP_NAMES_NONE;
+	int i;
+
+	n->policy = p;
+	n->n_literal = n->n_glob = n->n_path = 0;
+	memset(n->slot, 0xff, sizeof(n->slot));
+	memset(n->first, 0xff, sizeof(n->first));
+	memset(n->last, 0xff, sizeof(n->last));
+	n->rest = RP_NAMES_NONE;
+	for (i = 0; i < p->n_deny_exec && i < RP_MAX_PATTERNS; i++) {
+		const char *pat = p->deny_exec[i].text;
+		size_t len = strlen(pat), pre = 0, suf = 0;
+		struct rp_names_glob *g;
+		unsigned short k;
+
+		if (has_slash(pat)) {
+			n->path[n->n_path++] = (unsigned short)i;
+			continue;
+		}
+		while (pre < len && !is_glob_byte(pat[pre]))
+			pre++;
+		if (pre == len) {	/* a literal name: first occurrence wins */
+			unsigned h = name_hash(pat, len);
+
+			while (n->slot[h] != RP_NAMES_NONE &&
+			       strcmp(p->deny_exec[n->slot[h]].text, pat) != 0)
+				h = (h + 1) & (RP_NAMES_SLOTS - 1);
+			if (n->slot[h] == RP_NAMES_NONE) {
+				n->slot[h] = (unsigned short)i;
+				n->literal[n->n_literal++] = (unsigned short)i;
+			}
+			continue;
+		}
+		while (suf < len - pre && !is_glob_byte(pat[len - 1 - suf]))
+			suf++;
+		k = (unsigned short)n->n_glob++;
+		g = &n->glob[k];
+		g->pat = (unsigned short)i;
+		g->next = RP_NAMES_NONE;
+		/* RP_MAX_LINE bounds a pattern, so its length fits; a shorter
+		 * prefix or suffix is still a valid pre-test */
+		g->len = (unsigned short)len;
+		g->pre = (unsigned short)(pre > 0xff ? 0xff : pre);
+		g->suf = (unsigned short)(suf > 0xff ? 0xff : suf);
+		inner_run(pat, g);
+		g->need = byte_mask(pat, g->pre) | byte_mask(pat + len - g->suf, g->suf) |
+			  byte_mask(pat + g->mid_off, g->mid_len);
+		if (g->pre) {
+			unsigned char c = (unsigned char)pat[0];
+
+			bucket_append(n, &n->first[c], &tail_first[c], k);
+		} else if (g->suf) {
+			unsigned char c = (unsigned char)pat[len - 1];
+
+			bucket_append(n, &n->last[c], &tail_last[c], k);
+		} else {
+			bucket_append(n, &n->rest, &tail_rest, k);
+		}
+	}
+}
+
+static int
+glob_try(const struct rp_names *n, const struct rp_names_glob *g, const char *name, size_t len,
+	 uint64_t mask)
+{
+	const char *pat = n->policy->deny_exec[g->pat].text;
+
+	if ((g->need & ~mask) || len < (size_t)g->pre + g->suf)
+		return 0;
+	if (memcmp(name, pat, g->pre) != 0 ||
+	    memcmp(name + len - g->suf, pat + g->len - g->suf, g->suf) != 0)
+		return 0;
+	if (g->mid_len && !memmem(name + g->pre, len - g->pre - g->suf, pat + g->mid_off, g->mid_len))
+		return 0;
+	return rp_glob_match(pat, name, 1);
+}
+
+/* The first glob of a bucket (in policy order) below `best` that matches. */
+static int
+bucket_match(const struct rp_names *n, unsigned short k, const char *name, size_t len,
+	     uint64_t mask, int best)
+{
+	for (; k != RP_NAMES_NONE; k = n->glob[k].next) {
+		const struct rp_names_glob *g = &n->glob[k];
+
+		if (best >= 0 && g->pat >= best)
+			break;
+		if (glob_try(n, g, name, len, mask))
+			return g->pat;
+	}
+	return best;
+}
+
+int
+rp_names_match(const struct rp_names *n, const char *name, size_t len)
+{
+	uint64_t mask;
+	int best = -1;
+
+	if (!len)
+		return -1;
+	if (n->n_literal) {
+		unsigned h = name_hash(name, len);
+
+		for (; n->slot[h] != RP_NAMES_NONE; h = (h + 1) & (RP_NAMES_SLOTS - 1)) {
+			const char *t = n->policy->deny_exec[n->slot[h]].text;
+
+			if (strncmp(t, name, len) == 0 && t[len] == '\0') {
+				best = n->slot[h];
+				break;
+			}
+		}
+	}
+	if (!n->n_glob)
+		return best;
+	mask = byte_mask(name, len);
+	best = bucket_match(n, n->first[(unsigned char)name[0]], name, len, mask, best);
+	best = bucket_match(n, n->last[(unsigned char)name[len - 1]], name, len, mask, best);
+	return bucket_match(n, n->rest, name, len, mask, best);
+}
+
+/* Whether the split of a path pattern at its last '/' is exact: no '\'
+ * anywhere and no ']' after the slash, so that slash is a literal one
+ * outside any bracket and, since nothing else matches '/' (FNM_PATHNAME),
+ * the part before it must match the directory and the part after it the
+ * name. */
+static int
+split_exact(const char *pat, const char *slash)
+{
+	return !strchr(pat, '\\') && !strchr(slash, ']');
+}
+
+int
+rp_names_paths_for(const struct rp_names *n, const char *dir, unsigned short *out)
+{
+	char part[RP_PATH_MAX];
+	int i, k = 0;
+
+	for (i = 0; i < n->n_path; i++) {
+		const char *pat = n->policy->deny_exec[n->path[i]].text;
+		const char *slash = strrchr(pat, '/');
+		size_t pl = (size_t)(slash - pat);
+
+		if (split_exact(pat, slash) && pl < sizeof(part)) {
+			memcpy(part, pat, pl);
+			part[pl] = '\0';
+			if (!rp_glob_match(part, dir, 1))
+				continue;
+		}
+		out[k++] = n->path[i];
+	}
+	return k;
+}
+
+static const struct rp_names *names_ready(const struct rp_policy *p);
+
+/* DenyExec patterns without '/' against a name; returns the first pattern
+ * that matches, in policy order. */
 static const char *
 match_name(const struct rp_policy *p, const char *name)
 {
+	const struct rp_names *n = names_ready(p);
 	int i;
 
 	if (!name[0])
 		return NULL;
+	if (n) {
+		i = rp_names_match(n, name, strlen(name));
+		return i >= 0 ? p->deny_exec[i].text : NULL;
+	}
 	for (i = 0; i < p->n_deny_exec; i++) {
 		const char *pat = p->deny_exec[i].text;
 
@@ -175,8 +436,15 @@ match_name(const struct rp_policy *p, const char *name)
 static const char *
 match_path(const struct rp_policy *p, const char *abs)
 {
+	const struct rp_names *n = names_ready(p);
 	int i;
 
+	if (n) {
+		for (i = 0; i < n->n_path; i++)
+			if (rp_glob_match(p->deny_exec[n->path[i]].text, abs, 1))
+				return p->deny_exec[n->path[i]].text;
+		return NULL;
+	}
 	for (i = 0; i < p->n_deny_exec; i++) {
 		const char *pat = p->deny_exec[i].text;
 
@@ -189,24 +457,39 @@ match_path(const struct rp_policy *p, const char *abs)
 /* ---- identities of denied programs --------------------------------------
  *
  * A hard link or a renamed copy of a compiler has a name no pattern
- * matches.  At the first decision of a process the table below is filled
- * with (st_dev, st_ino, st_size) of every regular file that a DenyExec
- * pattern matches in: the PATH of that decision, std_dirs[], and the
- * directories named by patterns with '/' (their glob components
- * expanded).  Cost: one getdents64 pass per directory and a glob match per
- * entry and pattern, plus one stat per match: about 1 ms with one
- * pattern and 6 ms with policies/compilers.policy (240 patterns, 1,300
- * entries in /usr/bin), once per process that execs; later decisions cost
- * about 20 system calls (45 us with a 10-directory PATH).  fork() children
- * inherit the table;
- * exec'd programs build their own.  The table lives in static storage and
- * is built under an atomic state word, so a vfork child that builds it
- * leaves a complete table in the shared memory.  A copy is recognised when
- * its size equals a recorded file's and its bytes are equal too.
+ * matches.  At the first decision of a process that gets past the name,
+ * W^X and memfd checks, the table below is filled with (st_dev, st_ino,
+ * st_size) of every regular file that a DenyExec pattern matches in: the
+ * PATH of that decision, std_dirs[], and the directories named by
+ * patterns with '/' (their glob components expanded).  Decisions denied
+ * earlier never build it.
+ *
+ * It cannot be skipped for a program that is allowed so far: a file with
+ * one link may still be the final target of a denied symlink (only
+ * following the links finds it), and a copy is known by a size that only
+ * the table holds.
+ *
+ * Cost, per directory: when the patterns that can match there are all
+ * literal names and few for the directory's size, one fstatat per name
+ * (`DenyExec tcc`: one per directory); else one getdents64 pass with one
+ * hash lookup and a few pre-tested globs per entry (struct rp_names); plus
+ * one fstatat per match, the floor, since a match's size is needed for
+ * the copy check.  Measured (CPU time, loaded 2-core VM, 1,300 entries in
+ * /usr/bin): policies/compilers.policy with gcc, clang and binutils
+ * installed 2.1 ms (501 matches, 227 files; 5.5 ms when every entry was
+ * matched against every pattern), the same patterns matching nothing
+ * 0.7 ms (2.2), `DenyExec tcc` 0.09 ms (0.4).
+ * Later decisions cost about 20 system calls.  fork() children inherit the
+ * table; exec'd programs build their own.  The table lives in static
+ * storage and is built under an atomic state word, so a vfork child that
+ * builds it leaves a complete table in the shared memory.  A copy is
+ * recognised when its size equals a recorded file's and its bytes are
+ * equal too.
  */
 #define RP_ID_MAX 1024
 #define RP_ID_POOL (64 * 1024)
 #define RP_ID_DIRS 96
+#define RP_ID_SLOTS (2 * RP_ID_MAX)	/* power of two */
 
 struct rp_id {
 	unsigned long dev, ino;
@@ -222,17 +505,23 @@ static struct {
 	const struct rp_policy *policy;
 	int n, overflow;
 	struct rp_id id[RP_ID_MAX];
+	unsigned short id_slot[RP_ID_SLOTS];	/* (dev, ino) -> id, 0xffff = empty */
 	unsigned long ld_dev, ld_ino;
 	int ld_ok;
 	size_t pool_used;
 	char pool[RP_ID_POOL];
+	struct rp_names names;	/* also speeds up match_name once ready */
 	/* scratch for building, only touched by the builder */
 	unsigned long seen_dev[RP_ID_DIRS], seen_ino[RP_ID_DIRS];
 	int n_seen;
+	unsigned short app[RP_MAX_PATTERNS];	/* path patterns for this dir */
 	char dirs[2][RP_ID_DIRS][256];
 	int n_dirs[2];
-	char dents[8192];
+	/* /usr/bin in two getdents64 calls; records are 8-byte aligned
+	 * from the start of the buffer */
+	char dents[32768] __attribute__((aligned(8)));
 	char full[RP_PATH_MAX];
+	char dir[RP_PATH_MAX];
 } ids;
 
 void
@@ -255,20 +544,39 @@ pool_add(const char *s)
 	return d;
 }
 
+static unsigned
+id_hash(unsigned long dev, unsigned long ino)
+{
+	return (unsigned)((ino * 0x9e3779b97f4a7c15UL) ^ dev) & (RP_ID_SLOTS - 1);
+}
+
+/* The slot of (dev, ino) in id_slot: its entry, or the empty slot where
+ * it would go. */
+static unsigned
+id_slot_of(unsigned long dev, unsigned long ino)
+{
+	unsigned h = id_hash(dev, ino);
+
+	for (; ids.id_slot[h] != 0xffff; h = (h + 1) & (RP_ID_SLOTS - 1))
+		if (ids.id[ids.id_slot[h]].dev == dev && ids.id[ids.id_slot[h]].ino == ino)
+			break;
+	return h;
+}
+
 static void
 id_add(const struct stat *st, int pat, const char *where)
 {
+	unsigned h = id_slot_of(st->st_dev, st->st_ino);
 	const char *w;
-	int i;
 
-	for (i = 0; i < ids.n; i++)
-		if (ids.id[i].dev == st->st_dev && ids.id[i].ino == st->st_ino)
-			return;
+	if (ids.id_slot[h] != 0xffff)
+		return;		/* the same file by another name: the first pattern stays */
 	w = pool_add(where);
 	if (ids.n >= RP_ID_MAX || !w) {
 		ids.overflow = 1;
 		return;
 	}
+	ids.id_slot[h] = (unsigned short)ids.n;
 	ids.id[ids.n].dev = st->st_dev;
 	ids.id[ids.n].ino = st->st_ino;
 	ids.id[ids.n].size = st->st_size;
@@ -278,25 +586,24 @@ id_add(const struct stat *st, int pat, const char *where)
 }
 
 /* Open a directory once per (dev, ino): /bin and /usr/bin are one
- * directory on merged-/usr systems. */
+ * directory on merged-/usr systems.  `st` gets its stat. */
 static long
-open_dir_once(const char *dir)
+open_dir_once(const char *dir, struct stat *st)
 {
-	struct stat st;
 	long fd;
 	int i;
 
 	fd = rp_raw4(SYS_openat, AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 	if (RP_RAW_ERR(fd))
 		return -1;
-	if (RP_RAW_ERR(rp_raw2(SYS_fstat, fd, &st)))
+	if (RP_RAW_ERR(rp_raw2(SYS_fstat, fd, st)))
 		goto skip;
 	for (i = 0; i < ids.n_seen; i++)
-		if (ids.seen_dev[i] == st.st_dev && ids.seen_ino[i] == st.st_ino)
+		if (ids.seen_dev[i] == st->st_dev && ids.seen_ino[i] == st->st_ino)
 			goto skip;
 	if (ids.n_seen < RP_ID_DIRS) {
-		ids.seen_dev[ids.n_seen] = st.st_dev;
-		ids.seen_ino[ids.n_seen] = st.st_ino;
+		ids.seen_dev[ids.n_seen] = st->st_dev;
+		ids.seen_ino[ids.n_seen] = st->st_ino;
 		ids.n_seen++;
 	}
 	return fd;
@@ -313,41 +620,124 @@ struct rp_dirent {
 	char name[];
 };
 
+/* "dir/name" into ids.full. */
+static void
+join_full(const char *name)
+{
+	struct rp_buf b;
+
+	rp_buf_init(&b, ids.full, sizeof(ids.full));
+	rp_buf_str(&b, ids.dir);
+	rp_buf_char(&b, '/');
+	rp_buf_str(&b, name);
+}
+
+/* A matched entry: recorded when it is (or leads to) a regular file. */
+static void
+record(long dirfd, const char *name, int pat)
+{
+	struct stat st;
+
+	if (RP_RAW_ERR(rp_raw4(SYS_newfstatat, dirfd, name, &st, 0)) || !S_ISREG(st.st_mode))
+		return;
+	join_full(name);
+	id_add(&st, pat, ids.full);
+}
+
+/* The name a pattern looks for in ids.dir when it is one literal name,
+ * else NULL: every name pattern, when the policy has no globs without '/',
+ * and the last component of an applicable path pattern. */
+static const char *
+literal_here(int i, int napp)
+{
+	const char *pat = ids.policy->deny_exec[i].text, *slash = strrchr(pat, '/'), *c;
+	int j;
+
+	if (!slash)
+		return rp_names_match(&ids.names, pat, strlen(pat)) == i ? pat : NULL;
+	for (j = 0; j < napp && ids.app[j] != i; j++)
+		;
+	if (j == napp || !split_exact(pat, slash))
+		return NULL;
+	for (c = slash + 1; *c; c++)
+		if (is_glob_byte(*c))
+			return NULL;
+	return slash[1] ? slash + 1 : NULL;
+}
+
+/* Probing beats listing when every pattern that applies is a literal name
+ * and there are few of them for the directory's size: a failed fstatat
+ * costs about what listing ten entries does (1.4 us against 0.15 us per
+ * entry here), and ext4 and tmpfs use about 32 bytes of directory size per
+ * entry. */
+static int
+probe_cheaper(const struct stat *dst, int napp)
+{
+	long n_probe = ids.names.n_literal;
+	int j;
+
+	if (ids.names.n_glob)
+		return 0;
+	for (j = 0; j < napp; j++) {
+		if (!literal_here(ids.app[j], napp))
+			return 0;
+		n_probe++;
+	}
+	return n_probe * 10 * 32 <= (long)dst->st_size + 640;
+}
+
 /* Record every regular file in `dir` that a DenyExec pattern matches. */
 static void
 scan_dir(const struct rp_policy *p, const char *dir)
 {
-	long fd = open_dir_once(dir), n;
+	struct stat dst;
+	size_t dlen = strlen(dir);
+	long fd, n;
+	int napp, i;
 
-	if (fd < 0)
+	while (dlen > 1 && dir[dlen - 1] == '/')
+		dlen--;
+	if (dlen >= sizeof(ids.dir))
 		return;
+	memcpy(ids.dir, dir, dlen);
+	ids.dir[dlen] = '\0';
+	if (dlen == 1)
+		ids.dir[0] = '\0';	/* "/" joins as "/name" */
+	if ((fd = open_dir_once(dir, &dst)) < 0)
+		return;
+	napp = rp_names_paths_for(&ids.names, ids.dir, ids.app);
+	if (probe_cheaper(&dst, napp)) {
+		for (i = 0; i < p->n_deny_exec; i++) {
+			const char *name = literal_here(i, napp);
+
+			if (name)
+				record(fd, name, i);
+		}
+		rp_raw1(SYS_close, fd);
+		return;
+	}
 	while ((n = rp_raw3(SYS_getdents64, fd, ids.dents, sizeof(ids.dents))) > 0) {
 		long off = 0;
 
 		while (off < n) {
 			struct rp_dirent *d = (struct rp_dirent *)(ids.dents + off);
 			const char *nm = d->name;
-			struct rp_buf b;
-			int i;
+			int best, j;
 
 			off += d->reclen;
+			/* d_type: no system call for the directories */
 			if (d->type == DT_DIR || (nm[0] == '.' && (!nm[1] || (nm[1] == '.' && !nm[2]))))
 				continue;
-			rp_buf_init(&b, ids.full, sizeof(ids.full));
-			rp_buf_str(&b, dir);
-			rp_buf_char(&b, '/');
-			rp_buf_str(&b, nm);
-			for (i = 0; i < p->n_deny_exec; i++) {
-				const char *pat = p->deny_exec[i].text;
-				struct stat st;
-
-				if (!rp_glob_match(pat, has_slash(pat) ? ids.full : nm, 1))
-					continue;
-				if (!RP_RAW_ERR(rp_raw4(SYS_newfstatat, fd, nm, &st, 0)) &&
-				    S_ISREG(st.st_mode))
-					id_add(&st, i, ids.full);
-				break;
-			}
+			best = rp_names_match(&ids.names, nm, strlen(nm));
+			if (napp)
+				join_full(nm);
+			for (j = 0; j < napp && (best < 0 || ids.app[j] < best); j++)
+				if (rp_glob_match(p->deny_exec[ids.app[j]].text, ids.full, 1)) {
+					best = ids.app[j];
+					break;
+				}
+			if (best >= 0)
+				record(fd, nm, best);
 		}
 	}
 	rp_raw1(SYS_close, fd);
@@ -445,6 +835,8 @@ build_ids(const struct rp_policy *p, const char *pathenv)
 	ids.pool_used = 0;
 	ids.ld_ok = 0;
 	ids.policy = p;
+	memset(ids.id_slot, 0xff, sizeof(ids.id_slot));
+	rp_names_build(&ids.names, p);
 	if (!RP_RAW_ERR(rp_raw4(SYS_newfstatat, AT_FDCWD, RP_PT_INTERP, &st, 0))) {
 		ids.ld_dev = st.st_dev;
 		ids.ld_ino = st.st_ino;
@@ -481,6 +873,16 @@ build_ids(const struct rp_policy *p, const char *pathenv)
 			scan_dir(p, dir);
 		}
 	}
+}
+
+/* The prepared patterns once the table is built for `p` (the first
+ * decision of a process matches names the slow way). */
+static const struct rp_names *
+names_ready(const struct rp_policy *p)
+{
+	if (__atomic_load_n(&ids.state, __ATOMIC_ACQUIRE) == IDS_READY && ids.policy == p)
+		return &ids.names;
+	return NULL;
 }
 
 /* Returns 1 when the table is ready for `p`; 0 if another thread is still
@@ -543,10 +945,10 @@ judge_identity(const struct rp_policy *p, const struct stat *st, long rfd,
 
 	if (!ids_ready(p, pathenv))
 		return 0;
-	for (i = 0; i < ids.n; i++)
-		if (ids.id[i].dev == st->st_dev && ids.id[i].ino == st->st_ino)
-			return deny(v, "deny-id", p->deny_exec[ids.id[i].pat].text, 0,
-				    ids.pool + ids.id[i].path_off);
+	i = ids.id_slot[id_slot_of(st->st_dev, st->st_ino)];
+	if (i != 0xffff)
+		return deny(v, "deny-id", p->deny_exec[ids.id[i].pat].text, 0,
+			    ids.pool + ids.id[i].path_off);
 	if (rfd < 0 || !S_ISREG(st->st_mode))
 		return 0;
 	for (i = 0; i < ids.n; i++) {

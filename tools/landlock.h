@@ -14,6 +14,16 @@
  * encountered on the path grants the access"), so a right that must be
  * withheld somewhere below a directory cannot be granted on that directory:
  * such directories get READ_DIR only and one rule per entry instead.
+ *
+ * Cost (build_us in the startup report): listing the PATH dirs and gcc's
+ * trees, with names matched through struct rp_names (execdecide.h), then
+ * for each file of a directory holding a DenyExec'd file an openat and a
+ * landlock_add_rule (closes go in batches through close_range): that
+ * floor is about 2 system calls per file.  Measured (CPU time, loaded
+ * 2-core VM): policies/compilers.policy 15 ms where gcc, clang and
+ * binutils are installed (1,548 rules; 77 ms before the names were
+ * prepared and realpath left out), 0.8 ms in a runtime image without
+ * them (16 ms before), 0.3 ms without DenyExec.
  */
 #ifndef RAMPART_LANDLOCK_H
 #define RAMPART_LANDLOCK_H
