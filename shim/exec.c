@@ -13,11 +13,18 @@
  *      the new program (stickyenv.c), logging any repair;
  *   4. calls the real function with the judged copy of the path.
  * These run inside vfork children (CPython's subprocess, pitfall 7): no
- * malloc, stdio, locks or getenv; argument vectors are built on the stack.
+ * malloc, stdio, locks or getenv; argument vectors are built on the stack,
+ * or in an mmap when they are large.
+ *
+ * Unlike the file wrappers, none of these passes straight through when
+ * rp_in_shim is set: the shim never starts a program itself, so an exec
+ * seen then comes from a signal handler that interrupted the shim's own
+ * initialisation, and is judged (denied while no policy is loaded).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <link.h>
+#include <linux/openat2.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,11 +36,16 @@
 #include "rawsys.h"
 #include "shim.h"
 #include "stickyenv.h"
+#include "strbuf.h"
 
 extern char **environ;
 
-/* Bound on execl-style argument lists built on the stack (128 KiB). */
-#define RP_MAX_EXECL_ARGS 16384
+/* execl-style argument lists: on the stack up to RP_STACK_ARGS pointers,
+ * in an mmap beyond.  More than RP_MAX_ARGS pointers (16 MiB) exceed what
+ * fs/exec.c accepts with any stack limit (3/4 of _STK_LIM, 6 MiB, for
+ * strings and pointers together): E2BIG, as the kernel would answer. */
+#define RP_STACK_ARGS 1024
+#define RP_MAX_ARGS (1UL << 21)
 
 /* linux/memfd.h since 6.3; Debian 12's headers predate them. */
 #ifndef MFD_NOEXEC_SEAL
@@ -126,6 +138,123 @@ sticky(const char *op, const char *path, char *const envp[], struct rp_env *e)
 	return 0;
 }
 
+/* ---- what the kernel is handed ------------------------------------------
+ *
+ * The decision resolves the path once and the kernel resolves it again at
+ * exec.  In between, the app can re-point a symlink it owns (beneath a
+ * writable dir) from the harmless file that was judged to a compiler: a
+ * thread flipping one won 15 of 300 tries (research notes, row 11).  For
+ * such paths the kernel gets the judged file's own name instead, the
+ * name d_path gave for the descriptor the decision opened, which lies
+ * outside the writable dirs (W^X denied it otherwise), where the app
+ * cannot change it.  argv is untouched; a #! script reached this way sees
+ * that name as its $0.
+ */
+
+/* `path` with runs of '/' and "." components squeezed, ".." kept: the
+ * kernel walks a ".." below a writable dir from inside it. */
+static void
+squeeze(const char *path, char *out, size_t cap)
+{
+	size_t k = 0;
+
+	while (*path && k + 1 < cap) {
+		if (path[0] == '/' && (path[1] == '/' || (path[1] == '.' && (path[2] == '/' ||
+									   !path[2])))) {
+			path += path[1] == '/' ? 1 : 2;
+			continue;
+		}
+		out[k++] = *path++;
+	}
+	out[k] = '\0';
+}
+
+static int
+beneath_writable(const char *abs)
+{
+	size_t len = strlen(abs);
+	int i;
+
+	for (i = 0; i < rp_state.policy.n_writable; i++) {
+		const struct rp_root *r = &rp_state.roots[i];
+
+		if (rp_path_beneath(abs, len, rp_state.policy.writable[i].path,
+				    rp_state.policy.writable[i].len) ||
+		    (r->canon_len && rp_path_beneath(abs, len, r->canon, r->canon_len)))
+			return 1;
+	}
+	return 0;
+}
+
+/* 1 if the app may change what `path` (relative to `dirfd`) names after
+ * the decision: it starts beneath a writable dir, as spelled or once ".."
+ * is applied, or goes through /proc or /dev (magic links). */
+static int
+app_can_repoint(int dirfd, const char *path)
+{
+	char base[RP_PATH_MAX], raw[2 * RP_PATH_MAX], abs[RP_PATH_MAX];
+	struct rp_buf b;
+
+	if (!rp_state.policy_ok)
+		return 0;
+	base[0] = '\0';
+	if (path[0] != '/') {
+		long n;
+
+		if (dirfd == AT_FDCWD) {
+			n = rp_raw2(SYS_getcwd, base, sizeof(base));
+		} else {
+			char link[40];
+
+			rp_buf_init(&b, link, sizeof(link));
+			rp_buf_str(&b, "/proc/self/fd/");
+			rp_buf_long(&b, dirfd);
+			n = rp_raw4(SYS_readlinkat, AT_FDCWD, link, base, sizeof(base) - 1);
+			if (!RP_RAW_ERR(n) && n > 0)
+				base[n] = '\0';
+		}
+		if (RP_RAW_ERR(n) || n <= 0 || base[0] != '/')
+			return 1;	/* cannot tell: treat as changeable */
+	}
+	rp_buf_init(&b, raw, sizeof(raw));
+	rp_buf_str(&b, base);
+	rp_buf_char(&b, '/');
+	rp_buf_str(&b, path);
+	squeeze(raw, abs, sizeof(abs));
+	if (strncmp(abs, "/proc/", 6) == 0 || strncmp(abs, "/dev/", 5) == 0 || beneath_writable(abs))
+		return 1;
+	if (rp_path_lexical("/", abs, raw, sizeof(raw)) != 0)
+		return 1;
+	return beneath_writable(raw);
+}
+
+/* The path to hand the kernel for an allowed exec of `v->path`: itself,
+ * or the judged file's name when the app could re-point the path.  NULL
+ * with errno set when there is no judged file to name (nothing regular
+ * was there: the kernel would refuse, and the exec is not attempted). */
+static const char *
+pinned_path(int dirfd, struct rp_exec_verdict *v)
+{
+	long fd;
+
+	if (!app_can_repoint(dirfd, v->path))
+		return v->path;
+	if (v->memfd)	/* MemfdExec allow: a memfd has no name to hand on, so
+			 * a dup2 onto /proc/self/fd/N by another thread in
+			 * between stays possible; MemfdExec deny closes it */
+		return v->path;
+	if (v->resolved[0] == '/')
+		return v->resolved;
+	fd = rp_raw4(SYS_openat, dirfd, v->path, O_PATH | O_CLOEXEC, 0);
+	if (RP_RAW_ERR(fd)) {
+		errno = (int)-fd;
+		return NULL;
+	}
+	rp_raw1(SYS_close, fd);
+	errno = EACCES;		/* a directory or device: execve says EACCES */
+	return NULL;
+}
+
 /* ---- execve, execveat, fexecve, syscall(SYS_execve*) -------------------- */
 
 enum how { VIA_EXECVE, VIA_EXECVEAT, VIA_FEXECVE, VIA_RAW_EXECVE, VIA_RAW_EXECVEAT };
@@ -173,30 +302,67 @@ forward(const struct call *c, const char *path, char *const envp[])
 	return -1;
 }
 
-/* posix/execvpe.c maybe_script_execute: a file the kernel cannot run
- * (ENOEXEC) found by a PATH search is run by /bin/sh. */
-static int
-exec_as_script(const char *file, char *const argv[], char *const envp[])
+/* A pointer array of `n` slots in its own mapping (a system call, so fine
+ * in a vfork child); NULL when the kernel has no memory. */
+static char **
+args_map(size_t n)
 {
-	size_t argc = 0;
+	long m = rp_raw6(SYS_mmap, 0, (long)(n * sizeof(char *)), PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	while (argv && argv[argc] && argc <= RP_MAX_EXECL_ARGS)
+	return RP_RAW_ERR(m) ? NULL : (char **)m;
+}
+
+static void
+args_unmap(char **a, size_t n)
+{
+	rp_raw2(SYS_munmap, a, n * sizeof(char *));
+}
+
+/* posix/execvpe.c maybe_script_execute: a file the kernel cannot run
+ * (ENOEXEC) is run by /bin/sh, for a name found by a PATH search and for a
+ * path with '/' alike (__execvpe_common).  `argv` may be empty ({ NULL }):
+ * the shell then gets { "/bin/sh", file, NULL }. */
+static int
+exec_as_script(const char *op, const char *file, char *const argv[], char *const envp[])
+{
+	size_t argc = 0, n;
+	char **nargv;
+	int r, err;
+
+	while (argv && argv[argc] && argc <= RP_MAX_ARGS)
 		argc++;
-	if (argc > RP_MAX_EXECL_ARGS) {
+	if (argc > RP_MAX_ARGS) {
 		errno = E2BIG;
 		return -1;
 	}
+	n = (argc ? argc : 1) + 2;	/* "/bin/sh", file, argv[1..], NULL */
 	{
-		char *nargv[argc + 2];
+		char *stack[n <= RP_STACK_ARGS ? n : 1];
+
+		nargv = n <= RP_STACK_ARGS ? stack : args_map(n);
+		if (!nargv) {
+			errno = ENOMEM;
+			return -1;
+		}
+		struct rp_exec_verdict v;
 
 		nargv[0] = (char *)"/bin/sh";
 		nargv[1] = (char *)file;
 		if (argc > 1)
-			memcpy(nargv + 2, argv + 1, argc * sizeof(char *));
+			memcpy(nargv + 2, argv + 1, (argc - 1) * sizeof(char *));
+		nargv[n - 1] = NULL;
+		/* a second exec, of the shell: judged like system()'s */
+		if (gate(op, AT_FDCWD, "/bin/sh", nargv, 0, &v) < 0)
+			r = -1;
 		else
-			nargv[2] = NULL;
-		return RP_REAL(execve)("/bin/sh", nargv, envp);
+			r = RP_REAL(execve)("/bin/sh", nargv, envp);
+		err = errno;
+		if (nargv != stack)
+			args_unmap(nargv, n);
 	}
+	errno = err;
+	return r;
 }
 
 static int
@@ -204,10 +370,9 @@ exec_common(const struct call *c)
 {
 	struct rp_exec_verdict v;
 	struct rp_env e;
+	const char *run;
 	int flags = 0, r, err;
 
-	if (rp_in_shim)
-		return forward(c, c->path, c->envp);
 	if (!c->path) {
 		errno = EFAULT;
 		return -1;
@@ -228,12 +393,16 @@ exec_common(const struct call *c)
 		errno = v.err;
 		return -1;
 	}
+	if (flags & RP_EXEC_EMPTY_PATH)
+		run = v.path;	/* the descriptor itself: nothing to re-point */
+	else if (!(run = pinned_path(c->dirfd, &v)))
+		return -1;
 	if (sticky(c->op, v.path, c->envp, &e) < 0)
 		return -1;
-	r = forward(c, v.path, e.envp);
+	r = forward(c, run, e.envp);
 	err = errno;
-	if (c->search && err == ENOEXEC && strchr(c->path, '/') == NULL) {
-		r = exec_as_script(v.path, c->argv, e.envp);
+	if (c->search && err == ENOEXEC) {
+		r = exec_as_script(c->op, run, c->argv, e.envp);
 		err = errno;
 	}
 	rp_env_release(&e);
@@ -317,9 +486,9 @@ rp_exec_syscall(long nr, long a1, long a2, long a3, long a4, long a5)
 	return exec_common(&c);
 }
 
-/* ---- execl, execlp, execle: argv on the stack (posix/execl.c) ----------- */
+/* ---- execl, execlp, execle: argv built here (posix/execl.c) ------------ */
 
-/* Arguments after `arg` up to the terminating NULL. */
+/* Arguments from `arg` up to the terminating NULL (at most RP_MAX_ARGS + 1). */
 static size_t
 count_args(va_list ap)
 {
@@ -327,55 +496,86 @@ count_args(va_list ap)
 	va_list aq;
 
 	va_copy(aq, ap);
-	while (va_arg(aq, const char *) && n <= RP_MAX_EXECL_ARGS)
+	while (n <= RP_MAX_ARGS && va_arg(aq, const char *))
 		n++;
 	va_end(aq);
 	return n;
 }
 
-/* One body for the three: `how_env` is 0 (environ) or 1 (execle's envp
- * after the NULL). */
-#define RP_EXECL_BODY(opname, path, arg, search, how_env)                       \
-	do {                                                                    \
-		va_list ap;                                                     \
-		size_t n_, i_;                                                  \
-		va_start(ap, arg);                                              \
-		n_ = count_args(ap);                                            \
-		if (n_ > RP_MAX_EXECL_ARGS) {                                    \
-			va_end(ap);                                             \
-			errno = E2BIG;                                          \
-			return -1;                                              \
-		}                                                               \
-		{                                                               \
-			char *argv_[n_ + 1];                                    \
-			struct call c_ = { opname, VIA_EXECVE, AT_FDCWD, path,  \
-					   argv_, environ, 0, search };          \
-			argv_[0] = (char *)(arg);                               \
-			for (i_ = 1; i_ <= n_; i_++)                            \
-				argv_[i_] = va_arg(ap, char *);                 \
-			if (how_env)                                            \
-				c_.envp = va_arg(ap, char *const *);            \
-			va_end(ap);                                             \
-			return exec_common(&c_);                                \
-		}                                                               \
-	} while (0)
+/* One body for the three: `with_env` says whether execle's envp follows
+ * the NULL.  glibc builds the vector in a VLA (posix/execl.c: no malloc,
+ * these run in vfork children and signal handlers); a very long list goes
+ * to an mmap instead of overflowing a thread's stack. */
+static int
+execl_common(const char *op, const char *path, const char *arg, va_list ap, int search,
+	     int with_env)
+{
+	size_t n = count_args(ap), i;
+	char **argv;
+	int r, err;
+
+	if (n > RP_MAX_ARGS) {
+		errno = E2BIG;
+		return -1;
+	}
+	{
+		char *stack[n < RP_STACK_ARGS ? n + 1 : 1];
+		struct call c = { op, VIA_EXECVE, AT_FDCWD, path, NULL, environ, 0, search };
+
+		argv = n < RP_STACK_ARGS ? stack : args_map(n + 1);
+		if (!argv) {
+			errno = ENOMEM;
+			return -1;
+		}
+		argv[0] = (char *)arg;
+		for (i = 1; i <= n; i++)
+			argv[i] = va_arg(ap, char *);	/* argv[n] is the NULL */
+		if (with_env)
+			c.envp = va_arg(ap, char *const *);
+		c.argv = argv;
+		r = exec_common(&c);
+		err = errno;
+		if (argv != stack)
+			args_unmap(argv, n + 1);
+	}
+	errno = err;
+	return r;
+}
 
 RP_EXPORT int
 execl(const char *path, const char *arg, ...)
 {
-	RP_EXECL_BODY("execl", path, arg, 0, 0);
+	va_list ap;
+	int r;
+
+	va_start(ap, arg);
+	r = execl_common("execl", path, arg, ap, 0, 0);
+	va_end(ap);
+	return r;
 }
 
 RP_EXPORT int
 execlp(const char *file, const char *arg, ...)
 {
-	RP_EXECL_BODY("execlp", file, arg, 1, 0);
+	va_list ap;
+	int r;
+
+	va_start(ap, arg);
+	r = execl_common("execlp", file, arg, ap, 1, 0);
+	va_end(ap);
+	return r;
 }
 
 RP_EXPORT int
 execle(const char *path, const char *arg, ...)
 {
-	RP_EXECL_BODY("execle", path, arg, 0, 1);
+	va_list ap;
+	int r;
+
+	va_start(ap, arg);
+	r = execl_common("execle", path, arg, ap, 0, 1);
+	va_end(ap);
+	return r;
 }
 
 /* ---- posix_spawn, posix_spawnp (both symbol versions) ------------------- */
@@ -383,10 +583,196 @@ execle(const char *path, const char *arg, ...)
 typedef int (*rp_spawn_fn)(pid_t *, const char *, const posix_spawn_file_actions_t *,
 			   const posix_spawnattr_t *, char *const[], char *const[]);
 
+/* ---- what the file actions do to the exec path -------------------------
+ *
+ * glibc runs the file actions in the child, after every check here and
+ * before its execve (sysdeps/unix/sysv/linux/spawni.c __spawni_child): a
+ * chdir makes a relative path name another file, and an open, dup2 or
+ * close makes /proc/self/fd/N (or /dev/fd/N, /proc/self/cwd, a symlink to
+ * either) name another file.  The list behind the public
+ * posix_spawn_file_actions_t is glibc's own (posix/spawn_int.h, 2.36): an
+ * array of __used entries, each a tag and a union, 32 bytes on LP64.
+ * Read-only here, and only the tags below; an unknown tag fails closed.
+ */
+struct rp_spawn_action {
+	int tag;
+	union {
+		struct { int fd; } close;
+		struct { int fd, newfd; } dup2;
+		struct { int fd; char *path; int oflag; mode_t mode; } open;
+		struct { char *path; } chdir;
+		struct { int fd; } fchdir;
+		struct { int from; } closefrom;
+	} u;
+};
+_Static_assert(sizeof(struct rp_spawn_action) == 4 * sizeof(void *),
+	       "glibc's struct __spawn_action (posix/spawn_int.h)");
+
+enum { SA_CLOSE, SA_DUP2, SA_OPEN, SA_CHDIR, SA_FCHDIR, SA_CLOSEFROM, SA_TCSETPGRP };
+
+/* 1 if an action before `upto` replaces or closes descriptor `fd`. */
+static int
+fd_touched(const struct rp_spawn_action *a, int upto, int fd)
+{
+	int i;
+
+	for (i = 0; i < upto; i++)
+		if ((a[i].tag == SA_CLOSE && a[i].u.close.fd == fd) ||
+		    (a[i].tag == SA_DUP2 && a[i].u.dup2.newfd == fd) ||
+		    (a[i].tag == SA_OPEN && a[i].u.open.fd == fd) ||
+		    (a[i].tag == SA_CLOSEFROM && a[i].u.closefrom.from <= fd))
+			return 1;
+	return 0;
+}
+
+/* Append "/" and `rel` to the directory in `dir` (a string, not resolved:
+ * the kernel walks "d/../x" the same way the child's chdir would). */
+static int
+dir_join(char *dir, size_t cap, const char *rel)
+{
+	size_t dl = strlen(dir), rl = strlen(rel);
+
+	if (dl + 1 + rl >= cap)
+		return -1;
+	dir[dl] = '/';
+	memcpy(dir + dl + 1, rel, rl + 1);
+	return 0;
+}
+
+/* 1 if resolving `path` crosses a magic link (/proc/self/fd/N,
+ * /proc/self/cwd, reached directly or through symlinks): openat2's
+ * RESOLVE_NO_MAGICLINKS answers ELOOP.  Without openat2, the names. */
+static int
+crosses_magic_link(const char *path)
+{
+	struct open_how how;
+	long fd;
+
+	memset(&how, 0, sizeof(how));
+	how.flags = O_PATH | O_CLOEXEC;
+	how.resolve = RESOLVE_NO_MAGICLINKS;
+	fd = rp_raw4(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+	if (!RP_RAW_ERR(fd)) {
+		rp_raw1(SYS_close, fd);
+		return 0;
+	}
+	if (fd == -ELOOP)
+		return 1;
+	if (fd != -ENOSYS && fd != -EPERM)
+		return 0;	/* nothing there: the exec fails on its own */
+	return strncmp(path, "/proc/", 6) == 0 || strncmp(path, "/dev/", 5) == 0;
+}
+
+/* The path the child will exec: `path`, or, after chdir actions, the
+ * child's directory joined with a relative `path`.  Returns 0 with `out`
+ * set, or -1 with *why set when the parent cannot know which file the
+ * child will run. */
+static int
+spawn_child_path(const posix_spawn_file_actions_t *fa, const char *path, char *out,
+		 size_t cap, const char **why)
+{
+	const struct rp_spawn_action *a = fa ? (const struct rp_spawn_action *)fa->__actions : NULL;
+	int n = fa ? fa->__used : 0, i, cwd_moved = 0, fds_moved = 0;
+
+	out[0] = '\0';
+	for (i = 0; a && i < n; i++) {
+		switch (a[i].tag) {
+		case SA_CLOSE:
+		case SA_OPEN:
+		case SA_CLOSEFROM:
+			fds_moved = 1;
+			break;
+		case SA_DUP2:
+			/* dup2(fd, fd) only clears FD_CLOEXEC (spawni.c) */
+			fds_moved |= a[i].u.dup2.fd != a[i].u.dup2.newfd;
+			break;
+		case SA_TCSETPGRP:
+			break;
+		case SA_CHDIR:
+			cwd_moved = 1;
+			if (a[i].u.chdir.path[0] == '/') {
+				if (strlen(a[i].u.chdir.path) >= cap)
+					goto too_long;
+				strcpy(out, a[i].u.chdir.path);
+				break;
+			}
+			if (!out[0] && RP_RAW_ERR(rp_raw2(SYS_getcwd, out, cap)))
+				goto too_long;
+			if (dir_join(out, cap, a[i].u.chdir.path) < 0)
+				goto too_long;
+			break;
+		case SA_FCHDIR: {
+			char link[40];
+			struct rp_buf b;
+			long len;
+
+			cwd_moved = 1;
+			if (fd_touched(a, i, a[i].u.fchdir.fd)) {
+				*why = "fchdir to a descriptor the file actions replace";
+				return -1;
+			}
+			rp_buf_init(&b, link, sizeof(link));
+			rp_buf_str(&b, "/proc/self/fd/");
+			rp_buf_long(&b, a[i].u.fchdir.fd);
+			len = rp_raw4(SYS_readlinkat, AT_FDCWD, link, out, cap - 1);
+			if (RP_RAW_ERR(len) || len <= 0 || out[0] != '/') {
+				*why = "fchdir to a descriptor without a path";
+				return -1;
+			}
+			out[len] = '\0';
+			break;
+		}
+		default:
+			*why = "unknown file action";
+			return -1;
+		}
+	}
+	if (out[0] && path[0] != '/') {
+		if (dir_join(out, cap, path) < 0)
+			goto too_long;
+	} else {
+		if (strlen(path) >= cap)
+			goto too_long;
+		strcpy(out, path);
+	}
+	if ((fds_moved || cwd_moved) && crosses_magic_link(out)) {
+		*why = "exec path through /proc/self or /dev/fd, which the file actions change";
+		return -1;
+	}
+	return 0;
+too_long:
+	*why = "path too long after the file actions";
+	return -1;
+}
+
+/* A refusal that is not the decision function's: one event, EACCES
+ * unless audit mode lets it through. */
+static int
+refuse(const char *op, const char *path, char *const argv[], const char *rule,
+       const char *detail)
+{
+	struct rp_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.op = op;
+	ev.path = path;
+	ev.argv = argv;
+	ev.rule = rule;
+	ev.detail = detail;
+	ev.mode = -1;
+	if (rp_deny(&ev)) {
+		errno = EACCES;
+		return -1;
+	}
+	return 0;
+}
+
 /* All checks happen here in the parent: the child glibc starts runs no
  * wrapper code (research notes, row 25).  posix_spawnp's PATH search is
  * done here and the found path handed to the same version of the real
- * function, so the compat version keeps its /bin/sh fallback (1.4). */
+ * function, so the compat version keeps its /bin/sh fallback (1.4).  The
+ * path judged, and handed on, is the one the child will resolve after its
+ * file actions (spawn_child_path). */
 static int
 spawn_common(const char *op, int search, rp_spawn_fn *realp, pid_t *pid, const char *path,
 	     const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *attr,
@@ -394,6 +780,8 @@ spawn_common(const char *op, int search, rp_spawn_fn *realp, pid_t *pid, const c
 {
 	struct rp_exec_verdict v;
 	struct rp_env e;
+	char child[RP_PATH_MAX];
+	const char *why = NULL, *run;
 	int saved = errno, r;
 	rp_spawn_fn real;
 
@@ -401,24 +789,61 @@ spawn_common(const char *op, int search, rp_spawn_fn *realp, pid_t *pid, const c
 	real = __atomic_load_n(realp, __ATOMIC_ACQUIRE);
 	if (!real)
 		return ENOSYS;
-	if (rp_in_shim || !path)
+	if (!path)
 		return real(pid, path, fa, attr, argv, envp);
-	if (gate(op, AT_FDCWD, path, argv, search ? RP_EXEC_SEARCH : 0, &v) < 0) {
-		r = errno;
-		errno = saved;
-		return r;
-	}
+	search = search && !strchr(path, '/');
+	if (!search && spawn_child_path(fa, path, child, sizeof(child), &why) < 0)
+		goto refused;
+	if (gate(op, AT_FDCWD, search ? path : child, argv, search ? RP_EXEC_SEARCH : 0, &v) < 0)
+		goto denied;
 	if (v.not_found) {
 		errno = saved;
 		return v.err;
 	}
-	if (sticky(op, v.path, envp, &e) < 0) {
-		r = errno;
+	if (search) {
+		/* the search ran in the parent's directory: a name found
+		 * through a relative PATH entry is judged again where the
+		 * child will look.  "./" keeps the real posix_spawnp from
+		 * searching PATH once more. */
+		char found[RP_PATH_MAX];
+		struct rp_buf b;
+
+		rp_buf_init(&b, found, sizeof(found));
+		if (!strchr(v.path, '/'))
+			rp_buf_str(&b, "./");
+		rp_buf_str(&b, v.path);
+		if (b.truncated) {
+			why = "path too long";
+			goto refused;
+		}
+		if (spawn_child_path(fa, found, child, sizeof(child), &why) < 0)
+			goto refused;
+		if (strcmp(child, found) != 0) {
+			if (gate(op, AT_FDCWD, child, argv, 0, &v) < 0)
+				goto denied;
+			if (v.not_found) {
+				errno = saved;
+				return v.err;
+			}
+		}
+		memcpy(v.path, child, strlen(child) + 1);
+	}
+	if (!(run = pinned_path(AT_FDCWD, &v)))
+		goto denied;
+	if (sticky(op, v.path, envp, &e) < 0)
+		goto denied;
+	r = real(pid, run, fa, attr, argv, e.envp);
+	rp_env_release(&e);
+	errno = saved;
+	return r;
+refused:
+	if (refuse(op, path, argv, "spawn-actions", why) == 0) {
+		r = real(pid, path, fa, attr, argv, envp);	/* audit mode */
 		errno = saved;
 		return r;
 	}
-	r = real(pid, v.path, fa, attr, argv, e.envp);
-	rp_env_release(&e);
+denied:
+	r = errno;
 	errno = saved;
 	return r;
 }
@@ -445,77 +870,86 @@ RP_VERSIONED_SYMBOLS(RP_SPAWN_WRAPPER)
  * glibc spawns /bin/sh through the hidden __posix_spawn with the global
  * environ (sysdeps/posix/system.c, libio/iopopen.c, posix/wordexp.c).  The
  * shell loads the shim again and its own execs are judged; here /bin/sh
- * itself is judged, and when the process's environ has lost the shim,
- * environ points at the repaired copy for the duration of the call.  (A
- * setenv in another thread during that call would be undone; these
- * functions are not async-signal-safe anyway, so none of this runs in a
- * vfork child.)
+ * itself is judged, and when the process's environment has lost the shim
+ * it is repaired in place with setenv/unsetenv, for good, and logged once.
+ * These functions are not async-signal-safe, so none of this runs in a
+ * vfork child and malloc is allowed.  (Pointing environ at a copy on this
+ * stack for the duration of the call is not: a setenv in another thread
+ * meanwhile copies that array, and its entries, pointing into a dead
+ * stack frame, become the process's environment.)
  */
-#define RP_WITH_ENVIRON(e, stmt)                                               \
-	do {                                                                   \
-		char **saved_env_ = environ;                                   \
-		if ((e).fixed)                                                 \
-			environ = (e).envp;                                    \
-		stmt;                                                          \
-		if (environ == (e).envp)                                       \
-			environ = saved_env_;                                  \
-		rp_env_release(&(e));                                          \
-	} while (0)
+static int
+set_var(const char *entry)
+{
+	char name[32];
+	size_t n = strcspn(entry, "=");
+
+	if (n >= sizeof(name))
+		return -1;
+	memcpy(name, entry, n);
+	name[n] = '\0';
+	if (unsetenv(name) < 0)		/* every copy: setenv replaces only the first */
+		return -1;
+	return entry[n] ? setenv(name, entry + n + 1, 1) : 0;
+}
 
 static int
-shell_gate(const char *op, const char *cmd, struct rp_env *e)
+repair_environ(const char *op)
+{
+	struct rp_env e;
+	int r = 0;
+
+	if (sticky(op, "/bin/sh", environ, &e) < 0)
+		return -1;
+	if ((e.fixed & RP_ENV_FIXED_PRELOAD) && set_var(e.preload) < 0)
+		r = -1;
+	if ((e.fixed & RP_ENV_FIXED_POLICY) && set_var(e.policy) < 0)
+		r = -1;
+	if ((e.fixed & RP_ENV_STRIPPED_AUDIT) && unsetenv("LD_AUDIT") < 0)
+		r = -1;
+	if ((e.fixed & RP_ENV_FIXED_MODE) &&
+	    set_var(rp_state.mode_env_audit ? e.mode : RP_MODE_ENV) < 0)
+		r = -1;
+	rp_env_release(&e);
+	return r;
+}
+
+static int
+shell_gate(const char *op, const char *cmd)
 {
 	char *argv[] = { (char *)"sh", (char *)"-c", (char *)cmd, NULL };
 	struct rp_exec_verdict v;
 
 	if (gate(op, AT_FDCWD, "/bin/sh", argv, 0, &v) < 0)
 		return -1;
-	return sticky(op, "/bin/sh", environ, e);
+	return repair_environ(op);
 }
 
 RP_EXPORT int
 system(const char *cmd)
 {
-	struct rp_env e;
-	int r;
-
-	if (rp_in_shim || !cmd)
-		return RP_REAL(system)(cmd);	/* system(NULL): is there a shell? */
-	if (shell_gate("system", cmd, &e) < 0)
+	if (cmd && shell_gate("system", cmd) < 0)
 		return -1;
-	RP_WITH_ENVIRON(e, r = RP_REAL(system)(cmd));
-	return r;
+	return RP_REAL(system)(cmd);	/* system(NULL): is there a shell? */
 }
 
 RP_EXPORT FILE *
 popen(const char *cmd, const char *mode)
 {
-	struct rp_env e;
-	FILE *f;
-
-	if (rp_in_shim || !cmd)
-		return RP_REAL(popen)(cmd, mode);
-	if (shell_gate("popen", cmd, &e) < 0)
+	if (cmd && shell_gate("popen", cmd) < 0)
 		return NULL;
-	RP_WITH_ENVIRON(e, f = RP_REAL(popen)(cmd, mode));
-	return f;
+	return RP_REAL(popen)(cmd, mode);
 }
 
 RP_EXPORT int
 wordexp(const char *words, wordexp_t *we, int flags)
 {
-	struct rp_env e;
-	int r;
-
 	/* the shell runs only for command substitution (posix/wordexp.c
 	 * exec_comm) */
-	if (rp_in_shim || !words || (flags & WRDE_NOCMD) ||
-	    (!strchr(words, '`') && !strstr(words, "$(")))
-		return RP_REAL(wordexp)(words, we, flags);
-	if (shell_gate("wordexp", words, &e) < 0)
+	if (words && !(flags & WRDE_NOCMD) && (strchr(words, '`') || strstr(words, "$(")) &&
+	    shell_gate("wordexp", words) < 0)
 		return WRDE_CMDSUB;
-	RP_WITH_ENVIRON(e, r = RP_REAL(wordexp)(words, we, flags));
-	return r;
+	return RP_REAL(wordexp)(words, we, flags);
 }
 
 /* ---- memfd_create --------------------------------------------------------
