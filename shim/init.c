@@ -9,6 +9,7 @@
  */
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -217,6 +218,13 @@ do_init(void)
 	rp_state.log = rp_state.policy.log == RP_LOG_STDERR;
 	open_roots();
 	rp_state.policy_ok = 1;
+	/* Not dumpable (no core file, no ptrace attach by the same uid) unless
+	 * the policy says CoreDumps yes.  The loader sets this too, but execve
+	 * resets it (fs/exec.c, begin_new_exec): only code that runs after
+	 * the exec, like this constructor, can make it hold for the app.  A
+	 * process that is not dumpable can still read its own /proc/self. */
+	if (!rp_state.policy.core_dumps)
+		rp_raw2(SYS_prctl, PR_SET_DUMPABLE, 0);
 }
 
 void

@@ -225,7 +225,12 @@ append(const struct rp_policy *p, const struct rp_sc_rule *src, size_t nsrc,
 		if (allowed_by_policy(p, src[i].name))
 			continue;
 		out[n] = src[i];
-		if (p->mode == RP_MODE_AUDIT && out[n].action == RP_SC_ERRNO)
+		/* Audit blocks nothing, but an ENOSYS answer blocks nothing
+		 * either: it says "feature absent" and libraries fall back
+		 * (clone3 -> clone, io_uring -> plain syscalls).  As LOG rules,
+		 * every thread creation would write a kernel audit record. */
+		if (p->mode == RP_MODE_AUDIT && out[n].action == RP_SC_ERRNO &&
+		    out[n].err != ENOSYS)
 			out[n].action = RP_SC_LOG;
 		n++;
 	}
