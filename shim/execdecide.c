@@ -1250,11 +1250,12 @@ out:
 /* ---- PATH search (posix/execvpe.c) -------------------------------------- */
 
 static int
-search_path(const char *file, const char *pathenv, char *out, size_t cap)
+search_path(const char *file, const char *pathenv, char *out, size_t cap, int *err)
 {
 	const char *p = pathenv ? pathenv : "/bin:/usr/bin";	/* glibc's CS_PATH */
 	size_t flen = strlen(file);
 
+	*err = ENOENT;
 	for (;;) {
 		const char *e = strchr(p, ':');
 		size_t dl = e ? (size_t)(e - p) : strlen(p);
@@ -1268,10 +1269,19 @@ search_path(const char *file, const char *pathenv, char *out, size_t cap)
 			} else {
 				memcpy(out, file, flen + 1);
 			}
-			if (!RP_RAW_ERR(rp_raw4(SYS_newfstatat, AT_FDCWD, out, &st, 0)) &&
-			    S_ISREG(st.st_mode) &&
-			    !RP_RAW_ERR(rp_raw3(SYS_faccessat, AT_FDCWD, out, X_OK)))
-				return 1;
+			if (!RP_RAW_ERR(rp_raw4(SYS_newfstatat, AT_FDCWD, out, &st, 0))) {
+				/* execve checks the effective ids: faccessat2 with
+				 * AT_EACCESS (5.8), else faccessat (real ids) */
+				long r = rp_raw4(SYS_faccessat2, AT_FDCWD, out, X_OK, AT_EACCESS);
+
+				if (r == -ENOSYS || r == -EPERM)
+					r = rp_raw3(SYS_faccessat, AT_FDCWD, out, X_OK);
+				if (S_ISREG(st.st_mode) && !RP_RAW_ERR(r))
+					return 1;
+				/* glibc's execvp goes on after EACCES and reports it
+				 * at the end (posix/execvpe.c) */
+				*err = EACCES;
+			}
 		}
 		if (!e)
 			break;
@@ -1302,7 +1312,7 @@ rp_exec_decide_at(const struct rp_policy *p, int dirfd, const char *path,
 		return 0;
 	}
 	if ((flags & RP_EXEC_SEARCH) && !has_slash(path) && path[0]) {
-		if (!search_path(path, pathenv, v->path, sizeof(v->path))) {
+		if (!search_path(path, pathenv, v->path, sizeof(v->path), &v->err)) {
 			v->not_found = 1;
 			copy_str(v->path, path, sizeof(v->path));
 		}
