@@ -113,6 +113,22 @@ rp_path_error_str(enum rp_path_error e)
 	return "bad path";
 }
 
+/* The next '/'-separated component at *p (length *n, possibly 0 at the
+ * end); *p moves past it. */
+static const char *
+next_segment(const char **p, size_t *n)
+{
+	const char *seg;
+
+	while (**p == '/')
+		(*p)++;
+	seg = *p;
+	while (**p && **p != '/')
+		(*p)++;
+	*n = (size_t)(*p - seg);
+	return seg;
+}
+
 enum rp_path_error
 rp_path_normalize(const char *in, char *out, size_t outsz)
 {
@@ -126,15 +142,9 @@ rp_path_normalize(const char *in, char *out, size_t outsz)
 	if (outsz < 2)
 		return RP_PATH_TOO_LONG;
 	while (*p) {
-		const char *seg;
 		size_t n;
+		const char *seg = next_segment(&p, &n);
 
-		while (*p == '/')
-			p++;
-		seg = p;
-		while (*p && *p != '/')
-			p++;
-		n = (size_t)(p - seg);
 		if (n == 0 || (n == 1 && seg[0] == '.'))
 			continue;
 		if (n == 2 && seg[0] == '.' && seg[1] == '.')
@@ -166,15 +176,9 @@ rp_path_lexical(const char *base, const char *in, char *out, size_t outsz)
 		if (pass == 0 && (in[0] == '/' || !base))
 			continue;
 		while (*p) {
-			const char *seg;
 			size_t n;
+			const char *seg = next_segment(&p, &n);
 
-			while (*p == '/')
-				p++;
-			seg = p;
-			while (*p && *p != '/')
-				p++;
-			n = (size_t)(p - seg);
 			if (n == 0 || (n == 1 && seg[0] == '.'))
 				continue;
 			if (n == 2 && seg[0] == '.' && seg[1] == '.') {
