@@ -469,6 +469,13 @@ deny_target(struct build *b, int dirfd, const char *name, const char *link)
 		return 0;
 	if (canonical_at(dirfd, name, link, target) != 0)
 		return 0;	/* vanished meanwhile: nothing to withhold */
+	/* Never the dynamic loader: Debian's /usr/bin/ld.so points at it, so
+	 * "DenyExec ld.*" would otherwise make every dynamic program fail to
+	 * start.  Running ld.so directly is judged by the shim (execdecide.c,
+	 * the program it would load). */
+	slash = strrchr(target, '/');
+	if (rp_exec_is_loader_name(slash ? slash + 1 : target))
+		return 0;
 	if (strset_add(&b->targets, target) < 0)
 		return oom(b);
 	slash = strrchr(target, '/');
