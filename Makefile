@@ -111,11 +111,11 @@ STATIC_PROGS := $(PROG_SRCS:tests/progs/%.c=$(BUILD)/tests/progs/%.static)
 TEST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
                -D_GNU_SOURCE -Ishim -Itests/lib $(CFLAGS)
 
-$(BUILD)/tests/unit: $(UNIT_SRCS) $(SHARED_OBJS) $(TESTLIB)
+$(BUILD)/tests/unit: $(UNIT_SRCS) $(SHARED_OBJS) $(TESTLIB) $(wildcard tests/lib/*.h shim/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $(UNIT_SRCS) $(TESTLIB) $(SHARED_OBJS) -lcriterion
 
-$(BUILD)/tests/integ: $(INTEG_SRCS) $(TESTLIB) $(wildcard tests/lib/*.h)
+$(BUILD)/tests/integ: $(INTEG_SRCS) $(TESTLIB) $(wildcard tests/lib/*.h shim/*.h tests/integ/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $(INTEG_SRCS) $(TESTLIB) -lcriterion
 

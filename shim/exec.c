@@ -1105,3 +1105,21 @@ rp_exec_check_self(void)
 	if (rp_deny(&ev))
 		rp_raw1(SYS_exit_group, 126);	/* the exit code for "cannot run" */
 }
+
+/* ---- fork ---------------------------------------------------------------
+ * fork runs nothing, but in a fork+exec loop every child would build the
+ * table of denied (device, inode) pairs at its first exec and throw it
+ * away.  Building it once in the parent lets every child inherit it.
+ * (A vfork child's table lands in the parent's memory anyway, and
+ * posix_spawn decides in the parent.) */
+RP_EXPORT pid_t
+fork(void)
+{
+	int saved = errno;
+
+	rp_ensure_init();
+	if (!rp_in_shim)
+		rp_exec_prepare(current_policy(), env_value(environ, "PATH"));
+	errno = saved;
+	return RP_REAL(fork)();
+}

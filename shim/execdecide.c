@@ -915,6 +915,13 @@ ids_ready(const struct rp_policy *p, const char *pathenv)
 	return 0;
 }
 
+void
+rp_exec_prepare(const struct rp_policy *p, const char *pathenv)
+{
+	if (p && p->n_deny_exec)
+		ids_ready(p, pathenv);
+}
+
 /* 1 if the files behind two fds have equal bytes (sizes already equal). */
 static int
 same_bytes(long fa, long fb, long size)

@@ -57,6 +57,10 @@ int rp_exec_is_loader_name(const char *name);
  * next decision rebuilds it (tests that load several policies). */
 void rp_exec_forget(void);
 
+/* Build that table now, if it is not built yet (the shim's fork wrapper:
+ * children inherit it instead of each building its own). */
+void rp_exec_prepare(const struct rp_policy *p, const char *pathenv);
+
 /* ---- DenyExec names, prepared for matching a whole directory listing ----
  *
  * Matching every entry of /usr/bin (1,300 names) against every pattern of

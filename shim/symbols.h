@@ -110,7 +110,8 @@
 	X(int, system, (const char *))                                            \
 	X(FILE *, popen, (const char *, const char *))                            \
 	X(int, wordexp, (const char *, wordexp_t *, int))                         \
-	X(int, memfd_create, (const char *, unsigned int))
+	X(int, memfd_create, (const char *, unsigned int))                       \
+	X(pid_t, fork, (void))
 
 #define RP_SYMBOLS(X) RP_FILE_SYMBOLS(X) RP_PERM_SYMBOLS(X) RP_EXEC_SYMBOLS(X)
 

@@ -2,6 +2,7 @@
  * for a command, without running anything. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
 #include "execdecide.h"
@@ -106,7 +107,8 @@ print_decision_json(const struct rp_options *o, const struct rp_exec_verdict *v,
 		rp_buf_str(&b, "null");
 	}
 	rp_buf_str(&b, ",\"resolved\":\"");
-	rp_buf_json(&b, v->resolved[0] ? v->resolved : o->cmd[0], 1024, &cut);
+	rp_buf_json(&b, v->resolved[0] ? v->resolved : v->path[0] ? v->path : o->cmd[0],
+		    1024, &cut);
 	rp_buf_str(&b, "\"}");
 	if (b.truncated)
 		snprintf(buf, sizeof(buf), "{\"rampart\":\"exec\",\"decision\":\"%s\",\"truncated\":true}",
@@ -120,7 +122,7 @@ int
 rp_check_main(const struct rp_policy *p, const struct rp_options *o)
 {
 	static struct rp_exec_verdict v;
-	int errors;
+	int errors, cannot_run;
 
 	if (!o->json)
 		print_policy(p);
@@ -128,9 +130,15 @@ rp_check_main(const struct rp_policy *p, const struct rp_options *o)
 	if (!o->cmd)
 		return errors ? RP_EXIT_FAILURE : RP_EXIT_OK;
 	rp_exec_decide(p, o->cmd[0], o->cmd, 1, getenv("PATH"), &v);
+	/* a candidate that exists but cannot run: execvp's EACCES, 126 */
+	cannot_run = v.not_found && v.err == EACCES;
 	if (o->json) {
-		print_decision_json(o, &v, v.not_found ? "not found" : !v.deny ? "allowed" :
+		print_decision_json(o, &v, cannot_run ? "cannot run" : v.not_found ? "not found" :
+				    !v.deny ? "allowed" :
 				    p->mode == RP_MODE_AUDIT ? "would be denied (audit)" : "denied");
+	} else if (cannot_run) {
+		printf("exec %s: cannot run (found in PATH, but not an executable file)\n",
+		       o->cmd[0]);
 	} else if (v.not_found) {
 		printf("exec %s: not found\n", o->cmd[0]);
 	} else if (!v.deny) {
@@ -142,7 +150,7 @@ rp_check_main(const struct rp_policy *p, const struct rp_options *o)
 		       v.rule ? v.rule : "policy");
 		if (v.pattern)
 			printf(" pattern '%s'", v.pattern);
-		printf(" at hop %d (%s)", v.hop, v.hop_path);
+		printf(" at hop %d (%s)", v.hop, v.hop_path[0] ? v.hop_path : v.path);
 		if (v.resolved[0])
 			printf(", final target %s", v.resolved);
 		printf("\n");
@@ -150,6 +158,8 @@ rp_check_main(const struct rp_policy *p, const struct rp_options *o)
 	/* rampart's own failure first, as `rampart CMD` would meet it */
 	if (errors)
 		return RP_EXIT_FAILURE;
+	if (cannot_run)
+		return RP_EXIT_CANNOT_RUN;
 	if (v.not_found)
 		return RP_EXIT_NOT_FOUND;
 	if (v.deny && p->mode != RP_MODE_AUDIT)

@@ -10,7 +10,12 @@
 #     the files the Dockerfile copies, and the result is checked;
 #   - compose.yaml is parsed as YAML (python3 with PyYAML) and its hardening
 #     settings asserted;
-#   - the example app compiles.
+#   - the example app compiles;
+#   - the documentation matches the code: every option that `rampart
+#     [SUBCOMMAND] --help` prints is in rampart(1), every rule the shim logs
+#     is in docs/events.md, every field of the startup report and of
+#     `--check --json` is in docs/events.md and rampart(1), and both man
+#     pages render without warnings.
 set -u
 BUILD=${BUILD:-build}
 DF=docs/examples/Dockerfile
@@ -129,5 +134,71 @@ else
 		'^      - /tmp:rw,noexec' '^      - /app/tmp:rw,noexec'; do
 		grep -q -- "$want" "$CF" || bad "compose.yaml lacks /$want/"
 	done
+fi
+# ---- the documentation matches the code
+RAMPART=$BUILD/rampart
+MAN1=docs/man/rampart.1
+EV=docs/events.md
+if [ -x "$RAMPART" ]; then
+	# every option of every --help, as roff writes it (\-\-name)
+	for sub in "" scan suggest export-seccomp; do
+		$RAMPART $sub --help 2>&1 | grep -oE -- '--[a-z][a-z-]*' | sort -u | while read -r opt; do
+			roff=$(printf '%s' "$opt" | sed 's/-/\\-/g')
+			grep -qF -- "$roff" "$MAN1" || echo "FAIL: $MAN1 does not mention '${sub:+$sub }$opt'"
+		done
+	done >"$tmp/opts-missing"
+	[ -s "$tmp/opts-missing" ] && { cat "$tmp/opts-missing"; fail=1; }
+	# every field of the plan (the startup report's shape) and of the exec line
+	if $RAMPART --check --json --policy policies/compilers.policy -- sh >"$tmp/plan.json" 2>/dev/null ||
+	   [ -s "$tmp/plan.json" ]; then
+		/usr/bin/python3 - "$tmp/plan.json" "$EV" "$MAN1" <<'PYEOF' || fail=1
+import json, re, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+ev, man = open(sys.argv[2]).read(), open(sys.argv[3]).read()
+bad = 0
+def keys(obj, prefix=""):
+    for k, v in obj.items():
+        if isinstance(v, dict):
+            yield from keys(v, prefix + k + ".")
+        else:
+            yield prefix + k, k
+for obj in lines:
+    for dotted, leaf in keys(obj):
+        if "`%s`" % dotted not in ev:
+            print("FAIL: %s does not describe field `%s` of %s" % (sys.argv[2], dotted, obj["rampart"]))
+            bad = 1
+        if obj["rampart"] == "plan" and not re.search(r"\b%s\b" % re.escape(leaf), man):
+            print("FAIL: %s does not name report field %s" % (sys.argv[3], leaf))
+            bad = 1
+if len(lines) != 2:
+    print("FAIL: rampart --check --json -- sh printed %d JSON lines, not 2" % len(lines))
+    bad = 1
+sys.exit(bad)
+PYEOF
+	else
+		bad "rampart --check --json printed nothing"
+	fi
+else
+	bad "$RAMPART is missing: run make first"
+fi
+# every rule the shim can log, and every decision besides deny/audit
+{
+	grep -ohE '\.rule = "[^"]+"|deny\(v, "[^"]+"|refuse\(op, [^"]*"[^"]+"' shim/*.c
+	grep -ohE 'return "[^"]+"' shim/perm.c
+	grep -ohE 'policy_ok \? "[^"]+" : "[^"]+"' shim/fs.c
+	grep -ohE 'decision = "[^"]+"' shim/*.c
+} | grep -oE '"[^"]+"' | tr -d '"' | sort -u >"$tmp/rules"
+[ "$(wc -l <"$tmp/rules")" -ge 10 ] || bad "found only $(wc -l <"$tmp/rules") rule names in shim/*.c: the extraction is stale"
+while read -r rule; do
+	grep -qF -- "| \`$rule\` |" "$EV" || bad "$EV has no table row for rule or decision '$rule' (used in shim/*.c)"
+done <"$tmp/rules"
+# man pages render without warnings
+if command -v man >/dev/null 2>&1 && command -v groff >/dev/null 2>&1; then
+	for page in docs/man/rampart.1 docs/man/rampart.policy.5; do
+		MANWIDTH=80 man --warnings -l "$page" 2>"$tmp/man.err" >/dev/null
+		[ -s "$tmp/man.err" ] && bad "$page: $(head -n 3 "$tmp/man.err")"
+	done
+else
+	echo "note: man or groff not installed; man page warnings not checked"
 fi
 exit $fail

@@ -83,7 +83,8 @@ Test(keywords_doc, policy_page_has_the_sections)
 {
 	static const char *const sections[] = {
 		".SH NAME\n", ".SH SYNOPSIS\n", ".SH DESCRIPTION\n", ".SH KEYWORDS\n",
-		".SH ERRORS\n", ".SH FILES\n", ".SH EXAMPLES\n", ".SH SEE ALSO\n",
+		".SH PERMISSIONS\n", ".SH ERRORS\n", ".SH FILES\n", ".SH EXAMPLES\n",
+		".SH SEE ALSO\n",
 	};
 	char *man = read_or_fail(MAN5);
 	size_t i;
@@ -99,8 +100,9 @@ Test(keywords_doc, command_page_has_the_sections_and_exit_codes)
 	static const char *const needles[] = {
 		".SH NAME\n", ".SH SYNOPSIS\n", ".SH DESCRIPTION\n", ".SH OPTIONS\n",
 		".SH EXIT STATUS\n", ".SH ENVIRONMENT\n", ".SH FILES\n", ".SH EXAMPLES\n",
-		".SH SEE ALSO\n", "\n.B 125\n", "\n.B 126\n", "\n.B 127\n",
-		"\n.B RAMPART_POLICY\n", "\n.B LD_PRELOAD\n", "lib/rampart/librampart.so",
+		".SH SEE ALSO\n", ".SH COMMANDS\n", "\n.B 125\n", "\n.B 126\n", "\n.B 127\n",
+		"\n.B RAMPART_POLICY\n", "\n.B RAMPART_MODE\n", "\n.B LD_PRELOAD\n",
+		"\n.B LD_AUDIT\n", "lib/rampart/librampart.so", "docs/tools.md", "docs/events.md",
 		RP_POLICY_DEFAULT_PATH, "\\-\\-check", "\\-\\-policy", "\\-\\-audit", "\\-\\-shim",
 		"\\-\\-json", "\\-\\-help", "\\-\\-version", "\n.SS scan", "\n.SS export\\-seccomp",
 		"\n.SS suggest",
