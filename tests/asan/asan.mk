@@ -31,7 +31,7 @@
 ASAN_BUILD    ?= build-asan
 ASAN_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all
 ASAN_CFLAGS   := $(ASAN_SAN) -fno-omit-frame-pointer
-ASAN_ENV      := ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:exitcode=86:strict_string_checks=1:detect_stack_use_after_return=1 \
+ASAN_ENV      := ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0:disable_coredump=0:abort_on_error=0:exitcode=86:strict_string_checks=1:detect_stack_use_after_return=1 \
                  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=86
 
 ASAN_DEFAULTS := $(ASAN_BUILD)/asan_defaults.o

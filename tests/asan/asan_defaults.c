@@ -20,7 +20,13 @@ const char *__ubsan_default_options(void);
 __attribute__((visibility("default"), used)) const char *
 __asan_default_options(void)
 {
-	return "detect_leaks=0:exitcode=86";
+	/* verify_asan_link_order=0: tests also run the loader with the shim
+	 * preloaded into it (an image with /etc/ld.so.preload), which puts
+	 * librampart.so ahead of libasan; the shim is not instrumented, so
+	 * the order does not matter to ASan's checks of the loader;
+	 * disable_coredump=0: ASan would otherwise lower RLIMIT_CORE itself,
+	 * hiding what the loader does with it (CoreDumps yes keeps it) */
+	return "detect_leaks=0:exitcode=86:verify_asan_link_order=0:disable_coredump=0";
 }
 
 __attribute__((visibility("default"), used)) const char *
