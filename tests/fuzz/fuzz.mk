@@ -27,10 +27,9 @@ FUZZ_SRCS_fuzz_path   := shim/policy.c shim/glob.c shim/strbuf.c
 FUZZ_SRCS_fuzz_glob   := shim/glob.c
 FUZZ_SRCS_fuzz_json   := shim/strbuf.c
 FUZZ_SRCS_fuzz_fmode  := shim/fmode.c
+FUZZ_SRCS_fuzz_event  := tools/json.c
 
-# fuzz_fmode joins once the fopen mode parser exists.
-FUZZ_ALL     := fuzz_policy fuzz_path fuzz_glob fuzz_json \
-                $(if $(wildcard shim/fmode.h),fuzz_fmode)
+FUZZ_ALL     := fuzz_policy fuzz_path fuzz_glob fuzz_json fuzz_fmode fuzz_event
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/bin/%)
 
@@ -41,7 +40,7 @@ FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/bin/%)
 FUZZ_OPTS := -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -max_len=8192
 
 define FUZZ_RULE
-$(FUZZ_DIR)/bin/$(1): tests/fuzz/$(1).c $(FUZZ_SRCS_$(1)) $(wildcard shim/*.h)
+$(FUZZ_DIR)/bin/$(1): tests/fuzz/$(1).c $(FUZZ_SRCS_$(1)) $(wildcard shim/*.h tools/*.h)
 	@mkdir -p $$(dir $$@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $$@ $$< $(FUZZ_SRCS_$(1))
 endef
