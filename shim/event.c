@@ -129,7 +129,7 @@ rp_event_emit(const struct rp_event *ev)
 		int i;
 
 		rp_buf_str(&b, ",\"argv\":[");
-		for (i = 0; ev->argv[i] && i < 32; i++) {
+		for (i = 0; i < 32 && ev->argv[i]; i++) {
 			size_t mark = b.len;
 			int c = 0;
 

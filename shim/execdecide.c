@@ -253,7 +253,10 @@ bucket_append(struct rp_names *n, unsigned short *head, unsigned short *tail, un
 void
 rp_names_build(struct rp_names *n, const struct rp_policy *p)
 {
-	unsigned short tail_first[256], tail_last[256], tail_rest = RP_NAMES_NONE;
+	/* a tail is read only after its head was set; initialised anyway so
+	 * that no path reads an indeterminate value */
+	unsigned short tail_first[256] = { 0 }, tail_last[256] = { 0 };
+	unsigned short tail_rest = RP_NAMES_NONE;
 	int i;
 
 	n->policy = p;

@@ -74,6 +74,8 @@ static enum rp_go
 go_for(const char *op, struct rp_at *at, int where, const struct rp_at *other)
 {
 	if (where == RP_FAIL) {
+		/* every resolver that answers RP_FAIL has set at->err */
+		/* cppcheck-suppress uninitvar */
 		errno = at->err;
 		return GO_FAIL;
 	}
@@ -232,7 +234,7 @@ stream_for(int fd, const char *mode)
 
 	char l[32], m[64];
 
-	if (!strstr(mode, ",ccs=")) {
+	if (!mode || !strstr(mode, ",ccs=")) {
 		/* Not the caller's string: glibc's fdopen reads fewer mode bytes
 		 * than fopen (libio/iofdopen.c), so "rbbbbb+" would lose its
 		 * '+'.  The fd already carries every open flag; fdopen only

@@ -128,7 +128,7 @@ rp_buf_json(struct rp_buf *b, const char *s, size_t maxin, int *cut)
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, len = 0;
 
-	while (u[len] && len < maxin)
+	while (len < maxin && u[len])
 		len++;
 	if (cut)
 		*cut = u[len] != '\0';

@@ -111,7 +111,7 @@ put_utf8(struct jp *j, int keep, unsigned cp)
 static int
 unicode_escape(struct jp *j, int keep)
 {
-	unsigned cp, lo;
+	unsigned cp = 0, lo = 0;
 
 	if (hex4(j, &cp))
 		return -1;

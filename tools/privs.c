@@ -91,7 +91,7 @@ cmp_int(const void *a, const void *b)
 int
 rp_privs_close_fds(const int *keep, int nkeep)
 {
-	int sorted[16], i, n = 0;
+	int sorted[16] = { 0 }, i, n = 0;
 	unsigned lo = 3;
 
 	for (i = 0; i < nkeep && n < 16; i++)

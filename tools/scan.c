@@ -594,8 +594,11 @@ walk(struct scan *s)
 	int rc = 0;
 
 	if (fstat(s->rootfd, &rst) != 0 || seen_add(&seen, rst.st_dev, rst.st_ino) < 0 ||
-	    push(&st, "/", ""))
+	    push(&st, "/", "")) {
+		free(st.v);
+		free(seen.t);
 		return -1;
+	}
 	st.v[0][1] = '\0';
 	check_entry(s, "/", "", &rst);
 	while (st.n) {
