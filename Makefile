@@ -15,7 +15,7 @@ VERSION := 0.1.0
 # Debian packages: what building needs, and what testing adds.
 BUILD_DEBS := libseccomp-dev libcap-ng-dev pkg-config
 TEST_DEBS  := libcriterion-dev python3 strace valgrind clang libclang-rt-dev \
-              clang-tools binutils jq python3-uvicorn python3-starlette \
+              clang-tools cppcheck binutils jq python3-uvicorn python3-starlette \
               python3-multipart python3-yaml libpython3.11-testsuite bubblewrap \
               hyperfine
 
