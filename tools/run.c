@@ -15,6 +15,7 @@
  * policy itself allows it (Landlock best-effort/off, audit mode).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -283,6 +284,18 @@ rp_plan_for_check(const struct rp_policy *p, const struct rp_options *o, struct 
 	plan->seccomp_state = "would be installed";
 }
 
+/* 1 if this process can open `path` for reading now. */
+static int
+readable(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
 int
 rp_run_main(struct rp_policy *p, const struct rp_options *o)
 {
@@ -394,6 +407,24 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 		}
 	}
 	plan_landlock(&plan, &ll);
+
+	/* The app must be able to load the shim and read the policy with the
+	 * identity and the Landlock domain it now has: ld.so skips a preload
+	 * it cannot open ("cannot be preloaded ... ignored") and runs the app
+	 * without it, and a shim that cannot read its policy denies every
+	 * write.  Neither may happen silently.  open, not access: Landlock
+	 * governs opens, not access(2). */
+	if (!readable(shim)) {
+		snprintf(err, sizeof(err), "%s is not readable by uid %u (%s): install it "
+			 "world-readable in directories the user can traverse",
+			 shim, (unsigned)geteuid(), strerror(errno));
+		fail(RP_EXIT_FAILURE, "shim", err, NULL);
+	}
+	if (!readable(policy_abs)) {
+		snprintf(err, sizeof(err), "%s is not readable by uid %u (%s): the shim "
+			 "would deny every write", policy_abs, (unsigned)geteuid(), strerror(errno));
+		fail(RP_EXIT_FAILURE, "policy", err, NULL);
+	}
 
 	/* 7. seccomp, last. */
 	nrules = rp_seccomp_rules_abi(p, ll.applied ? ll.abi : 0, rules, RP_SC_MAX_RULES);

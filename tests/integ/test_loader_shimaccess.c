@@ -1,0 +1,53 @@
+/* test_loader_shimaccess.c - a shim or policy the app's user cannot read
+ * must stop the loader (125), not let ld.so skip the preload ("cannot be
+ * preloaded ... ignored") and run the app without the shim. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "testlib.h"
+
+Test(loader_shimaccess, unreadable_shim_or_policy_is_fatal)
+{
+	const char *dir;
+	char priv[4200], shim[4300], policy[4200], w[4200], text[4400], cmd[9000];
+	char *argv[] = { (char *)rt_path("rampart"), "--shim", shim, "--policy", policy, "--",
+			 "/bin/true", NULL };
+	struct rt_result r;
+
+	if (!rt_is_root())
+		cr_skip_test("needs root (the policy switches to User 1000)");
+	dir = rt_tmpdir();
+	snprintf(priv, sizeof(priv), "%s/private", dir);
+	snprintf(shim, sizeof(shim), "%s/librampart.so", priv);
+	snprintf(w, sizeof(w), "%s/w", dir);
+	snprintf(policy, sizeof(policy), "%s/policy", dir);
+	mkdir(priv, 0700);
+	mkdir(w, 0777);
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", rt_path("librampart.so"), shim);
+	cr_assert_eq(system(cmd), 0);
+	snprintf(text, sizeof(text), "WritablePath %s\nUser 1000\nGroup 1000\n", w);
+	rt_write_file(policy, text);
+
+	/* shim in a directory uid 1000 cannot enter */
+	cr_assert_eq(rt_run(argv, NULL, 30, &r), 0);
+	cr_expect_eq(r.status, 125, "status %d: %s", r.status, r.err);
+	cr_expect(strstr(r.err, "not readable by uid 1000") != NULL, "%s", r.err);
+	rt_result_free(&r);
+
+	/* readable shim, policy readable only by root */
+	chmod(priv, 0755);
+	chmod(policy, 0600);
+	cr_assert_eq(rt_run(argv, NULL, 30, &r), 0);
+	cr_expect_eq(r.status, 125, "status %d: %s", r.status, r.err);
+	cr_expect(strstr(r.err, "policy") != NULL, "%s", r.err);
+	rt_result_free(&r);
+
+	/* both readable: runs */
+	chmod(policy, 0644);
+	cr_assert_eq(rt_run(argv, NULL, 30, &r), 0);
+	cr_expect_eq(r.status, 0, "status %d: %s", r.status, r.err);
+	rt_result_free(&r);
+	rt_cleanup(dir);
+}
