@@ -428,6 +428,8 @@ gen_temp(const char *op, char *tmpl, int suffixlen, int flags, int dir)
 	size_t len;
 	char *x;
 	unsigned int attempt;
+	int saved = errno;	/* a success leaves errno as it was, however many
+				   names collided first (glibc, tempname.c) */
 
 	rp_ensure_init();
 	if (!tmpl || suffixlen < 0) {
@@ -459,7 +461,11 @@ gen_temp(const char *op, char *tmpl, int suffixlen, int flags, int dir)
 		else
 			r = open_checked(op, AT_FDCWD, tmpl,
 					 (flags & ~O_ACCMODE) | O_RDWR | O_CREAT | O_EXCL, 0600);
-		if (r >= 0 || errno != EEXIST)
+		if (r >= 0) {
+			errno = saved;
+			return r;
+		}
+		if (errno != EEXIST)
 			return r;
 	}
 	errno = EEXIST;

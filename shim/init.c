@@ -176,6 +176,17 @@ open_roots(void)
 		}
 		r->canon[n] = '\0';
 		r->canon_len = (size_t)n;
+		{
+			struct stat st;
+
+			if (RP_RAW_ERR(rp_raw2(SYS_fstat, fd, &st))) {
+				rp_raw1(SYS_close, fd);
+				fd = -1;
+			} else {
+				r->dev = st.st_dev;
+				r->ino = st.st_ino;
+			}
+		}
 		r->fd = (int)fd;
 	}
 }

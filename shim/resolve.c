@@ -148,10 +148,28 @@ leaf_index(const char *p)
 	return s;
 }
 
+/* Root i existed at start: its canonical name is known.  The slow route
+ * needs nothing more. */
 static int
-root_usable(int i)
+root_known(int i)
 {
-	return rp_state.policy_ok && i < rp_state.policy.n_writable && rp_state.roots[i].fd >= 0;
+	return rp_state.policy_ok && i < rp_state.policy.n_writable &&
+	       rp_state.roots[i].canon_len > 0;
+}
+
+/* Root i's descriptor is still the directory opened at start.  The app
+ * may have closed it (daemons close every fd) or put another directory
+ * there with dup2; anchoring openat2 at that would act beneath the wrong
+ * directory.  One fstat per decision on the fast route; when it fails the
+ * slow route decides by the kernel's names instead. */
+static int
+root_fd_ok(int i)
+{
+	const struct rp_root *r = &rp_state.roots[i];
+	struct stat st;
+
+	return r->fd >= 0 && !RP_RAW_ERR(rp_raw2(SYS_fstat, r->fd, &st)) &&
+	       S_ISDIR(st.st_mode) && st.st_dev == r->dev && st.st_ino == r->ino;
 }
 
 int
@@ -160,9 +178,11 @@ rp_canon_root(const char *canon, size_t len)
 	int i, best = -1;
 	size_t bestlen = 0;
 
-	for (i = 0; i < RP_MAX_DIRS && root_usable(i); i++) {
+	for (i = 0; i < RP_MAX_DIRS && i < rp_state.policy.n_writable; i++) {
 		const struct rp_root *r = &rp_state.roots[i];
 
+		if (!root_known(i))
+			continue;	/* a missing optional dir: nothing beneath */
 		if (r->canon_len >= bestlen && rp_path_beneath(canon, len, r->canon, r->canon_len)) {
 			best = i;
 			bestlen = r->canon_len;
@@ -226,9 +246,12 @@ spell_root(struct rp_at *at, int dirfd, char *sp, const char **rel)
 	exact = rp_path_lexical(NULL, sp, at->abs, sizeof(at->abs)) == 0;
 	if (!exact)
 		set_abs(at, sp);
-	for (k = 0; k < RP_MAX_DIRS && root_usable(k); k++) {
+	for (k = 0; k < RP_MAX_DIRS && k < rp_state.policy.n_writable; k++) {
 		const struct rp_dir *d = &rp_state.policy.writable[k];
 		const struct rp_root *r = &rp_state.roots[k];
+
+		if (!root_known(k))
+			continue;
 
 		if (d->len >= bestlen && rp_path_beneath(sp, n, d->path, d->len)) {
 			best = k;
@@ -239,7 +262,7 @@ spell_root(struct rp_at *at, int dirfd, char *sp, const char **rel)
 			bestlen = r->canon_len;
 		}
 	}
-	if (best < 0)
+	if (best < 0 || !root_fd_ok(best))
 		return -1;
 	*rel = sp + bestlen;
 	while (**rel == '/')

@@ -49,8 +49,10 @@ enum rp_ready { RP_READY_NO = 0, RP_READY_BUSY, RP_READY_YES };
 /* Max writable roots the shim anchors with pre-opened directory fds. */
 struct rp_root {
 	int fd;			/* O_PATH|O_DIRECTORY, -1 if missing */
+	unsigned long dev, ino;	/* what fd was opened on: the app can close
+				   or dup2 over it, so it is checked before use */
 	char canon[RP_PATH_MAX];	/* kernel's name for it (d_path) */
-	size_t canon_len;
+	size_t canon_len;	/* 0 if the directory was missing */
 };
 
 struct rp_state {

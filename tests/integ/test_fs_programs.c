@@ -181,8 +181,10 @@ Test(fs_programs, readonly_open_adds_no_syscall, .timeout = 60)
 		    bare_r, shim_r, bare_w, shim_w);
 	cr_expect_eq(shim_r, bare_r, "read-only opens: %d syscalls under the shim, %d bare",
 		     shim_r, bare_r);
-	/* an allowed write open is one openat2 instead of one openat */
-	cr_expect_eq(shim_w, bare_w, "write opens inside: %d under the shim, %d bare",
+	/* an allowed write open is one openat2 instead of one openat, plus one
+	 * fstat proving the root descriptor is still the writable directory
+	 * (the app may have closed it or dup2'ed another one over it) */
+	cr_expect_eq(shim_w, bare_w + 200, "write opens inside: %d under the shim, %d bare",
 		     shim_w, bare_w);
 	rt_cleanup(T);
 }
