@@ -166,8 +166,12 @@ if [ "$(id -u)" = 0 ]; then
 	# The loader switches to nobody: the writable dirs must be theirs.
 	printf 'Include demo.policy\nUser 65534\nGroup 65534\n' >"$tmp/loader.policy"
 	chown -R 65534:65534 "$APP/logs" "$APP/tmp" "$APP/uploads" "$APP/.cache"
+	# nobody must be able to load the shim, as in an image where it is
+	# installed root-owned and world-readable: the checkout may sit in a
+	# private directory (a 0700 home), so run copies from the demo tree
+	mkdir -p "$tmp/lib" && cp "$LOADER" "$SHIM" "$tmp/lib/" && chmod 755 "$tmp/lib"
 	run_case "6. The app under the rampart loader (user nobody, no capabilities, Landlock, seccomp)" deny \
-		env PATH="$tmp/bin:/usr/bin:/bin" "$LOADER" --policy "$tmp/loader.policy" -- /bin/sh "$tmp/app.sh"
+		env PATH="$tmp/bin:/usr/bin:/bin" "$tmp/lib/rampart" --policy "$tmp/loader.policy" -- /bin/sh "$tmp/app.sh"
 else
 	heading "6. The rampart loader"
 	note "skipped: the loader demo switches users and needs root"
