@@ -1054,6 +1054,16 @@ under_dirs(const struct rp_dir *d, int n, struct canon_slot *slots, const char *
 	return -1;
 }
 
+int
+rp_exec_wx_dir(const struct rp_policy *p, const char *canon)
+{
+	int w = under_dirs(p->writable, p->n_writable, canon_writable, canon);
+
+	if (w < 0 || under_dirs(p->exec_writable, p->n_exec_writable, canon_exec, canon) >= 0)
+		return -1;
+	return w;
+}
+
 static int
 judge_wx(const struct rp_policy *p, const char *canon, struct rp_exec_verdict *v)
 {
