@@ -567,10 +567,35 @@ entry_writable(const struct rp_policy *p, enum rp_code_var var, const char *entr
 }
 
 int
+rp_loadlib_drop_entry(enum rp_code_var var, const char *entry, size_t n)
+{
+	const struct rp_policy *p = policy();
+	char name[RP_PATH_MAX];
+	struct rp_event ev;
+	size_t m = n < sizeof(name) - 1 ? n : sizeof(name) - 1;
+	int w;
+
+	if (var == RP_CODE_PRELOAD && !n)
+		return 0;
+	/* no policy: no dir is known to be safe */
+	w = p ? entry_writable(p, var, entry, n) : 0;
+	if (w < 0)
+		return 0;
+	memcpy(name, entry, m);
+	name[m] = '\0';
+	memset(&ev, 0, sizeof(ev));
+	ev.op = var_names[var];
+	ev.path = m ? name : ".";
+	ev.rule = p ? "wx" : "policy-unavailable";
+	ev.detail = p ? p->writable[w].path : NULL;
+	ev.mode = -1;
+	return rp_deny(&ev);
+}
+
+int
 rp_loadlib_clean_list(enum rp_code_var var, const char *val, const char *skip,
 		      char *out, size_t cap)
 {
-	const struct rp_policy *p = policy();
 	const char *seps = var == RP_CODE_PRELOAD ? " :" : ":";
 	size_t skiplen = skip ? strlen(skip) : 0;
 	struct rp_buf b;
@@ -579,40 +604,18 @@ rp_loadlib_clean_list(enum rp_code_var var, const char *val, const char *skip,
 	rp_buf_init(&b, out, cap);
 	for (;;) {
 		size_t n = strcspn(val, seps);
-		int w = -1;
 
-		if (skip && n == skiplen && memcmp(val, skip, n) == 0)
-			goto next;
-		if (var == RP_CODE_PRELOAD && !n)
-			goto next;
-		if (!p) {
-			w = 0;	/* no policy: no dir is known to be safe */
+		if ((skip && n == skiplen && memcmp(val, skip, n) == 0) ||
+		    (var == RP_CODE_PRELOAD && !n)) {
+			/* left out silently */
+		} else if (rp_loadlib_drop_entry(var, val, n)) {
+			dropped++;
 		} else {
-			w = entry_writable(p, var, val, n);
+			if (!first)
+				rp_buf_char(&b, ':');
+			rp_buf_mem(&b, val, n);
+			first = 0;
 		}
-		if (w >= 0) {
-			char entry[RP_PATH_MAX];
-			struct rp_event ev;
-			size_t m = n < sizeof(entry) - 1 ? n : sizeof(entry) - 1;
-
-			memcpy(entry, val, m);
-			entry[m] = '\0';
-			memset(&ev, 0, sizeof(ev));
-			ev.op = var_names[var];
-			ev.path = m ? entry : ".";
-			ev.rule = p ? "wx" : "policy-unavailable";
-			ev.detail = p ? p->writable[w].path : NULL;
-			ev.mode = -1;
-			if (rp_deny(&ev)) {
-				dropped++;
-				goto next;
-			}
-		}
-		if (!first)
-			rp_buf_char(&b, ':');
-		rp_buf_mem(&b, val, n);
-		first = 0;
-	next:
 		val += n;
 		if (!*val)
 			break;

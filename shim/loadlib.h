@@ -20,6 +20,13 @@ enum rp_code_var {
 	RP_CODE_GCONV,		/* directories */
 };
 
+/* 1 if the entry `entry` (`n` bytes, not NUL-terminated) of variable
+ * `var` names a file or directory beneath a writable dir and must be left
+ * out; logs it (one event, op = the variable's name, rule "wx").  In audit
+ * mode it is logged and 0 returned.  Safe in a vfork child: raw system
+ * calls, no malloc. */
+int rp_loadlib_drop_entry(enum rp_code_var var, const char *entry, size_t n);
+
 /* Copy the value `val` of a colon (for LD_PRELOAD also blank) separated
  * list into `out` (capacity `cap`, NUL-terminated), leaving out every entry
  * that names a file or directory beneath a writable dir.  Each entry left
