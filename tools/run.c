@@ -144,6 +144,63 @@ set_preload(const char *shim)
 	return setenv("LD_PRELOAD", buf, 1);
 }
 
+/* Loader variables of the command whose entries name code: an entry
+ * beneath a writable dir (not an ExecWritablePath) is removed, not the
+ * variable, and said in the startup report; --audit keeps it and says so.
+ * The command's ld.so reads LD_PRELOAD and LD_LIBRARY_PATH before the shim
+ * runs, so only the loader can clean them for the command itself (the shim
+ * does it for every later exec).  docs/threat-model.md, "Code loading". */
+static void
+clean_code_env(struct rp_plan *plan, const struct rp_policy *p, int audit)
+{
+	static const char *const vars[] = { "LD_PRELOAD", "LD_LIBRARY_PATH", "GCONV_PATH" };
+	size_t v;
+
+	for (v = 0; v < sizeof(vars) / sizeof(vars[0]); v++) {
+		const char *old = getenv(vars[v]);
+		char copy[8192], buf[8192], abs[PATH_MAX], real[PATH_MAX];
+		char *save = NULL, *tok;
+		size_t len = 0;
+		int removed = 0;
+
+		if (!old || strlen(old) >= sizeof(copy))
+			continue;
+		snprintf(copy, sizeof(copy), "%s", old);
+		buf[0] = '\0';
+		for (tok = strtok_r(copy, v ? ":" : ": ", &save); tok;
+		     tok = strtok_r(NULL, v ? ":" : ": ", &save)) {
+			int w = -1;
+
+			/* a bare LD_PRELOAD name is searched in the library path */
+			if (v || strchr(tok, '/')) {
+				char cwd[PATH_MAX];
+
+				if (rp_path_lexical(getcwd(cwd, sizeof(cwd)) ? cwd : "/", tok, abs,
+						    sizeof(abs)) == 0)
+					w = rp_exec_wx_dir(p, abs);
+				if (w < 0 && realpath(tok, real))
+					w = rp_exec_wx_dir(p, real);
+			}
+			if (w >= 0) {
+				rp_warnings_add(&plan->warn, "%s entry %s is beneath the writable dir %s: %s",
+						vars[v], tok, p->writable[w].path,
+						audit ? "kept (audit)" : "removed");
+				if (!audit) {
+					removed = 1;
+					continue;
+				}
+			}
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? ":" : "", tok);
+		}
+		if (!removed)
+			continue;
+		if (buf[0])
+			setenv(vars[v], buf, 1);
+		else
+			unsetenv(vars[v]);
+	}
+}
+
 static const char *
 landlock_skip_reason(const struct rp_policy *p)
 {
@@ -437,6 +494,7 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 	if (set_preload(shim) != 0 || setenv(RP_POLICY_ENV, policy_abs, 1) != 0)
 		fail(RP_EXIT_FAILURE, "environment", "cannot set LD_PRELOAD/RAMPART_POLICY", NULL);
 	unsetenv("LD_AUDIT");
+	clean_code_env(&plan, p, audit || o->audit);
 	/* Only --audit may put the shim in audit mode: an inherited
 	 * RAMPART_MODE (from the image or the orchestrator) must not weaken
 	 * an enforce policy unnoticed. */
