@@ -406,6 +406,30 @@ refuse(const char *name, const struct judged *j)
 	return NULL;
 }
 
+/* The link map of the object containing `ra`.  _dl_find_object (glibc
+ * 2.35+, elf/dl-find_object.c) takes no lock and does not scan symbols;
+ * dladdr1 scans the symbol table of the object (elf/dl-addr.c,
+ * determine_info), thousands of entries for libpython.  Weak, so the shim
+ * still loads on an older glibc, which gets dladdr1. */
+extern int _dl_find_object(void *, struct dl_find_object *) __attribute__((weak));
+
+static struct link_map *
+caller_map(void *ra)
+{
+	struct link_map *lm = NULL;
+	Dl_info info;
+
+	if (_dl_find_object) {
+		struct dl_find_object fo;
+
+		if (_dl_find_object(ra, &fo) == 0)
+			return fo.dlfo_link_map;
+	}
+	if (!dladdr1(ra, &info, (void **)&lm, RTLD_DL_LINKMAP))
+		return NULL;
+	return lm;
+}
+
 static void *
 load(const char *op, void *ra, int ns, Lmid_t lmid, const char *file, int mode)
 {
@@ -414,23 +438,23 @@ load(const char *op, void *ra, int ns, Lmid_t lmid, const char *file, int mode)
 	struct link_map *caller = NULL;
 	char expanded[RP_PATH_MAX];
 	const char *name = file;
-	Dl_info info;
 	void *h;
 	RP_SAVE_ERRNO;
 
 	if (rp_in_shim || !file || !file[0] || (mode & RTLD_NOLOAD))
 		return forward(ns, lmid, file, mode);	/* maps nothing new */
 	rp_ensure_init();
-	if (!dladdr1(ra, &info, (void **)&caller, RTLD_DL_LINKMAP))
-		caller = NULL;
+	caller = caller_map(ra);
 	if (!ns && caller) {
 		/* the caller's namespace (dlfcn/dlopen.c takes it from the
 		 * return address, which here would be this library) */
 		if (dlinfo(caller, RTLD_DI_LMID, &lmid) == 0 && lmid != LM_ID_BASE)
 			ns = 1;
 	}
-	memset(&j, 0, sizeof(j));
+	/* not memset: 8 KiB of paths, each set before it is read */
 	j.fd = -1;
+	j.rule = j.detail = NULL;
+	j.canon[0] = j.fwd[0] = '\0';
 	p = policy();
 	if (strchr(name, '$')) {
 		char origin[RP_PATH_MAX];
