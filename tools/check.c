@@ -55,6 +55,8 @@ print_policy(const struct rp_policy *p)
 	printf("%-22s %s\n", "Landlock", ll[p->landlock]);
 	printf("%-22s %s\n", "CoreDumps", p->core_dumps ? "yes" : "no");
 	printf("%-22s %s\n", "Log", p->log == RP_LOG_NONE ? "none" : "stderr");
+	printf("%-22s %s\n", "MemoryDenyWriteExecute", p->memory_wx ? "yes" : "no");
+	printf("%-22s %s\n", "RequireNoexec", p->require_noexec ? "yes" : "no");
 }
 
 /* The loader's plan: the same JSON line `rampart CMD` writes at startup,

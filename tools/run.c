@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -201,6 +202,52 @@ clean_code_env(struct rp_plan *plan, const struct rp_policy *p, int audit)
 	}
 }
 
+/* MemoryDenyWriteExecute yes (the systemd semantics, systemd.exec(5)):
+ * no mapping may be writable and executable at once, nor become
+ * executable after it was writable.  Linux 6.3+ does exactly that for the
+ * process and everything it runs (PR_SET_MDWE with
+ * PR_MDWE_REFUSE_EXEC_GAIN, mm/mmap.c and mm/mprotect.c,
+ * map_deny_write_exec; kept across execve and fork).  An older kernel gets
+ * seccomp rules on mmap, mprotect and pkey_mprotect with PROT_WRITE and
+ * PROT_EXEC together, which stop the first half only: write, then
+ * mprotect to PROT_EXEC, still passes there.  Audit mode applies nothing
+ * (neither has a permissive mode).  Returns the new rule count. */
+#ifndef PR_SET_MDWE
+#define PR_SET_MDWE 65
+#endif
+#ifndef PR_MDWE_REFUSE_EXEC_GAIN
+#define PR_MDWE_REFUSE_EXEC_GAIN 1
+#endif
+
+static size_t
+memory_wx(struct rp_plan *plan, const struct rp_policy *p, int audit, struct rp_sc_rule *rules,
+	  size_t n)
+{
+	static const char *const calls[] = { "mmap", "mprotect", "pkey_mprotect" };
+	const uint64_t wx = PROT_WRITE | PROT_EXEC;
+	size_t i;
+
+	if (!p->memory_wx)
+		return n;
+	if (audit) {
+		plan->memory_wx = "not applied (audit mode)";
+		return n;
+	}
+	if (rp_raw5(SYS_prctl, PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN, 0, 0, 0) == 0) {
+		plan->memory_wx = "enforced (PR_SET_MDWE)";
+		return n;
+	}
+	for (i = 0; i < sizeof(calls) / sizeof(calls[0]) && n < RP_SC_MAX_RULES; i++) {
+		struct rp_sc_rule r = { calls[i], -1, RP_SC_ERRNO, EACCES, 1,
+					{ { 2, RP_SC_MASKED_EQ, wx, wx } },
+					"MemoryDenyWriteExecute: writable and executable at once" };
+
+		rules[n++] = r;
+	}
+	plan->memory_wx = "seccomp (write+exec at once only: the kernel has no PR_SET_MDWE)";
+	return n;
+}
+
 static const char *
 landlock_skip_reason(const struct rp_policy *p)
 {
@@ -219,6 +266,8 @@ plan_init(struct rp_plan *plan, const struct rp_policy *p)
 	plan->user = p->user;
 	plan->caps_kept = p->keep_caps;
 	plan->core_dumps = p->core_dumps;
+	plan->memory_wx = !p->memory_wx ? "off" : plan->audit ? "not applied (audit mode)" :
+			  "would be enforced";
 	plan->policy = p->source;
 	plan->landlock_build_us = -1;
 	plan->seccomp_action = plan->audit ? "log" : "errno";
@@ -277,8 +326,11 @@ warn_common(struct rp_plan *plan, const struct rp_policy *p, uid_t app_uid)
 			continue;
 		mount_of(p->writable[i].path, p->writable[i].len, mnt, sizeof(mnt), opts, sizeof(opts));
 		if (!strstr(opts, "noexec"))
-			rp_warnings_add(&plan->warn, "writable dir %s is not on a noexec mount (%s)",
-					p->writable[i].path, mnt[0] ? mnt : "?");
+			/* RequireNoexec yes: a reason not to start (run and --check) */
+			rp_warnings_add(p->require_noexec ? &plan->errors : &plan->warn,
+					"writable dir %s is not on a noexec mount (%s)%s",
+					p->writable[i].path, mnt[0] ? mnt : "?",
+					p->require_noexec ? " and the policy says RequireNoexec yes" : "");
 	}
 }
 
@@ -445,6 +497,10 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 	plan.uid = getuid();
 	plan.gid = getgid();
 	warn_common(&plan, p, plan.uid);
+	if (p->require_noexec && plan.errors.n)
+		fail(RP_EXIT_FAILURE, "mounts", plan.errors.msg[0],
+		     "hint: mount the writable dirs noexec (docker run --tmpfs DIR:noexec, "
+		     "a volume with noexec), or set RequireNoexec no");
 
 	/* 5. no_new_privs: setuid bits and file capabilities give nothing
 	 * (research notes E07); Landlock needs it without CAP_SYS_ADMIN. */
@@ -483,8 +539,9 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 		fail(RP_EXIT_FAILURE, "policy", err, NULL);
 	}
 
-	/* 7. seccomp, last. */
+	/* 7. seccomp, last (memory W^X may add to its rules). */
 	nrules = rp_seccomp_rules_abi(p, ll.applied ? ll.abi : 0, rules, RP_SC_MAX_RULES);
+	nrules = memory_wx(&plan, p, audit || o->audit, rules, nrules);
 	if (rp_seccomp_install(rules, nrules, &plan.seccomp_rules, err, sizeof(err)) != 0)
 		fail(RP_EXIT_FAILURE, "seccomp", err, hint_seccomp);
 	plan.seccomp_state = audit ? "installed (log only)" : "enforced";

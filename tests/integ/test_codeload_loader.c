@@ -138,3 +138,107 @@ Test(codeload_loader, gconv_path_into_the_writable_dir_loads_nothing)
 	rt_result_free(&r);
 	rt_cleanup(e.dir);
 }
+
+/* ---- memory W^X ------------------------------------------------------- */
+
+/* CPython, ctypes callbacks (libffi closures) and an ASGI service
+ * (uvicorn + starlette, the packages python-web.policy is for) run under
+ * MemoryDenyWriteExecute yes; a writable+executable mapping, and an
+ * mprotect that makes written memory executable, are refused. */
+Test(codeload_loader, memory_wx_refuses_wx_memory_and_python_still_runs)
+{
+	struct lt_env e;
+	struct rt_result r;
+	const char *args[] = {
+		"/usr/bin/python3", "-c",
+		"import ctypes, mmap, socket, threading, time, urllib.request\n"
+		"CB = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int)\n"
+		"print('callback', CB(lambda x: 2 * x)(21))\n"
+		"try:\n"
+		"    mmap.mmap(-1, 4096, prot=mmap.PROT_READ | mmap.PROT_WRITE | mmap.PROT_EXEC)\n"
+		"    print('wx mmap: allowed')\n"
+		"except OSError as ex:\n"
+		"    print('wx mmap: errno', ex.errno)\n"
+		"libc = ctypes.CDLL(None, use_errno=True)\n"
+		"libc.mmap.restype = ctypes.c_void_p\n"
+		"libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int,\n"
+		"                      ctypes.c_int, ctypes.c_long]\n"
+		"libc.mprotect.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]\n"
+		"p = libc.mmap(None, 4096, 3, 0x22, -1, 0)\n"
+		"ctypes.memset(p, 0xc3, 1)\n"
+		"r = libc.mprotect(p, 4096, 5)\n"
+		"print('w then x:', 'allowed' if r == 0 else 'errno %d' % ctypes.get_errno())\n"
+		"try:\n"
+		"    import uvicorn\n"
+		"    from starlette.applications import Starlette\n"
+		"    from starlette.responses import PlainTextResponse\n"
+		"    from starlette.routing import Route\n"
+		"except ImportError:\n"
+		"    print('asgi: skipped'); raise SystemExit(0)\n"
+		"async def home(req): return PlainTextResponse('hello')\n"
+		"s = socket.socket(); s.bind(('127.0.0.1', 0)); port = s.getsockname()[1]; s.close()\n"
+		"srv = uvicorn.Server(uvicorn.Config(Starlette(routes=[Route('/', home)]),\n"
+		"                     host='127.0.0.1', port=port, log_level='warning'))\n"
+		"t = threading.Thread(target=srv.run); t.start()\n"
+		"body = 'none'\n"
+		"for i in range(200):\n"
+		"    try:\n"
+		"        body = urllib.request.urlopen('http://127.0.0.1:%d/' % port).read().decode(); break\n"
+		"    except OSError: time.sleep(0.05)\n"
+		"srv.should_exit = True; t.join()\n"
+		"print('asgi:', body)\n",
+		NULL
+	};
+
+	if (access("/usr/bin/python3", X_OK) != 0)
+		cr_skip_test("/usr/bin/python3 missing");
+	lt_setup(&e, "MemoryDenyWriteExecute yes\n");
+	cr_assert_eq(lt_run(&e, no_opts, args, &r), 0);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "callback 42\n") != NULL, "%s / %s", r.out, r.err);
+	cr_expect(strstr(r.out, "wx mmap: errno 13\n") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "asgi: hello\n") || strstr(r.out, "asgi: skipped\n"), "%s / %s",
+		  r.out, r.err);
+	if (strstr(r.err, "\"memory_wx\":\"enforced (PR_SET_MDWE)\"")) {
+		cr_expect(strstr(r.out, "w then x: errno 13\n") != NULL, "%s", r.out);
+	} else {
+		cr_expect(strstr(r.err, "\"memory_wx\":\"seccomp") != NULL, "%s", r.err);
+		cr_log_warn("kernel without PR_SET_MDWE: only the seccomp half was tested");
+	}
+	rt_result_free(&r);
+	/* off by default: the same program may map W+X */
+	lt_policy(&e, "WritablePath /tmp\nUser 1000\n");
+	cr_assert_eq(lt_run(&e, no_opts, args, &r), 0);
+	cr_expect(strstr(r.out, "wx mmap: allowed\n") != NULL, "%s / %s", r.out, r.err);
+	cr_expect(strstr(r.err, "\"memory_wx\":\"off\"") != NULL, "%s", r.err);
+	rt_result_free(&r);
+	rt_cleanup(e.dir);
+}
+
+/* ---- RequireNoexec ---------------------------------------------------- */
+
+Test(codeload_loader, require_noexec_refuses_an_exec_capable_writable_dir)
+{
+	struct lt_env e;
+	struct rt_result r;
+	const char *args[] = { "/bin/true", NULL };
+	char cmd[2 * PATH_MAX];
+
+	lt_setup(&e, "RequireNoexec yes\n");
+	cr_assert_eq(lt_run(&e, no_opts, args, &r), 0);
+	cr_expect_eq(r.status, 125, "%d %s", r.status, r.err);
+	cr_expect(strstr(r.err, "is not on a noexec mount") != NULL, "%s", r.err);
+	rt_result_free(&r);
+	/* on a noexec mount it starts */
+	snprintf(cmd, sizeof(cmd), "mount -t tmpfs -o noexec,mode=0777 rampart-test '%s'", e.wdir);
+	if (system(cmd) != 0) {
+		rt_cleanup(e.dir);
+		cr_skip_test("cannot mount a tmpfs here (no CAP_SYS_ADMIN in this namespace)");
+	}
+	cr_assert_eq(lt_run(&e, no_opts, args, &r), 0);
+	cr_expect_eq(r.status, 0, "%d %s", r.status, r.err);
+	rt_result_free(&r);
+	snprintf(cmd, sizeof(cmd), "umount '%s'", e.wdir);
+	cr_expect_eq(system(cmd), 0);
+	rt_cleanup(e.dir);
+}
