@@ -661,30 +661,47 @@ rp_loadlib_clean_list(enum rp_code_var var, const char *val, const char *skip,
 void
 rp_loadlib_check_self(void)
 {
+	int set = 0;
 	char **e;
 
 	if (!environ)
 		return;
-	for (e = environ; *e; e++) {
-		char clean[RP_PATH_MAX];
+	for (e = environ; *e;) {
+		char clean[RP_PATH_MAX], **k;
 		size_t n;
 
-		if (strncmp(*e, "GCONV_PATH=", 11) != 0)
+		if (strncmp(*e, "GCONV_PATH=", 11) != 0 ||
+		    rp_loadlib_clean_list(RP_CODE_GCONV, *e + 11, NULL, clean, sizeof(clean)) == 0) {
+			set |= strncmp(*e, "GCONV_PATH=", 11) == 0;
+			e++;
 			continue;
-		if (rp_loadlib_clean_list(RP_CODE_GCONV, *e + 11, NULL, clean, sizeof(clean)) == 0)
-			continue;
-		/* shorter than before: rewrite the process's own string */
+		}
 		n = strlen(clean);
-		memmove(*e + 11, clean, n + 1);
+		if (n) {
+			/* shorter than before: rewrite the process's own string */
+			memmove(*e + 11, clean, n + 1);
+			set = 1;
+			e++;
+			continue;
+		}
+		/* nothing left: the variable goes (an empty GCONV_PATH would
+		 * still turn off glibc's cache) */
+		for (k = e; *k; k++)
+			k[0] = k[1];
 	}
 	/* glibc reads the gconv configuration once per process, at the first
 	 * conversion (iconv/gconv_db.c, __gconv_load_conf under __libc_once),
 	 * and takes GCONV_PATH from the environment at that moment.  Reading
-	 * it now, with the value just checked, means a GCONV_PATH the app sets
-	 * later (os.environ, setenv) is never consulted: the modules glibc
-	 * loads through its internal __libc_dlopen, which no wrapper sees,
-	 * come from the image's configuration only. */
-	{
+	 * it now means a GCONV_PATH the app sets later (os.environ, setenv)
+	 * is never consulted: the modules glibc loads through its internal
+	 * __libc_dlopen, which no wrapper sees, come from the image's
+	 * configuration only.  Without GCONV_PATH that read is the mmap of
+	 * gconv-modules.cache (about 5,000 instructions and 4 system calls);
+	 * with it glibc parses every gconv-modules file instead (12 million
+	 * instructions), so a process started with GCONV_PATH (checked above)
+	 * is left to read it when it first converts (docs/threat-model.md,
+	 * "Code loading"). */
+	if (!set) {
 		iconv_t cd = iconv_open("UTF-8", "UTF-8");
 
 		if (cd != (iconv_t)-1)
