@@ -37,6 +37,17 @@ static const char hint_landlock[] =
 	"Hint: this kernel has no usable Landlock (ENOSYS: built without "
 	"CONFIG_SECURITY_LANDLOCK; EOPNOTSUPP: add \"landlock\" to the lsm= boot "
 	"parameter), or set \"Landlock best-effort\" in the policy to run without it.";
+/* The kernel answers the version query with the ABI, ENOSYS or
+ * EOPNOTSUPP (security/landlock/syscalls.c); EPERM comes from a seccomp
+ * filter installed before the loader, such as a container runtime's
+ * profile.  Best-effort would then drop Landlock unnoticed: say what to
+ * change in the profile instead. */
+static const char hint_landlock_seccomp[] =
+	"Hint: a seccomp filter installed before rampart (the container's seccomp "
+	"profile) denies landlock_*: run with the profile `rampart export-seccomp` "
+	"writes, or allow landlock_create_ruleset, landlock_add_rule and "
+	"landlock_restrict_self in the profile (rampart's own filter denies them "
+	"to the app).";
 static const char hint_seccomp[] =
 	"Hint: the kernel needs CONFIG_SECCOMP_FILTER (and no seccomp=0 boot option).";
 
@@ -267,7 +278,26 @@ rp_plan_for_check(const struct rp_policy *p, const struct rp_options *o, struct 
 		 * (--check often runs on a build host): a warning */
 		plan->landlock_state = p->landlock == RP_LANDLOCK_STRICT ?
 			"unavailable: the loader would refuse to run" : "unavailable (best-effort)";
-		rp_warnings_add(&plan->warn, "kernel without Landlock (%s)", strerror(ll.probe_errno));
+		if (ll.probe_errno == EPERM && p->landlock == RP_LANDLOCK_STRICT)
+			/* not the kernel: a seccomp filter around this process
+			 * (the container's profile), which the run meets too */
+			rp_warnings_add(&plan->errors, "landlock: landlock_create_ruleset: %s: a "
+					"seccomp filter (the container's seccomp profile) denies "
+					"landlock_*; use the profile `rampart export-seccomp` writes, "
+					"or allow landlock_create_ruleset, landlock_add_rule and "
+					"landlock_restrict_self", strerror(EPERM));
+		else if (ll.probe_errno == EPERM)
+			rp_warnings_add(&plan->warn, "a seccomp filter (the container's seccomp "
+					"profile) denies landlock_*: Landlock best-effort runs without "
+					"it; use the profile `rampart export-seccomp` writes");
+		else if (p->landlock == RP_LANDLOCK_STRICT)
+			rp_warnings_add(&plan->warn, "kernel without Landlock (%s): the loader "
+					"refuses to run on such a kernel; run --check on a machine "
+					"like the one that runs the image", strerror(ll.probe_errno));
+		else
+			rp_warnings_add(&plan->warn, "kernel without Landlock (%s): best-effort "
+					"runs without a kernel-level file policy",
+					strerror(ll.probe_errno));
 	} else if (rp_landlock_build(&ll, p, getenv("PATH")) != 0) {
 		plan->landlock_state = "ruleset cannot be built";
 		rp_warnings_add(&plan->warn, "landlock: %s", ll.error);
@@ -362,7 +392,8 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 	} else if (ll.abi == 0) {
 		snprintf(err, sizeof(err), "unavailable: %s", strerror(ll.probe_errno));
 		if (strict)
-			fail(RP_EXIT_FAILURE, "landlock", err, hint_landlock);
+			fail(RP_EXIT_FAILURE, "landlock", err, ll.probe_errno == EPERM ?
+			     hint_landlock_seccomp : hint_landlock);
 		plan.landlock_state = "unavailable (best-effort)";
 		rp_warnings_add(&plan.warn, "kernel without Landlock: no kernel-level file policy");
 	} else if (rp_landlock_build(&ll, p, getenv("PATH")) != 0) {

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "testlib.h"
 
@@ -281,5 +283,96 @@ Test(export_seccomp, profile_decides_like_the_loader_filter, .timeout = 60)
 	free(text);
 	rt_result_free(&a);
 	rt_result_free(&b);
+	rt_cleanup(dir);
+}
+
+/* The engine applies the profile before the ENTRYPOINT: the loader must
+ * then still build and enforce its Landlock ruleset and install its own
+ * filter.  sc_load apply stands in for runc: the profile's rules, compiled
+ * with libseccomp, then exec. */
+Test(export_seccomp, loader_runs_under_the_exported_profile, .timeout = 60)
+{
+	const char *dir, *policy;
+	char prof[4200], rules[4200], samples[4200];
+	struct rt_result r;
+
+	if (!rt_is_root())
+		cr_skip_test("needs root: the profile is loaded without no_new_privs, as runc does");
+	if (syscall(444, NULL, 0, 1U) < 0)
+		cr_skip_test("kernel without Landlock: nothing for the profile to deny");
+	dir = rt_tmpdir();
+	policy = policy_in(dir, "");
+	snprintf(prof, sizeof(prof), "%s/profile.json", dir);
+	snprintf(rules, sizeof(rules), "%s/rules", dir);
+	snprintf(samples, sizeof(samples), "%s/samples", dir);
+	r = export_profile(policy, prof);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "landlock_") == NULL, "the profile denies Landlock:\n%s", r.out);
+	rt_result_free(&r);
+	{
+		char *argv[] = { "/usr/bin/python3", "-c", (char *)convert_py, prof, rules, samples,
+				 NULL };
+
+		cr_assert_eq(rt_run(argv, NULL, 20, &r), 0);
+		cr_assert_eq(r.status, 0, "converter: %s", r.err);
+		rt_result_free(&r);
+	}
+	{
+		char *argv[] = { (char *)rt_prog("sc_load"), "apply", rules, "--",
+				 (char *)rt_path("rampart"), "--policy", (char *)policy, "--",
+				 "/bin/true", NULL };
+
+		cr_assert_eq(rt_run(argv, NULL, 30, &r), 0);
+		cr_expect_eq(r.status, 0, "loader under its own profile: exit %d: %s", r.status, r.err);
+		cr_expect(strstr(r.err, "\"state\":\"enforced\"") != NULL, "%s", r.err);
+		rt_result_free(&r);
+	}
+	rt_cleanup(dir);
+}
+
+/* A profile that denies landlock_* (an older export, or the engine's own)
+ * answers EPERM, which no kernel gives for the version query: the loader
+ * must say it is the profile, and --check must say the run would fail. */
+Test(export_seccomp, profile_denying_landlock_is_named_by_run_and_check, .timeout = 60)
+{
+	const char *dir, *policy;
+	char rules[4200];
+	struct rt_result r;
+
+	if (!rt_is_root())
+		cr_skip_test("needs root: the profile is loaded without no_new_privs, as runc does");
+	if (syscall(444, NULL, 0, 1U) < 0)
+		cr_skip_test("kernel without Landlock: the probe fails for another reason");
+	dir = rt_tmpdir();
+	policy = policy_in(dir, "");
+	snprintf(rules, sizeof(rules), "%s/rules", dir);
+	rt_write_file(rules, "landlock_create_ruleset 444 errno 1 0\n"
+			     "landlock_add_rule 445 errno 1 0\n"
+			     "landlock_restrict_self 446 errno 1 0\n");
+	{
+		char *argv[] = { (char *)rt_prog("sc_load"), "apply", rules, "--",
+				 (char *)rt_path("rampart"), "--policy", (char *)policy, "--",
+				 "/bin/true", NULL };
+
+		cr_assert_eq(rt_run(argv, NULL, 30, &r), 0);
+		cr_expect_eq(r.status, 125, "exit %d: %s", r.status, r.err);
+		cr_expect(strstr(r.err, "seccomp profile") != NULL, "hint does not name the profile: %s",
+			  r.err);
+		cr_expect(strstr(r.err, "export-seccomp") != NULL, "%s", r.err);
+		cr_expect(strstr(r.err, "best-effort") == NULL, "hint suggests dropping Landlock: %s",
+			  r.err);
+		rt_result_free(&r);
+	}
+	{
+		char *argv[] = { (char *)rt_prog("sc_load"), "apply", rules, "--",
+				 (char *)rt_path("rampart"), "--check", "--json", "--policy",
+				 (char *)policy, "--", "/bin/true", NULL };
+
+		cr_assert_eq(rt_run(argv, NULL, 30, &r), 0);
+		cr_expect_eq(r.status, 125, "--check exit %d: %s\n%s", r.status, r.out, r.err);
+		cr_expect(strstr(r.out, "\"errors\":[]") == NULL, "no error in the plan: %s", r.out);
+		cr_expect(strstr(r.err, "would fail: landlock") != NULL, "%s", r.err);
+		rt_result_free(&r);
+	}
 	rt_cleanup(dir);
 }
