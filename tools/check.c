@@ -64,7 +64,7 @@ static int
 print_plan(const struct rp_policy *p, const struct rp_options *o)
 {
 	static struct rp_plan plan;
-	char buf[8192];
+	static char buf[65536];
 	int i;
 
 	rp_plan_for_check(p, o, &plan);

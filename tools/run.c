@@ -256,6 +256,8 @@ rp_plan_for_check(const struct rp_policy *p, const struct rp_options *o, struct 
 		plan->policy = policy_abs;
 	if (rp_privs_resolve(p, &ids, err, sizeof(err)) != 0)
 		rp_warnings_add(&plan->errors, "user: %s", err);
+	else if (rp_privs_plan(&ids, p->keep_caps, err, sizeof(err), &plan->warn) != 0)
+		rp_warnings_add(&plan->errors, "capabilities: %s", err);	/* as step 4 */
 	else
 		warn_common(plan, p, ids.uid);
 	plan->uid = ids.uid;
