@@ -191,7 +191,7 @@ rp_export_seccomp_main(int argc, char **argv)
 			return RP_EXIT_FAILURE;
 		}
 	}
-	if (rp_load_policy_verbose(&policy, path) != 0)
+	if (rp_load_policy_lint(&policy, path) != 0)
 		return RP_EXIT_FAILURE;
 	n = rp_seccomp_rules(&policy, rules, MAX_RULES);
 	if (n >= MAX_RULES)

@@ -548,7 +548,7 @@ rp_suggest_main(int argc, char **argv)
 		}
 	}
 	if (s.policy_path) {
-		if (rp_load_policy_verbose(&policy, s.policy_path) != 0)
+		if (rp_load_policy_lint(&policy, s.policy_path) != 0)
 			return RP_EXIT_FAILURE;
 		s.p = &policy;
 	}

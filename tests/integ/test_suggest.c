@@ -179,3 +179,22 @@ Test(suggest, output_is_a_valid_policy_and_summary_uses_current_policy)
 	rt_result_free(&r);
 	rt_cleanup(dir);
 }
+
+/* suggest --policy on a build host: the image's writable dirs are absent
+ * here, and the summary still uses the policy. */
+Test(suggest, policy_whose_writable_dirs_are_absent_here_is_read)
+{
+	const char *dir = rt_tmpdir();
+	char policy[4200];
+	char *extra[] = { "--policy", policy, NULL };
+	struct rt_result r;
+
+	snprintf(policy, sizeof(policy), "%s/policy", dir);
+	rt_write_file(policy, "WritablePath /nonexistent/rampart/app/logs\n");
+	r = suggest(EV("audit", "openat", "/app/data/x.db", "writable-path", ""), extra);
+	cr_expect_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	cr_expect(strstr(r.err, "does not exist") == NULL, "%s", r.err);
+	cr_expect(has_line(r.out, "WritablePath /app/data"), "%s", r.out);
+	rt_result_free(&r);
+	rt_cleanup(dir);
+}
