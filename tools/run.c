@@ -231,8 +231,11 @@ warn_common(struct rp_plan *plan, const struct rp_policy *p, uid_t app_uid)
 			continue;
 		mount_of(p->writable[i].path, p->writable[i].len, mnt, sizeof(mnt), opts, sizeof(opts));
 		if (!strstr(opts, "noexec"))
-			rp_warnings_add(&plan->warn, "writable dir %s is not on a noexec mount (%s)",
-					p->writable[i].path, mnt[0] ? mnt : "?");
+			rp_warnings_add(&plan->warn, "writable dir %s is not on a noexec mount (%s): "
+					"mount a noexec tmpfs or volume there (docker run --tmpfs "
+					"%s:noexec, compose tmpfs:), so that `ld.so FILE` cannot run "
+					"what is written", p->writable[i].path, mnt[0] ? mnt : "?",
+					p->writable[i].path);
 	}
 }
 
@@ -255,7 +258,10 @@ rp_plan_for_check(const struct rp_policy *p, const struct rp_options *o, struct 
 	if (realpath(p->source, policy_abs))
 		plan->policy = policy_abs;
 	if (rp_privs_resolve(p, &ids, err, sizeof(err)) != 0)
-		rp_warnings_add(&plan->errors, "user: %s", err);
+		/* the accounts are this machine's, not the image's */
+		rp_warnings_add(&plan->errors, "user: %s: add the account to the image, use a "
+				"numeric User, or run --check inside the image (docker run "
+				"--entrypoint rampart IMAGE --check)", err);
 	else if (rp_privs_plan(&ids, p->keep_caps, err, sizeof(err), &plan->warn) != 0)
 		rp_warnings_add(&plan->errors, "capabilities: %s", err);	/* as step 4 */
 	else
@@ -269,7 +275,9 @@ rp_plan_for_check(const struct rp_policy *p, const struct rp_options *o, struct 
 	else if (r == -EINVAL)
 		rp_warnings_add(&plan->errors, "shim: --shim must be an absolute path");
 	else
-		rp_warnings_add(&plan->errors, "shim: librampart.so not found (looked for %s)", shim);
+		rp_warnings_add(&plan->errors, "shim: librampart.so not found (looked for %s): "
+				"install it beside rampart or in ../lib/rampart/, or give --shim PATH",
+				shim);
 	if (o->cmd && find_command(o->cmd[0], getenv("PATH"), prog, sizeof(prog)) == 0)
 		plan->command = prog;
 	rp_landlock_probe(&ll);
@@ -302,7 +310,9 @@ rp_plan_for_check(const struct rp_policy *p, const struct rp_options *o, struct 
 					strerror(ll.probe_errno));
 	} else if (rp_landlock_build(&ll, p, getenv("PATH")) != 0) {
 		plan->landlock_state = "ruleset cannot be built";
-		rp_warnings_add(&plan->warn, "landlock: %s", ll.error);
+		rp_warnings_add(&plan->warn, "landlock: %s (the loader %s)", ll.error,
+				p->landlock == RP_LANDLOCK_STRICT ? "would refuse to run" :
+				"would run without Landlock");
 	} else {
 		plan->landlock_state = "would be enforced";
 		close(ll.ruleset_fd);
@@ -312,7 +322,8 @@ rp_plan_for_check(const struct rp_policy *p, const struct rp_options *o, struct 
 	nrules = rp_seccomp_rules_abi(p, landlock_skip_reason(p) ? 0 : ll.abi, rules,
 				      RP_SC_MAX_RULES);
 	if (rp_seccomp_count(rules, nrules, &plan->seccomp_rules, err, sizeof(err)) != 0)
-		rp_warnings_add(&plan->errors, "seccomp: %s", err);
+		rp_warnings_add(&plan->errors, "seccomp: %s: fix the DenySyscall/AllowSyscall "
+				"name (libseccomp's spelling, as in `scmp_sys_resolver`)", err);
 	plan->seccomp_state = "would be installed";
 }
 

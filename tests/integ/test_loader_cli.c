@@ -143,6 +143,8 @@ Test(loader_cli, check_runs_nothing_and_its_exit_codes_are_documented)
 	cr_expect_eq(check_status(&e, touch, &r), 125, "%s%s", r.out, r.err);
 	cr_expect(strstr(r.err, "unknown user") != NULL, "%s", r.err);
 	cr_expect(strstr(r.out, "\"errors\":[\"user: unknown user") != NULL, "%s", r.out);
+	/* this machine's accounts are not the image's: say what to do */
+	cr_expect(strstr(r.err, "run --check inside the image") != NULL, "%s", r.err);
 	rt_result_free(&r);
 	snprintf(text, sizeof(text), "WritablePath %s\nUser 1000\nDenySyscall no_such_syscall\n",
 		 e.wdir);
