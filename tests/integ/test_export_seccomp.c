@@ -319,7 +319,11 @@ Test(export_seccomp, loader_runs_under_the_exported_profile, .timeout = 60)
 	if (syscall(444, NULL, 0, 1U) < 0)
 		cr_skip_test("kernel without Landlock: nothing for the profile to deny");
 	dir = rt_tmpdir();
-	policy = policy_in(dir, "");
+	/* the whole start: user switch, capabilities, no_new_privs, Landlock,
+	 * the loader's own filter */
+	policy = policy_in(dir, "User 1000\n");
+	cr_assert_eq(chmod(dir, 0755), 0);
+	cr_assert_eq(chmod(policy, 0644), 0);
 	snprintf(prof, sizeof(prof), "%s/profile.json", dir);
 	snprintf(rules, sizeof(rules), "%s/rules", dir);
 	snprintf(samples, sizeof(samples), "%s/samples", dir);
@@ -342,7 +346,10 @@ Test(export_seccomp, loader_runs_under_the_exported_profile, .timeout = 60)
 
 		cr_assert_eq(rt_run(argv, NULL, 30, &r), 0);
 		cr_expect_eq(r.status, 0, "loader under its own profile: exit %d: %s", r.status, r.err);
-		cr_expect(strstr(r.err, "\"state\":\"enforced\"") != NULL, "%s", r.err);
+		cr_expect(strstr(r.err, "\"uid\":1000") != NULL, "%s", r.err);
+		cr_expect(strstr(r.err, "\"state\":\"enforced\",\"handled\"") != NULL,
+			  "Landlock not enforced: %s", r.err);
+		cr_expect(strstr(r.err, "\"seccomp\":{\"state\":\"enforced\"") != NULL, "%s", r.err);
 		rt_result_free(&r);
 	}
 	rt_cleanup(dir);
