@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "execdecide.h"
@@ -48,6 +49,15 @@ static const char hint_landlock_seccomp[] =
 	"writes, or allow landlock_create_ruleset, landlock_add_rule and "
 	"landlock_restrict_self in the profile (rampart's own filter denies them "
 	"to the app).";
+/* landlock_add_rule and landlock_restrict_self (after no_new_privs) never
+ * answer EPERM themselves either (landlock_add_rule(2),
+ * landlock_restrict_self(2)): an EPERM there is a seccomp filter too. */
+static const char *
+landlock_eperm_hint(const char *error, const char *otherwise)
+{
+	return strstr(error, strerror(EPERM)) ? hint_landlock_seccomp : otherwise;
+}
+
 static const char hint_seccomp[] =
 	"Hint: the kernel needs CONFIG_SECCOMP_FILTER (and no seccomp=0 boot option).";
 
@@ -239,6 +249,32 @@ warn_common(struct rp_plan *plan, const struct rp_policy *p, uid_t app_uid)
 	}
 }
 
+/* Whether step 6 would pass here: a child sets no_new_privs and enforces
+ * the ruleset on itself, so --check stays unconfined.  0 only for the
+ * EPERM of a seccomp filter around this process. */
+static int
+restrict_would_work(struct rp_ll *ll)
+{
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return 1;	/* cannot tell: not an error of the plan */
+	if (pid == 0) {
+		char err[256];
+
+		if (rp_privs_nnp(err, sizeof(err)) != 0)
+			_exit(0);
+		_exit(rp_landlock_restrict(ll) != 0 && strstr(ll->error, strerror(EPERM)) ? 1 : 0);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 1;
+	return !(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+}
+
 /* --check: the plan, nothing applied (check.c prints it).  What would
  * make the loader stop with 125 whatever the kernel goes to plan->errors:
  * an unknown user or group, no shim, an unknown DenySyscall name.  What
@@ -310,11 +346,21 @@ rp_plan_for_check(const struct rp_policy *p, const struct rp_options *o, struct 
 					strerror(ll.probe_errno));
 	} else if (rp_landlock_build(&ll, p, getenv("PATH")) != 0) {
 		plan->landlock_state = "ruleset cannot be built";
-		rp_warnings_add(&plan->warn, "landlock: %s (the loader %s)", ll.error,
-				p->landlock == RP_LANDLOCK_STRICT ? "would refuse to run" :
-				"would run without Landlock");
+		if (p->landlock == RP_LANDLOCK_STRICT && landlock_eperm_hint(ll.error, NULL))
+			rp_warnings_add(&plan->errors, "landlock: %s: a seccomp filter (the "
+					"container's seccomp profile) denies landlock_*; use the "
+					"profile `rampart export-seccomp` writes", ll.error);
+		else
+			rp_warnings_add(&plan->warn, "landlock: %s (the loader %s)", ll.error,
+					p->landlock == RP_LANDLOCK_STRICT ? "would refuse to run" :
+					"would run without Landlock");
 	} else {
 		plan->landlock_state = "would be enforced";
+		if (p->landlock == RP_LANDLOCK_STRICT && !restrict_would_work(&ll))
+			rp_warnings_add(&plan->errors, "landlock: landlock_restrict_self: %s: a "
+					"seccomp filter (the container's seccomp profile) denies "
+					"landlock_*; use the profile `rampart export-seccomp` writes",
+					strerror(EPERM));
 		close(ll.ruleset_fd);
 		ll.ruleset_fd = -1;
 	}
@@ -411,7 +457,7 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 		rp_warnings_add(&plan.warn, "kernel without Landlock: no kernel-level file policy");
 	} else if (rp_landlock_build(&ll, p, getenv("PATH")) != 0) {
 		if (strict)
-			fail(RP_EXIT_FAILURE, "landlock", ll.error, NULL);
+			fail(RP_EXIT_FAILURE, "landlock", ll.error, landlock_eperm_hint(ll.error, NULL));
 		plan.landlock_state = "not applied (ruleset failed, best-effort)";
 		rp_warnings_add(&plan.warn, "landlock: %s", ll.error);
 	}
@@ -443,7 +489,8 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 	if (ll.ruleset_fd >= 0) {
 		if (rp_landlock_restrict(&ll) != 0) {
 			if (strict)
-				fail(RP_EXIT_FAILURE, "landlock", ll.error, hint_landlock);
+				fail(RP_EXIT_FAILURE, "landlock", ll.error,
+				     landlock_eperm_hint(ll.error, hint_landlock));
 			rp_warnings_add(&plan.warn, "landlock: %s", ll.error);
 			plan.landlock_state = "not applied (restrict failed, best-effort)";
 		} else {
