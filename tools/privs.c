@@ -204,17 +204,28 @@ caps_in(capng_type_t set)
 	return bits;
 }
 
+/* "CAP_A, CAP_B" - at most 4 names, then "and N more", so that a warning
+ * about a full bounding set stays readable and within its bound. */
 static void
 cap_list(uint64_t bits, char *out, size_t outsz)
 {
 	size_t len = 0;
-	int cap;
+	int cap, shown = 0, more = 0;
 
 	out[0] = '\0';
-	for (cap = 0; cap < RP_CAP_COUNT && len < outsz; cap++)
-		if (bits & (1ULL << cap))
-			len += (size_t)snprintf(out + len, outsz - len, "%sCAP_%s", len ? ", " : "",
-						rp_cap_names[cap]);
+	for (cap = 0; cap < RP_CAP_COUNT && len < outsz; cap++) {
+		if (!(bits & (1ULL << cap)))
+			continue;
+		if (shown == 4) {
+			more++;
+			continue;
+		}
+		shown++;
+		len += (size_t)snprintf(out + len, outsz - len, "%sCAP_%s", len ? ", " : "",
+					rp_cap_names[cap]);
+	}
+	if (more && len < outsz)
+		snprintf(out + len, outsz - len, " and %d more", more);
 }
 
 /* What the identity switch has to change: each step is skipped when it
@@ -274,8 +285,9 @@ warn_bounding(const struct switch_steps *st, const char *why, struct rp_warnings
 		return;
 	cap_list(st->bound_extra, names, sizeof(names));
 	rp_warnings_add(warn, "%s: bounding set not cleared (no CAP_SETPCAP): it keeps %s; "
-			"no_new_privs keeps it from granting anything (cap_add SETPCAP, or "
-			"cap_drop them, to clear it)", why, names);
+			"no_new_privs keeps it from granting anything (%s)", why, names,
+			geteuid() == 0 ? "cap_add SETPCAP, or cap_drop them, to clear it" :
+			"docker run --cap-drop ALL, compose cap_drop: [ALL], clears it");
 }
 
 int
