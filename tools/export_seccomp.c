@@ -213,7 +213,7 @@ rp_export_seccomp_main(int argc, char **argv)
 		}
 		if (seccomp_syscall_resolve_name(rules[k].name) == __NR_SCMP_ERROR)
 			note("%s: unknown to libseccomp %u.%u here%s; an engine built with it "
-			     "skips the name", rules[k].name, seccomp_version()->major,
+			     "skips the name: check the engine's libseccomp knows it", rules[k].name, seccomp_version()->major,
 			     seccomp_version()->minor,
 			     rules[k].nr_fallback >= 0 ? " (the loader uses the number)" : "");
 	}
