@@ -363,8 +363,8 @@ Test(export_seccomp, profile_denying_landlock_is_named_by_run_and_check, .timeou
 	/* all three (an older export), or each alone (a hand-made profile):
 	 * the loader meets them at the probe, the ruleset, the restriction */
 	static const char *const profiles[] = {
-		"landlock_create_ruleset 444 errno 1 0\nlandlock_add_rule 445 errno 1 0\n"
-		"landlock_restrict_self 446 errno 1 0\n",
+		("landlock_create_ruleset 444 errno 1 0\nlandlock_add_rule 445 errno 1 0\n"
+		 "landlock_restrict_self 446 errno 1 0\n"),
 		"landlock_add_rule 445 errno 1 0\n",
 		"landlock_restrict_self 446 errno 1 0\n",
 	};
