@@ -173,6 +173,22 @@ Test(codeload_shim, bare_name_found_in_a_writable_ld_library_path_is_denied)
 	rt_result_free(&r);
 }
 
+Test(codeload_shim, dlmopen_into_a_new_namespace_is_judged_too)
+{
+	char arg[4200], ok[4200];
+	char *argv[] = { (char *)rt_prog("cl_dlopen"), arg, ok, NULL };
+	struct rt_result r;
+
+	fmt(arg, sizeof(arg), "dlmopen:%s/w/evil.so", T);
+	fmt(ok, sizeof(ok), "dlmopen:libz.so.1");
+	cr_assert_eq(rt_run_shim(pol, argv, NULL, 20, &r), 0);
+	cr_expect(strstr(r.out, "evil.so: err rampart: ") != NULL, "%s / %s", r.out, r.err);
+	cr_expect(strstr(r.out, "dlmopen:libz.so.1: ok\n") != NULL, "%s / %s", r.out, r.err);
+	cr_expect(!ran());
+	cr_expect_eq(rt_count_lines(r.err, "\"op\":\"dlmopen\""), 1, "%s", r.err);
+	rt_result_free(&r);
+}
+
 Test(codeload_shim, memfd_load_is_denied)
 {
 	char arg[4200];

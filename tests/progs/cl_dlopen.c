@@ -1,7 +1,8 @@
 /* cl_dlopen - dlopen each argument the way applications do (RTLD_NOW) and
  * print "NAME: ok" or "NAME: err <dlerror text>", then whether a second
  * dlerror() is empty, as it must be ("again: null").  "memfd:FILE" copies
- * FILE into a memfd and opens /proc/self/fd/N (a fileless load). */
+ * FILE into a memfd and opens /proc/self/fd/N (a fileless load);
+ * "dlmopen:FILE" loads FILE into a new namespace with dlmopen. */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -40,7 +41,10 @@ main(int argc, char **argv)
 		if (strncmp(name, "memfd:", 6) == 0)
 			name = memfd_of(name + 6, buf, sizeof(buf));
 		errno = 0;
-		h = dlopen(name, RTLD_NOW);
+		if (strncmp(name, "dlmopen:", 8) == 0)
+			h = dlmopen(LM_ID_NEWLM, name + 8, RTLD_NOW);
+		else
+			h = dlopen(name, RTLD_NOW);
 		if (h) {
 			printf("%s: ok\n", argv[i]);
 		} else {
