@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fprint.h"
 #include "glob.h"
 #include "rawsys.h"
 #include "strbuf.h"
@@ -35,7 +36,6 @@
 #define RP_MAX_HOPS 40		/* the kernel's MAXSYMLINKS */
 #define RP_MAX_STAGES 6		/* BINPRM_MAX_RECURSION (4) #! levels + ld.so */
 #define RP_HEAD_BYTES 256	/* BINPRM_BUF_SIZE: what the kernel reads for #! */
-#define RP_CMP_MAX (512L << 20)	/* larger same-size files are not compared */
 
 /* The dynamic loader named in PT_INTERP of this architecture's programs. */
 #if defined(__x86_64__)
@@ -486,8 +486,9 @@ match_path(const struct rp_policy *p, const char *abs)
  * table; exec'd programs build their own.  The table lives in static
  * storage and is built under an atomic state word, so a vfork child that
  * builds it leaves a complete table in the shared memory.  A copy is
- * recognised when its size equals a recorded file's and its bytes are
- * equal too.
+ * recognised when its size equals a recorded file's and its content
+ * fingerprint (fprint.h) is equal too; the loader computes the recorded
+ * files' fingerprints before Landlock makes them unreadable.
  */
 #define RP_ID_MAX 1024
 #define RP_ID_POOL (64 * 1024)
@@ -925,33 +926,100 @@ rp_exec_prepare(const struct rp_policy *p, const char *pathenv)
 		ids_ready(p, pathenv);
 }
 
-/* 1 if the files behind two fds have equal bytes (sizes already equal). */
-static int
-same_bytes(long fa, long fb, long size)
-{
-	void *a, *b;
-	int eq = 0;
+/* ---- fingerprints of the recorded files (fprint.h) ----------------------
+ *
+ * RP_FPRINT_ENV as this process received it, "NAME=VALUE", kept so that
+ * the exec wrappers hand exactly this on (stickyenv.h) and so that an app
+ * changing its environment changes neither the list nor its children's. */
+static char fp_entry[RP_FPRINT_ENV_MAX];
 
-	if (size <= 0 || size > RP_CMP_MAX)
-		return 0;
-	a = (void *)rp_raw6(SYS_mmap, 0, size, PROT_READ, MAP_PRIVATE, fa, 0);
-	if (RP_RAW_ERR((long)a))
-		return 0;
-	b = (void *)rp_raw6(SYS_mmap, 0, size, PROT_READ, MAP_PRIVATE, fb, 0);
-	if (!RP_RAW_ERR((long)b)) {
-		eq = memcmp(a, b, (size_t)size) == 0;
-		rp_raw2(SYS_munmap, b, size);
-	}
-	rp_raw2(SYS_munmap, a, size);
-	return eq;
+void
+rp_exec_set_fingerprints(const char *value)
+{
+	size_t nl = sizeof(RP_FPRINT_ENV) - 1, vl = value ? strlen(value) : 0;
+
+	fp_entry[0] = '\0';
+	if (!value || nl + 1 + vl >= sizeof(fp_entry))
+		return;		/* too long to be ours: as if absent (fail closed) */
+	memcpy(fp_entry, RP_FPRINT_ENV "=", nl + 1);
+	memcpy(fp_entry + nl + 1, value, vl + 1);
 }
 
-/* Identity check of the final target; `rfd` is readable or -1. */
+const char *
+rp_exec_fingerprint_entry(void)
+{
+	return fp_entry[0] ? fp_entry : NULL;
+}
+
+/* The fingerprint of recorded file i: from the loader's list, else from
+ * its bytes.  Returns 0, or -1 when neither is there (it is unreadable
+ * here, which is what Landlock does to it under the loader). */
+static int
+id_fprint(int i, struct rp_fprint *out)
+{
+	const struct rp_id *d = &ids.id[i];
+	long fd;
+	int r;
+
+	if (fp_entry[0] &&
+	    rp_fprint_lookup(fp_entry + sizeof(RP_FPRINT_ENV), d->dev, d->ino, d->size, out))
+		return 0;
+	fd = rp_raw4(SYS_openat, AT_FDCWD, ids.pool + d->path_off, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+	if (RP_RAW_ERR(fd))
+		return -1;
+	r = rp_fprint_fd(fd, d->size, out);
+	rp_raw1(SYS_close, fd);
+	return r == 0 ? 0 : -1;
+}
+
+int
+rp_exec_fingerprints(const struct rp_policy *p, const char *pathenv, char *out, size_t cap,
+		     int *count)
+{
+	int i;
+
+	*count = 0;
+	if (!cap)
+		return -E2BIG;
+	out[0] = '\0';
+	if (!p || !p->n_deny_exec)
+		return 0;
+	rp_exec_forget();		/* built for this PATH, as the app's shim will */
+	if (!ids_ready(p, pathenv))
+		return -EAGAIN;
+	for (i = 0; i < ids.n; i++) {
+		struct rp_fprint fp;
+		long fd;
+		int r;
+
+		if (ids.id[i].size <= 0)
+			continue;
+		fd = rp_raw4(SYS_openat, AT_FDCWD, ids.pool + ids.id[i].path_off,
+			     O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+		if (RP_RAW_ERR(fd))
+			continue;	/* the shim cannot either: it fails closed */
+		r = rp_fprint_fd(fd, ids.id[i].size, &fp);
+		rp_raw1(SYS_close, fd);
+		if (r != 0)
+			continue;
+		if (rp_fprint_append(out, cap, ids.id[i].dev, ids.id[i].ino, ids.id[i].size, &fp) != 0)
+			return -E2BIG;
+		(*count)++;
+	}
+	return 0;
+}
+
+/* Identity check of the final target; `rfd` is readable or -1.  A copy is
+ * a regular file of a recorded file's size and fingerprint.  Where that
+ * cannot be decided (the original's fingerprint is neither in the list
+ * nor computable, or the candidate cannot be read), it is denied: an
+ * unreadable original must not turn the check off (docs/threat-model.md). */
 static int
 judge_identity(const struct rp_policy *p, const struct stat *st, long rfd,
 	       const char *pathenv, struct rp_exec_verdict *v)
 {
-	int i;
+	struct rp_fprint cand, orig;
+	int i, have_cand = 0;
 
 	if (!ids_ready(p, pathenv))
 		return 0;
@@ -959,22 +1027,27 @@ judge_identity(const struct rp_policy *p, const struct stat *st, long rfd,
 	if (i != 0xffff)
 		return deny(v, "deny-id", p->deny_exec[ids.id[i].pat].text, 0,
 			    ids.pool + ids.id[i].path_off);
-	if (rfd < 0 || !S_ISREG(st->st_mode))
+	if (!S_ISREG(st->st_mode) || st->st_size <= 0)
 		return 0;
 	for (i = 0; i < ids.n; i++) {
-		const char *orig = ids.pool + ids.id[i].path_off;
-		long ofd;
-		int eq;
+		const char *where = ids.pool + ids.id[i].path_off;
+		const char *pat = p->deny_exec[ids.id[i].pat].text;
 
 		if (ids.id[i].size != st->st_size)
 			continue;
-		ofd = rp_raw4(SYS_openat, AT_FDCWD, orig, O_RDONLY | O_CLOEXEC, 0);
-		if (RP_RAW_ERR(ofd))
-			continue;
-		eq = same_bytes(rfd, ofd, st->st_size);
-		rp_raw1(SYS_close, ofd);
-		if (eq)
-			return deny(v, "deny-id", p->deny_exec[ids.id[i].pat].text, 0, orig);
+		if (!have_cand) {
+			if (rfd < 0 || rp_fprint_fd(rfd, st->st_size, &cand) != 0) {
+				v->unverified = 1;
+				return deny(v, "deny-id", pat, 0, where);
+			}
+			have_cand = 1;
+		}
+		if (id_fprint(i, &orig) != 0) {
+			v->unverified = 1;
+			return deny(v, "deny-id", pat, 0, where);
+		}
+		if (orig.h[0] == cand.h[0] && orig.h[1] == cand.h[1])
+			return deny(v, "deny-id", pat, 0, where);
 	}
 	return 0;
 }
@@ -1348,7 +1421,7 @@ rp_exec_decide_at(const struct rp_policy *p, int dirfd, const char *path,
 	struct stage s;
 	int i;
 
-	v->deny = v->not_found = v->memfd = v->stage = v->hop = 0;
+	v->deny = v->not_found = v->memfd = v->stage = v->hop = v->unverified = 0;
 	v->err = ENOENT;
 	v->rule = v->pattern = NULL;
 	v->hop_path[0] = v->resolved[0] = v->path[0] = '\0';

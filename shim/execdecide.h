@@ -28,6 +28,8 @@ struct rp_exec_verdict {
 					   #! interpreter or ld.so program judged */
 	char path[RP_PATH_MAX];		/* what to hand to execve: `path` as
 					   given, or the PATH search result */
+	int unverified;			/* deny-id because a same-size file could
+					   not be compared (fail closed) */
 };
 
 /* Flags for rp_exec_decide_at. */
@@ -60,6 +62,20 @@ void rp_exec_forget(void);
 /* Build that table now, if it is not built yet (the shim's fork wrapper:
  * children inherit it instead of each building its own). */
 void rp_exec_prepare(const struct rp_policy *p, const char *pathenv);
+
+/* Fingerprints (fprint.h) of every file the identity table records for
+ * `p` and `pathenv` (rebuilt for them), as the value of RP_FPRINT_ENV in
+ * `out`; *count gets how many.  The loader calls it while it can still
+ * read them.  Returns 0, or -E2BIG when they do not fit in `cap`. */
+int rp_exec_fingerprints(const struct rp_policy *p, const char *pathenv, char *out, size_t cap,
+			 int *count);
+
+/* The shim's constructor: RP_FPRINT_ENV's value as the process received
+ * it (NULL: none), used by later decisions and kept for its children. */
+void rp_exec_set_fingerprints(const char *value);
+
+/* "RAMPART_DENY_IDS=..." as set by rp_exec_set_fingerprints, or NULL. */
+const char *rp_exec_fingerprint_entry(void);
 
 /* ---- DenyExec names, prepared for matching a whole directory listing ----
  *

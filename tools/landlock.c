@@ -86,13 +86,34 @@ ll_create(const void *attr, size_t size, unsigned flags)
 	return syscall(__NR_landlock_create_ruleset, attr, size, flags);
 }
 
+/* RP_LANDLOCK_ABI_MAX_ENV: 0 when unset, -1 when invalid, else N >= 1. */
+static long
+abi_cap(struct rp_ll *ll)
+{
+	const char *v = getenv(RP_LANDLOCK_ABI_MAX_ENV);
+	char *end;
+	long n;
+
+	if (!v)
+		return 0;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (!*v || *end || errno || n < 1 || n > INT_MAX || !(*v >= '0' && *v <= '9')) {
+		snprintf(ll->cap_error, sizeof(ll->cap_error),
+			 "invalid value '%.64s' (a decimal integer >= 1)", v);
+		return -1;
+	}
+	return n;
+}
+
 void
 rp_landlock_probe(struct rp_ll *ll)
 {
-	long abi;
+	long abi, cap;
 
 	memset(ll, 0, sizeof(*ll));
 	ll->ruleset_fd = -1;
+	cap = abi_cap(ll);
 	abi = ll_create(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
 	if (abi < 0) {
 		/* ENOSYS: not built in; EOPNOTSUPP: disabled at boot
@@ -100,7 +121,14 @@ rp_landlock_probe(struct rp_ll *ll)
 		ll->probe_errno = errno;
 		return;
 	}
-	ll->abi = (int)abi;
+	ll->abi = ll->abi_kernel = (int)abi;
+	if (cap > 0 && cap < abi) {
+		/* the rights of ABI `cap` only: the kernel then enforces
+		 * exactly what an older kernel would (landlock.7: a ruleset
+		 * handles what handled_access_fs names) */
+		ll->abi = (int)cap;
+		ll->abi_capped = 1;
+	}
 	ll->handled = LL_ABI1_FS;
 	/* One case per ABI that added a file-system right (landlock.7). */
 	switch (ll->abi) {

@@ -21,9 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "execdecide.h"
+#include "fprint.h"
 #include "landlock.h"
 #include "privs.h"
 #include "rampart.h"
@@ -164,6 +166,7 @@ plan_init(struct rp_plan *plan, const struct rp_policy *p)
 	plan->core_dumps = p->core_dumps;
 	plan->policy = p->source;
 	plan->landlock_build_us = -1;
+	plan->fingerprint_us = -1;
 	plan->seccomp_action = plan->audit ? "log" : "errno";
 }
 
@@ -174,8 +177,37 @@ plan_landlock(struct rp_plan *plan, const struct rp_ll *ll)
 	plan->landlock_handled = ll->handled;
 	plan->landlock_rules = ll->rules;
 	plan->landlock_withheld = ll->withheld;
+	plan->landlock_abi_kernel = ll->abi_kernel;
+	plan->landlock_abi_capped = ll->abi_capped;
 	if (ll->rules)
 		plan->landlock_build_us = ll->build_us;
+}
+
+/* An invalid RAMPART_LANDLOCK_ABI_MAX is a setup error, whatever the
+ * policy says about Landlock. */
+static void
+check_abi_cap(const struct rp_ll *ll)
+{
+	if (ll->cap_error[0])
+		fail(RP_EXIT_FAILURE, RP_LANDLOCK_ABI_MAX_ENV, ll->cap_error, NULL);
+}
+
+/* The fingerprints of the files the shim's identity check compares with
+ * (execdecide.c), taken while they can still be read: Landlock withholds
+ * READ_FILE from them, and the app's shim must still know a renamed copy
+ * (fprint.h).  Into `out` as RAMPART_DENY_IDS's value. */
+static void
+plan_fingerprints(struct rp_plan *plan, const struct rp_policy *p, char *out, size_t cap)
+{
+	struct timespec t0, t1;
+	int r;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	r = rp_exec_fingerprints(p, getenv("PATH"), out, cap, &plan->fingerprints);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (r != 0)
+		fail(RP_EXIT_FAILURE, "fingerprints", strerror(-r), NULL);
+	plan->fingerprint_us = (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000;
 }
 
 /* Mount point and options of the mount holding `path` (longest match in
@@ -235,6 +267,7 @@ rp_plan_for_check(const struct rp_policy *p, const struct rp_options *o, struct 
 	static struct rp_ll ll;
 	static struct rp_sc_rule rules[RP_SC_MAX_RULES];
 	static char shim[PATH_MAX], prog[PATH_MAX], policy_abs[PATH_MAX];
+	static char fprints[RP_FPRINT_ENV_MAX];
 	struct rp_ids ids;
 	char err[512];
 	size_t nrules;
@@ -259,7 +292,9 @@ rp_plan_for_check(const struct rp_policy *p, const struct rp_options *o, struct 
 		rp_warnings_add(&plan->errors, "shim: librampart.so not found (looked for %s)", shim);
 	if (o->cmd && find_command(o->cmd[0], getenv("PATH"), prog, sizeof(prog)) == 0)
 		plan->command = prog;
+	plan_fingerprints(plan, p, fprints, sizeof(fprints));
 	rp_landlock_probe(&ll);
+	check_abi_cap(&ll);
 	if (landlock_skip_reason(p)) {
 		plan->landlock_state = landlock_skip_reason(p);
 	} else if (ll.abi == 0) {
@@ -303,6 +338,7 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 	static struct rp_ll ll;
 	static struct rp_sc_rule rules[RP_SC_MAX_RULES];
 	static struct rp_exec_verdict verdict;
+	static char fprints[RP_FPRINT_ENV_MAX];
 	char prog[PATH_MAX], shim[PATH_MAX], policy_abs[PATH_MAX], err[2 * PATH_MAX];
 	int strict = p->landlock == RP_LANDLOCK_STRICT;
 	int audit = p->mode == RP_MODE_AUDIT;
@@ -355,7 +391,9 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 	if (stat(shim, &st) == 0 && ids.uid != 0 && st.st_uid == ids.uid)
 		rp_warnings_add(&plan.warn, "the shim %s is owned by the app's uid %u: it could make it unreadable",
 				shim, (unsigned)ids.uid);
+	plan_fingerprints(&plan, p, fprints, sizeof(fprints));
 	rp_landlock_probe(&ll);
+	check_abi_cap(&ll);
 	if (landlock_skip_reason(p)) {
 		plan.landlock_state = landlock_skip_reason(p);
 		rp_warnings_add(&plan.warn, "Landlock %s", plan.landlock_state);
@@ -437,6 +475,10 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 	if (set_preload(shim) != 0 || setenv(RP_POLICY_ENV, policy_abs, 1) != 0)
 		fail(RP_EXIT_FAILURE, "environment", "cannot set LD_PRELOAD/RAMPART_POLICY", NULL);
 	unsetenv("LD_AUDIT");
+	/* Only the fingerprints taken above: an inherited list would tell the
+	 * shim what the withheld files look like. */
+	if (fprints[0] ? setenv(RP_FPRINT_ENV, fprints, 1) != 0 : unsetenv(RP_FPRINT_ENV) != 0)
+		fail(RP_EXIT_FAILURE, "environment", "cannot set " RP_FPRINT_ENV, NULL);
 	/* Only --audit may put the shim in audit mode: an inherited
 	 * RAMPART_MODE (from the image or the orchestrator) must not weaken
 	 * an enforce policy unnoticed. */
