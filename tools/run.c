@@ -51,14 +51,12 @@ fail(int status, const char *step, const char *reason, const char *hint)
 	exit(status);
 }
 
-/* Like execvp's search (posix/execvpe.c): the first regular file that is
- * executable wins; one that exists but is not executable gives EACCES. */
+/* The command as the exec decision finds it: execvp's search, the one in
+ * execdecide.c (same default PATH, same rules). */
 static int
 find_command(const char *cmd, const char *pathenv, char *out, size_t outsz)
 {
-	char list[8192];
-	char *save = NULL, *dir;
-	int saw_eacces = 0;
+	int err;
 
 	if (strchr(cmd, '/')) {
 		struct stat st;
@@ -68,20 +66,9 @@ find_command(const char *cmd, const char *pathenv, char *out, size_t outsz)
 			return -errno;
 		return 0;
 	}
-	snprintf(list, sizeof(list), "%s",
-		 pathenv ? pathenv : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-	for (dir = strtok_r(list, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-		struct stat st;
-
-		if ((size_t)snprintf(out, outsz, "%s/%s", *dir ? dir : ".", cmd) >= outsz)
-			continue;
-		if (stat(out, &st) != 0 || !S_ISREG(st.st_mode))
-			continue;
-		if (access(out, X_OK) == 0)
-			return 0;
-		saw_eacces = 1;
-	}
-	return saw_eacces ? -EACCES : -ENOENT;
+	if (!cmd[0])
+		return -ENOENT;
+	return rp_exec_search_path(cmd, pathenv, out, outsz, &err) ? 0 : -err;
 }
 
 /* librampart.so beside the loader, or ../lib/rampart/ (installed layout). */
