@@ -344,7 +344,9 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 	if (r < 0)
 		fail(RP_EXIT_CANNOT_RUN, o->cmd[0], strerror(-r), NULL);
 	plan.command = prog;
-	if (rp_exec_decide(p, prog, o->cmd, 0, NULL, &verdict)) {
+	/* PATH also names the dirs whose denied files the identity check
+	 * records, as for --check and the app's shim */
+	if (rp_exec_decide(p, prog, o->cmd, 0, getenv("PATH"), &verdict)) {
 		const char *rule = verdict.rule ? verdict.rule : "policy";
 
 		if (strcmp(rule, "wx") == 0)

@@ -1,6 +1,7 @@
 /* test_exec_agree.c - the layers agree on every program of a table:
  * `rampart --check -- P`, the shim (P run from sh under LD_PRELOAD, as
- * root, no loader), the shim under the loader (uid 1000, Landlock), and
+ * root, no loader), the loader's own decision (`rampart -- P`), the shim
+ * under the loader (uid 1000, Landlock), and
  * the Landlock plan alone (a static program, which no shim sees, execs P
  * under the loader: EACCES when the ruleset withholds it).
  *
@@ -154,6 +155,18 @@ Test(exec_agree, check_shim_loader_and_landlock_agree)
 			got = sh_denied(r.out, w->what, "shim");
 			cr_expect_eq(got, w->decision, "%s (%s): the shim says %s\n%s%s", w->what, path,
 				     got ? "denied" : "allowed", r.out, r.err);
+			rt_result_free(&r);
+		}
+		/* the loader's own decision, before it runs P */
+		if (strchr(w->rel, '/')) {
+			const char *args[] = { path, NULL };
+
+			cr_assert_eq(lt_run_ex(&e, NULL, NULL, args, env, &r), 0);
+			got = r.status == 126 ? DENY : ALLOW;
+			cr_expect(got == DENY || r.status == 0, "%s: loader status %d\n%s", w->what,
+				  r.status, r.err);
+			cr_expect_eq(got, w->decision, "%s (%s): the loader %s it\n%s", w->what, path,
+				     got ? "refuses" : "runs", r.err);
 			rt_result_free(&r);
 		}
 		/* the shim under the loader, uid 1000 */
