@@ -618,25 +618,28 @@ rp_exec_fingerprint_entry(void)
 	return fp_entry[0] ? fp_entry : NULL;
 }
 
-/* The fingerprint of recorded file i: from the loader's list, else from
- * its bytes.  Returns 0, or -1 when neither is there (it is unreadable
- * here, which is what Landlock does to it under the loader). */
+/* The fingerprint of recorded file i: from its bytes, else (it is
+ * unreadable here, which is what Landlock does to it under the loader)
+ * from the loader's list; the list is trusted only where nothing better
+ * is at hand.  Returns 0, or -1 when neither is there. */
 static int
 id_fprint(int i, struct rp_fprint *out)
 {
 	const struct rp_id *d = &ids.id[i];
 	long fd;
-	int r;
 
+	fd = rp_raw4(SYS_openat, AT_FDCWD, ids.pool + d->path_off, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+	if (!RP_RAW_ERR(fd)) {
+		int r = rp_fprint_fd(fd, d->size, out);
+
+		rp_raw1(SYS_close, fd);
+		if (r == 0)
+			return 0;
+	}
 	if (fp_entry[0] &&
 	    rp_fprint_lookup(fp_entry + sizeof(RP_FPRINT_ENV), d->dev, d->ino, d->size, out))
 		return 0;
-	fd = rp_raw4(SYS_openat, AT_FDCWD, ids.pool + d->path_off, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
-	if (RP_RAW_ERR(fd))
-		return -1;
-	r = rp_fprint_fd(fd, d->size, out);
-	rp_raw1(SYS_close, fd);
-	return r == 0 ? 0 : -1;
+	return -1;
 }
 
 int

@@ -222,3 +222,33 @@ Test(loader_denyid, copy_of_real_gcc_is_denied)
 	rt_result_free(&r);
 	rt_cleanup(e.dir);
 }
+
+/* Without the loader, a shim that starts with a forged list still reads
+ * the original where it can: the list only stands in for unreadable
+ * files. */
+Test(loader_denyid, a_forged_list_never_outweighs_a_readable_original)
+{
+	struct did d;
+	struct rt_result r;
+	struct stat st;
+	char orig[PATH_MAX + 8], forged[PATH_MAX + 128], script[2 * PATH_MAX];
+	char preload[PATH_MAX + 16], policy[PATH_MAX + 32], pathvar[PATH_MAX + 32];
+	char *argv[] = { "/bin/sh", "-c", script, NULL };
+	char *env[] = { preload, policy, pathvar, forged, d.marker_env, NULL };
+
+	did_setup(&d, NULL);
+	snprintf(orig, sizeof(orig), "%s/gcc", d.e.bin);
+	cr_assert(stat(orig, &st) == 0);
+	snprintf(forged, sizeof(forged),
+		 "RAMPART_DENY_IDS=%lx:%lx:%lx:0123456789abcdef0123456789abcdef",
+		 (unsigned long)st.st_dev, (unsigned long)st.st_ino, (unsigned long)st.st_size);
+	snprintf(preload, sizeof(preload), "LD_PRELOAD=%s", rt_path("librampart.so"));
+	snprintf(policy, sizeof(policy), "RAMPART_POLICY=%s", d.e.policy);
+	snprintf(pathvar, sizeof(pathvar), "PATH=%s:/usr/bin:/bin", d.e.bin);
+	snprintf(script, sizeof(script), "%s; echo rc=$?", d.copy);
+	cr_assert_eq(rt_run(argv, env, 20, &r), 0);
+	cr_expect(strstr(r.out, "rc=126"), "the copy ran: %s\n%s", r.out, r.err);
+	cr_expect(!rt_exists(d.marker), "the copy ran (marker written)");
+	rt_result_free(&r);
+	rt_cleanup(d.e.dir);
+}
