@@ -5,9 +5,10 @@
  *     included) only beneath the policy's writable dirs;
  *   - EXECUTE everywhere except beneath writable dirs (W^X), unless the dir
  *     is an ExecWritablePath;
- *   - no READ_FILE and no EXECUTE on the files of PATH dirs and
- *     /usr/lib/gcc whose names match DenyExec, so neither a static binary
- *     nor `ld.so PROGRAM` can load them;
+ *   - no READ_FILE and no EXECUTE on the files of the PATH dirs, the
+ *     standard bin dirs (RP_EXEC_STD_DIRS) and /usr/lib/gcc that DenyExec
+ *     names (denymatch.h, the rule every layer applies), so neither a
+ *     static binary nor `ld.so PROGRAM` can load them;
  *   - /dev/null, /dev/zero, /dev/full, /dev/random, /dev/urandom, /dev/tty
  *     and /dev/pts read+write.
  * Rules are a union along the path (landlock.7: "at least one of its rules

@@ -36,7 +36,6 @@
 #include <unistd.h>
 
 #include "denymatch.h"
-#include "glob.h"
 #include "rampart.h"
 #include "strbuf.h"
 

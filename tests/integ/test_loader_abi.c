@@ -9,6 +9,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -99,7 +100,12 @@ Test(loader_abi, every_abi_up_to_the_kernels_confines_as_documented)
 		else
 			snprintf(want, sizeof(want), "wt %s err=%d", inside, EACCES);
 		cr_expect_str_eq(line, want, "ABI %d: O_RDONLY|O_TRUNC beneath the writable dir", abi);
-		cr_expect_str_eq(rt_read_file(outside), "data\n", "ABI %d: outside changed", abi);
+		{
+			char *text = rt_read_file(outside);
+
+			cr_expect_str_eq(text, "data\n", "ABI %d: outside changed", abi);
+			free(text);
+		}
 
 		/* W^X: a program dropped into the writable dir does not run */
 		{
