@@ -208,7 +208,9 @@ do_init(void)
 	}
 	/* the loader's fingerprints of the files it made unreadable */
 	rp_exec_set_fingerprints(env_lookup(RP_FPRINT_ENV));
+	rp_state.start_preload = env_lookup("LD_PRELOAD") != NULL;
 	p = env_lookup(RP_POLICY_ENV);
+	rp_state.start_policy = p != NULL;
 	if (!p || !*p)
 		p = RP_POLICY_DEFAULT_PATH;
 	set_policy_path(p);
