@@ -27,7 +27,7 @@ OPT ?= -O2 -g
 CFLAGS ?=
 LDFLAGS ?=
 COMMON_CFLAGS := -std=gnu11 $(OPT) $(WARN) $(HARDEN) -D_GNU_SOURCE \
-               -DRAMPART_VERSION='"$(VERSION)"' -Ishim
+               -DRAMPART_VERSION='"$(VERSION)"' -Ishim -Ishim/core
 BASE_CFLAGS := $(COMMON_CFLAGS) $(CFLAGS)
 # The shim is preloaded into uninstrumented programs, so a sanitizer build
 # (make test-asan) leaves it alone: it gets SHIM_CFLAGS, not CFLAGS.
@@ -35,11 +35,14 @@ SHIM_CFLAGS ?= $(CFLAGS)
 SHIM_LDFLAGS ?= $(LDFLAGS)
 LD_HARDEN := -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack
 
-# The policy module: compiled into the shim and the loader (one semantics).
-SHARED_SRCS := shim/policy.c shim/glob.c shim/strbuf.c shim/execdecide.c shim/fmode.c \
-               shim/fprint.c shim/denymatch.c
-SHIM_SRCS   := $(sort $(wildcard shim/*.c))
-TOOL_SRCS   := $(sort $(wildcard tools/*.c))
+# The core (shim/core/, its rule in shim/core/README): compiled into the
+# shim, the rampart program, the unit tests and the fuzzers (one semantics).
+SHARED_SRCS := $(sort $(wildcard shim/core/*.c))
+SHIM_SRCS   := $(sort $(wildcard shim/*.c)) $(SHARED_SRCS)
+# tools/rampart.c is the subcommand table; tools/loader/ the ENTRYPOINT
+# loader and --check, tools/field/ scan, suggest and export-seccomp.
+TOOL_DIRS   := tools tools/loader tools/field
+TOOL_SRCS   := $(sort $(wildcard $(TOOL_DIRS:%=%/*.c)))
 
 SHIM_OBJS   := $(SHIM_SRCS:%.c=$(BUILD)/pic/%.o)
 SHARED_OBJS := $(SHARED_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -94,7 +97,7 @@ $(BUILD)/pic/%.o: %.c
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(DEPFLAGS) -fPIE -Itools -c -o $@ $<
+	$(CC) $(BASE_CFLAGS) $(DEPFLAGS) -fPIE $(TOOL_DIRS:%=-I%) -c -o $@ $<
 
 -include $(SHIM_OBJS:.o=.d) $(TOOL_OBJS:.o=.d) $(SHARED_OBJS:.o=.d)
 
@@ -116,13 +119,13 @@ TESTLIB    := tests/lib/testlib.c
 PROGS      := $(PROG_SRCS:tests/progs/%.c=$(BUILD)/tests/progs/%)
 STATIC_PROGS := $(PROG_SRCS:tests/progs/%.c=$(BUILD)/tests/progs/%.static)
 TEST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
-               -D_GNU_SOURCE -Ishim -Itests/lib $(CFLAGS)
+               -D_GNU_SOURCE -Ishim -Ishim/core -Itests/lib $(CFLAGS)
 
-$(BUILD)/tests/unit: $(UNIT_SRCS) $(SHARED_OBJS) $(TESTLIB) $(wildcard tests/lib/*.h shim/*.h)
+$(BUILD)/tests/unit: $(UNIT_SRCS) $(SHARED_OBJS) $(TESTLIB) $(wildcard tests/lib/*.h shim/*.h shim/core/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $(UNIT_SRCS) $(TESTLIB) $(SHARED_OBJS) -lcriterion
 
-$(BUILD)/tests/integ: $(INTEG_SRCS) $(TESTLIB) $(wildcard tests/lib/*.h shim/*.h tests/integ/*.h)
+$(BUILD)/tests/integ: $(INTEG_SRCS) $(TESTLIB) $(wildcard tests/lib/*.h shim/*.h shim/core/*.h tests/integ/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $(INTEG_SRCS) $(TESTLIB) -lcriterion
 

@@ -40,7 +40,7 @@ int rp_run_main(struct rp_policy *p, const struct rp_options *o);
 
 
 
-/* Subcommands (tools/scan.c, tools/suggest.c, tools/export_seccomp.c):
+/* Subcommands (tools/field/scan.c, suggest.c, export_seccomp.c):
  * called with argv[0] = the subcommand name.  Return an exit status. */
 int rp_scan_main(int argc, char **argv);
 int rp_suggest_main(int argc, char **argv);

@@ -4,7 +4,8 @@
 #   make test-asan   the whole test suite built with AddressSanitizer and
 #                    UndefinedBehaviorSanitizer into build-asan/
 #   make analyze     clang's static analyzer (scan-build) and cppcheck over
-#                    shim/*.c and tools/*.c; fails on any finding
+#                    shim/, shim/core/ and tools/ (all folders); fails on
+#                    any finding
 #
 # test-asan instruments the unit and integration test binaries and the
 # loader (CFLAGS/LDFLAGS), but neither librampart.so (SHIM_CFLAGS and
@@ -74,8 +75,8 @@ analyze:
 	echo "analyze: cppcheck"; \
 	$(CPPCHECK) --quiet --error-exitcode=1 --inline-suppr --std=c11 \
 	  --enable=warning,portability,performance --suppress=missingIncludeSystem \
-	  -D_GNU_SOURCE -D__x86_64__ -Ishim -Itools \
+	  -D_GNU_SOURCE -D__x86_64__ -Ishim -Ishim/core -Itools -Itools/loader -Itools/field \
 	  --template='{file}:{line}:{column}: {severity}: {message} [{id}]' \
-	  shim/*.c tools/*.c || rc=1; \
+	  shim/*.c shim/core/*.c tools/*.c tools/loader/*.c tools/field/*.c || rc=1; \
 	if [ $$rc -ne 0 ]; then echo "analyze: FAILED (findings above)"; exit 1; fi; \
 	echo "analyze: no findings"

@@ -6,7 +6,7 @@
 #   make fuzz FUZZ_TARGETS=fuzz_glob
 #
 # Each target is built with clang -fsanitize=fuzzer,address,undefined from
-# its harness and the shim/*.c sources it exercises (compiled here with the
+# its harness and the shim/core/*.c (or tools/field/json.c) sources it exercises (compiled here with the
 # same sanitizers; the project objects are not reused).  It runs on a copy
 # of its seed corpus, tests/fuzz/corpus/<target>/, so what it discovers
 # stays in $(BUILD)/fuzz/<target>/corpus and the seeds in the tree stay
@@ -17,17 +17,17 @@
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 20
 FUZZ_DIR     := $(BUILD)/fuzz
-FUZZ_CFLAGS  := -std=gnu11 -g -O1 -fno-omit-frame-pointer -D_GNU_SOURCE -Ishim \
+FUZZ_CFLAGS  := -std=gnu11 -g -O1 -fno-omit-frame-pointer -D_GNU_SOURCE -Ishim -Ishim/core \
                 -Wall -Wextra -Werror -Wno-unused-parameter \
                 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
 # target -> the shim sources it needs
-FUZZ_SRCS_fuzz_policy := shim/policy.c shim/glob.c shim/strbuf.c
-FUZZ_SRCS_fuzz_path   := shim/policy.c shim/glob.c shim/strbuf.c
-FUZZ_SRCS_fuzz_glob   := shim/glob.c
-FUZZ_SRCS_fuzz_json   := shim/strbuf.c
-FUZZ_SRCS_fuzz_fmode  := shim/fmode.c
-FUZZ_SRCS_fuzz_event  := tools/json.c
+FUZZ_SRCS_fuzz_policy := shim/core/policy.c shim/core/glob.c shim/core/strbuf.c
+FUZZ_SRCS_fuzz_path   := shim/core/policy.c shim/core/glob.c shim/core/strbuf.c
+FUZZ_SRCS_fuzz_glob   := shim/core/glob.c
+FUZZ_SRCS_fuzz_json   := shim/core/strbuf.c
+FUZZ_SRCS_fuzz_fmode  := shim/core/fmode.c
+FUZZ_SRCS_fuzz_event  := tools/field/json.c
 
 FUZZ_ALL     := fuzz_policy fuzz_path fuzz_glob fuzz_json fuzz_fmode fuzz_event
 FUZZ_TARGETS ?= $(FUZZ_ALL)
@@ -40,7 +40,7 @@ FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/bin/%)
 FUZZ_OPTS := -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -max_len=8192
 
 define FUZZ_RULE
-$(FUZZ_DIR)/bin/$(1): tests/fuzz/$(1).c $(FUZZ_SRCS_$(1)) $(wildcard shim/*.h tools/*.h)
+$(FUZZ_DIR)/bin/$(1): tests/fuzz/$(1).c $(FUZZ_SRCS_$(1)) $(wildcard shim/*.h shim/core/*.h tools/*.h tools/*/*.h)
 	@mkdir -p $$(dir $$@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $$@ $$< $(FUZZ_SRCS_$(1))
 endef

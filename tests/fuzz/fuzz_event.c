@@ -1,5 +1,5 @@
 /* fuzz_event.c - libFuzzer target for the event reader of `rampart
- * suggest` (tools/json.h), which reads logs anyone could have written to.
+ * suggest` (tools/field/json.h), which reads logs anyone could have written to.
  *
  * Properties: never a crash or an overrun; a rejected line has a reason and
  * an offset inside it; an accepted line's strings all lie, NUL-terminated,
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../tools/json.h"
+#include "../../tools/field/json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,7 +1,7 @@
 /* test_loader_denyid.c - a renamed copy of a DenyExec'd program is denied
  * under the loader, although Landlock has made the original unreadable:
  * the loader hands the shim fingerprints of what it withholds
- * (shim/fprint.h), the exec wrappers keep them sticky, and where a
+ * (shim/core/fprint.h), the exec wrappers keep them sticky, and where a
  * same-size file cannot be compared the shim denies.
  *
  * The original is the stand-in compiler (tests/progs/exec_fakecc, which

@@ -183,10 +183,10 @@ else
 fi
 # every rule the shim can log, and every decision besides deny/audit
 {
-	grep -ohE '\.rule = "[^"]+"|deny\(v, "[^"]+"|refuse\(op, [^"]*"[^"]+"' shim/*.c
+	grep -ohE '\.rule = "[^"]+"|deny\(v, "[^"]+"|refuse\(op, [^"]*"[^"]+"' shim/*.c shim/core/*.c
 	grep -ohE 'return "[^"]+"' shim/perm.c
 	grep -ohE 'policy_ok \? "[^"]+" : "[^"]+"' shim/fs.c
-	grep -ohE 'decision = "[^"]+"' shim/*.c
+	grep -ohE 'decision = "[^"]+"' shim/*.c shim/core/*.c
 } | grep -oE '"[^"]+"' | tr -d '"' | sort -u >"$tmp/rules"
 [ "$(wc -l <"$tmp/rules")" -ge 10 ] || bad "found only $(wc -l <"$tmp/rules") rule names in shim/*.c: the extraction is stale"
 while read -r rule; do

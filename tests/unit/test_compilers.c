@@ -4,7 +4,7 @@
  * as given or at any symlink hop, or a pattern with '/' matches the final
  * resolved path, names also without their target triplet and version
  * (rampart.policy(5), DenyExec).  This file applies that rule, through the
- * function every layer calls (shim/denymatch.h), to: every executable Debian's gcc-12, cpp-12,
+ * function every layer calls (shim/core/denymatch.h), to: every executable Debian's gcc-12, cpp-12,
  * binutils, clang-14 and llvm-14 packages install (when installed), a fixed
  * list of toolchain names, and ordinary programs that must stay allowed.
  */

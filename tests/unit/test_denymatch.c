@@ -1,4 +1,4 @@
-/* test_denymatch.c - the one DenyExec match (shim/denymatch.h): the forms
+/* test_denymatch.c - the one DenyExec match (shim/core/denymatch.h): the forms
  * of a name, the rule's answers, and the prepared set giving the same
  * answer as trying each pattern. */
 #include <criterion/criterion.h>

@@ -1,4 +1,4 @@
-/* test_fprint.c - content fingerprints (shim/fprint.h): equal bytes give
+/* test_fprint.c - content fingerprints (shim/core/fprint.h): equal bytes give
  * equal fingerprints, a changed byte in what is hashed gives another, and
  * the RAMPART_DENY_IDS list round-trips and rejects what is malformed. */
 #include <criterion/criterion.h>

@@ -1,5 +1,5 @@
 /* test_keywords_doc.c - rampart.policy(5) documents every keyword of
- * shim/keywords.h, each under its own .TP heading with an example.
+ * shim/core/keywords.h, each under its own .TP heading with an example.
  *
  * Adding a keyword to the table without documenting it fails here
  * (docs/HACKING.md, "Adding a policy keyword"). */

@@ -1,7 +1,7 @@
 /* denymatch.h - the one DenyExec match: which programs a policy's DenyExec
  * patterns name.  Every layer asks it: the exec decision (execdecide.c,
  * for the shim and `rampart --check`), the loader's Landlock ruleset
- * (tools/landlock.c), `rampart scan` and `rampart suggest`.
+ * (tools/loader/landlock.c), `rampart scan` and `rampart suggest`.
  *
  * The rule (rampart.policy(5), DenyExec): a pattern without '/' matches a
  * program's name (a basename) as given, without a leading target triplet

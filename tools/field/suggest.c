@@ -406,7 +406,7 @@ read_line(FILE *f, char *buf, size_t *len, int *toolong)
 	return (c == EOF && *len == 0 && !*toolong) ? -1 : 0;
 }
 
-/* The "command" of a startup line (tools/report.c writes it with JSON
+/* The "command" of a startup line (tools/loader/report.c writes it with JSON
  * escapes; a path that needed any is left out rather than unescaped). */
 static void
 startup_command(struct suggest *s, const char *line)
