@@ -23,7 +23,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <link.h>
 #include <linux/openat2.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -56,18 +55,6 @@ extern char **environ;
 #define MFD_EXEC 0x0010U
 #endif
 
-/* The caller's own variable, read without getenv (pitfall 7). */
-static const char *
-env_value(char *const *env, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (; env && *env; env++)
-		if (strncmp(*env, name, n) == 0 && (*env)[n] == '=')
-			return *env + n + 1;
-	return NULL;
-}
-
 static const struct rp_policy *
 current_policy(void)
 {
@@ -84,7 +71,7 @@ gate(const char *op, int dirfd, const char *path, char *const argv[], int flags,
 
 	rp_ensure_init();
 	rp_exec_decide_at(current_policy(), dirfd, path, argv, flags,
-			  env_value(environ, "PATH"), v);
+			  rp_env_value(environ, "PATH"), v);
 	memset(&ev, 0, sizeof(ev));
 	ev.op = op;
 	ev.path = path[0] ? path : v->resolved;
@@ -987,133 +974,6 @@ memfd_create(const char *name, unsigned int flags)
 	return r;
 }
 
-/* ---- the constructor's self-check --------------------------------------- */
-
-static int
-first_object(struct dl_phdr_info *info, size_t size, void *data)
-{
-	*(const void **)data = info->dlpi_phdr;
-	return 1;	/* the first object is the main program */
-}
-
-static unsigned long
-hex_field(const char **p)
-{
-	unsigned long v = 0;
-
-	for (;; (*p)++) {
-		char c = **p;
-
-		if (c >= '0' && c <= '9')
-			v = v * 16 + (unsigned long)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v = v * 16 + (unsigned long)(c - 'a' + 10);
-		else
-			return v;
-	}
-}
-
-/* The file mapped at `addr`, from /proc/self/maps ("lo-hi perms off dev
- * ino path"); 0 if not found.  Raw reads into a stack buffer: no stdio. */
-static int
-mapped_file(unsigned long addr, char *out, size_t cap)
-{
-	char buf[8192];
-	size_t have = 0;
-	long fd = rp_raw4(SYS_openat, AT_FDCWD, "/proc/self/maps", O_RDONLY | O_CLOEXEC, 0);
-	int found = 0;
-
-	if (RP_RAW_ERR(fd))
-		return 0;
-	for (;;) {
-		long n = rp_raw3(SYS_read, fd, buf + have, sizeof(buf) - 1 - have);
-		char *line = buf, *nl;
-
-		if (RP_RAW_ERR(n) || n <= 0)
-			break;
-		have += (size_t)n;
-		buf[have] = '\0';
-		while ((nl = strchr(line, '\n'))) {
-			const char *p = line, *path;
-			unsigned long lo, hi;
-
-			*nl = '\0';
-			lo = hex_field(&p);
-			p++;
-			hi = hex_field(&p);
-			path = strchr(p, '/');
-			if (addr >= lo && addr < hi && path) {
-				size_t l = strlen(path);
-
-				if (l < cap) {
-					memcpy(out, path, l + 1);
-					found = 1;
-				}
-				goto done;
-			}
-			line = nl + 1;
-		}
-		have -= (size_t)(line - buf);
-		memmove(buf, line, have);
-		if (have == sizeof(buf) - 1)
-			have = 0;	/* a line longer than the buffer: skip it */
-	}
-done:
-	rp_raw1(SYS_close, fd);
-	return found;
-}
-
-void
-rp_exec_check_self(void)
-{
-	char exe[RP_PATH_MAX], prog[RP_PATH_MAX];
-	const void *phdr = NULL;
-	const char *slash;
-	struct rp_exec_verdict v;
-	struct rp_event ev;
-	char *argv[2];
-	long n;
-
-	rp_ensure_init();
-	n = rp_raw4(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", exe, sizeof(exe) - 1);
-	if (RP_RAW_ERR(n) || n <= 0)
-		return;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (!rp_exec_is_loader_name(slash ? slash + 1 : exe))
-		return;		/* the kernel mapped the program: it was judged at exec */
-	/* `ld.so PROGRAM`: the kernel ran the loader, which mapped PROGRAM
-	 * itself (elf/rtld.c dl_main); find that file from the main map's
-	 * program headers */
-	dl_iterate_phdr(first_object, &phdr);
-	if (!phdr || !mapped_file((unsigned long)phdr, prog, sizeof(prog)))
-		return;
-	if (strcmp(prog, exe) == 0)
-		return;		/* ld.so --help and friends: no program */
-	argv[0] = program_invocation_name;
-	argv[1] = NULL;
-	rp_exec_decide(current_policy(), prog, argv, 0, env_value(environ, "PATH"), &v);
-	if (!v.deny && rp_state.policy_ok && !rp_state.policy.memfd_exec &&
-	    strstr(prog, " (deleted)")) {
-		/* mapped from a memfd or a deleted file: no path to judge */
-		v.deny = 1;
-		v.rule = "memfd";
-		v.pattern = "MemfdExec deny";
-	}
-	if (!v.deny)
-		return;
-	memset(&ev, 0, sizeof(ev));
-	ev.op = "ld.so";
-	ev.path = prog;
-	ev.target = v.hop_path[0] ? v.hop_path : NULL;
-	ev.rule = v.rule;
-	ev.detail = v.pattern;
-	ev.argv = argv;
-	ev.mode = -1;
-	if (rp_deny(&ev))
-		rp_raw1(SYS_exit_group, 126);	/* the exit code for "cannot run" */
-}
-
 /* ---- fork ---------------------------------------------------------------
  * fork runs nothing, but in a fork+exec loop every child would build the
  * table of denied (device, inode) pairs at its first exec and throw it
@@ -1127,7 +987,7 @@ fork(void)
 
 	rp_ensure_init();
 	if (!rp_in_shim)
-		rp_exec_prepare(current_policy(), env_value(environ, "PATH"));
+		rp_exec_prepare(current_policy(), rp_env_value(environ, "PATH"));
 	errno = saved;
 	return RP_REAL(fork)();
 }

@@ -13,10 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "exec.h"
 #include "execdecide.h"
 #include "fprint.h"
-#include "loadlib.h"
 #include "rawsys.h"
 #include "shim.h"
 #include "strbuf.h"
@@ -271,16 +269,4 @@ rp_ensure_init(void)
 			return;
 		rp_raw2(SYS_nanosleep, &ts, NULL);
 	}
-}
-
-__attribute__((constructor)) static void
-rp_constructor(void)
-{
-	rp_ensure_init();
-	/* A program started as `ld.so PROG` was never execve'd itself: the
-	 * exec wrappers (and Landlock's EXECUTE check) saw only ld.so.  Judge
-	 * PROG now, before main, and refuse to run a denied one (exec.c). */
-	rp_exec_check_self();
-	/* GCONV_PATH, read by glibc later (loadlib.c) */
-	rp_loadlib_check_self();
 }

@@ -16,6 +16,17 @@ is_var(const char *entry, const char *name, size_t n)
 	return strncmp(entry, name, n) == 0 && entry[n] == '=';
 }
 
+const char *
+rp_env_value(char *const *env, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; env && *env; env++)
+		if (is_var(*env, name, n))
+			return *env + n + 1;
+	return NULL;
+}
+
 /* "LD_PRELOAD=<shim>[:<others>]".  `old` is the value ld.so would have
  * used (the last LD_PRELOAD entry wins in elf/rtld.c process_envvars);
  * its other libraries are kept after the shim, whose symbols then win

@@ -45,6 +45,11 @@ struct rp_env {
 	char codebuf[RP_ENV_CODE_VARS][RP_PATH_MAX + 16];
 };
 
+/* The value of `name` in `env` (NULL-terminated, may be NULL), or NULL:
+ * the caller's own variable, read without getenv (which a vfork child or
+ * a signal handler must not call). */
+const char *rp_env_value(char *const *env, const char *name);
+
 /* Build e->envp from `envp` (NULL = empty).  `fprint` is the
  * "RAMPART_DENY_IDS=..." entry this process started with (fprint.h), or
  * NULL: the new program gets exactly that, or no such variable.  `shim` and `policy` are
