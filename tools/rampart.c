@@ -7,14 +7,12 @@
  *   rampart suggest [FILE...]
  *   rampart --help | --version
  *
- * Parses options only; the work is in check.c and run.c.
+ * Parses options and dispatches: the loader and --check are in
+ * tools/loader/, the field tools in tools/field/, the messages and policy
+ * loading they share in diag.c.
  */
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "rampart.h"
 
@@ -42,66 +40,6 @@ usage(FILE *f)
 	      "Exit status: 125 rampart failed, 126 CMD cannot run or is denied,\n"
 	      "127 CMD not found, otherwise CMD's own status.\n"
 	      "See rampart(1) and rampart.policy(5).\n", f);
-}
-
-void
-rp_warn(const char *fmt, ...)
-{
-	va_list ap;
-	int saved = errno;
-
-	fputs("rampart: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	errno = saved;
-}
-
-void
-rp_die(int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("rampart: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(status);
-}
-
-static void
-print_diag(void *ctx, const char *file, int line, const char *msg)
-{
-	(void)ctx;
-	if (line > 0)
-		fprintf(stderr, "%s:%d: %s\n", file, line, msg);
-	else
-		fprintf(stderr, "%s: %s\n", file, msg);
-}
-
-static int
-load_policy(struct rp_policy *p, const char *path, unsigned flags)
-{
-	int errors = rp_policy_load_flags(p, path, flags, print_diag, NULL);
-
-	if (errors)
-		fprintf(stderr, "rampart: %d error%s in policy %s; nothing applied\n",
-			errors, errors == 1 ? "" : "s", path);
-	return errors;
-}
-
-int
-rp_load_policy_verbose(struct rp_policy *p, const char *path)
-{
-	return load_policy(p, path, 0);
-}
-
-int
-rp_load_policy_lint(struct rp_policy *p, const char *path)
-{
-	return load_policy(p, path, RP_LOAD_LINT);
 }
 
 /* The policy is ~150 KiB; keep it off the stack. */
@@ -166,7 +104,7 @@ main(int argc, char **argv)
 	o.cmd = i < argc ? argv + i : NULL;
 
 	/* --check often runs on a build host, outside the image */
-	if (load_policy(&policy, o.policy_path, o.check ? RP_LOAD_LINT : 0) != 0)
+	if ((o.check ? rp_load_policy_lint : rp_load_policy_verbose)(&policy, o.policy_path) != 0)
 		return RP_EXIT_FAILURE;
 	if (o.audit)
 		policy.mode = RP_MODE_AUDIT;

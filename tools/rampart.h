@@ -1,7 +1,9 @@
-/* rampart.h - what the parts of the rampart program share. */
+/* rampart.h - the rampart program: exit statuses, options, and the
+ * subcommand table's entry points (rampart.c dispatches to them). */
 #ifndef RAMPART_TOOL_H
 #define RAMPART_TOOL_H
 
+#include "diag.h"
 #include "policy.h"
 
 /* Exit statuses are API (rampart(1), EXIT STATUS), as in env(1). */
@@ -21,24 +23,11 @@ struct rp_options {
 	char **cmd;			/* CMD [ARG...], NULL-terminated, or NULL */
 };
 
-/* Print "rampart: <what>" to stderr, then exit with `status`. */
-void rp_die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
-void rp_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* Load the policy, printing every error as FILE:LINE: message.  Returns
- * the error count. */
-int rp_load_policy_verbose(struct rp_policy *p, const char *path);
-/* Same, for a policy read outside its image (RP_LOAD_LINT: --check,
- * export-seccomp, suggest): WritablePath dirs need not exist here. */
-int rp_load_policy_lint(struct rp_policy *p, const char *path);
-
 /* check.c: `rampart --check` */
 int rp_check_main(const struct rp_policy *p, const struct rp_options *o);
 
 /* run.c: the loader.  Never returns on success (execs the command). */
 int rp_run_main(struct rp_policy *p, const struct rp_options *o);
-
-
 
 /* Subcommands (tools/field/scan.c, suggest.c, export_seccomp.c):
  * called with argv[0] = the subcommand name.  Return an exit status. */
