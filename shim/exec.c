@@ -23,7 +23,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,9 +62,9 @@ current_policy(void)
 
 /* Judge and log.  Returns 0 to go on (allowed, or audit), -1 with errno
  * EACCES to refuse. */
-static int
-gate(const char *op, int dirfd, const char *path, char *const argv[], int flags,
-     struct rp_exec_verdict *v)
+int
+rp_exec_gate(const char *op, int dirfd, const char *path, char *const argv[], int flags,
+	     struct rp_exec_verdict *v)
 {
 	struct rp_event ev;
 
@@ -101,8 +100,8 @@ gate(const char *op, int dirfd, const char *path, char *const argv[], int flags,
 
 /* The sticky environment for the new program; logs a repair.  Returns 0,
  * or -1 with errno set (the exec is then not attempted: fail closed). */
-static int
-sticky(const char *op, const char *path, char *const envp[], struct rp_env *e)
+int
+rp_exec_sticky(const char *op, const char *path, char *const envp[], struct rp_env *e)
 {
 	int r = rp_env_make_sticky(e, envp, rp_state.shim_path, rp_state.policy_path,
 				   rp_state.mode_env_audit, rp_exec_fingerprint_entry());
@@ -125,123 +124,6 @@ sticky(const char *op, const char *path, char *const envp[], struct rp_env *e)
 		rp_event_emit(&ev);
 	}
 	return 0;
-}
-
-/* ---- what the kernel is handed ------------------------------------------
- *
- * The decision resolves the path once and the kernel resolves it again at
- * exec.  In between, the app can re-point a symlink it owns (beneath a
- * writable dir) from the harmless file that was judged to a compiler: a
- * thread flipping one won 15 of 300 tries (research notes, row 11).  For
- * such paths the kernel gets the judged file's own name instead, the
- * name d_path gave for the descriptor the decision opened, which lies
- * outside the writable dirs (W^X denied it otherwise), where the app
- * cannot change it.  argv is untouched; a #! script reached this way sees
- * that name as its $0.
- */
-
-/* `path` with runs of '/' and "." components squeezed, ".." kept: the
- * kernel walks a ".." below a writable dir from inside it. */
-static void
-squeeze(const char *path, char *out, size_t cap)
-{
-	size_t k = 0;
-
-	while (*path && k + 1 < cap) {
-		if (path[0] == '/' && (path[1] == '/' || (path[1] == '.' && (path[2] == '/' ||
-									   !path[2])))) {
-			path += path[1] == '/' ? 1 : 2;
-			continue;
-		}
-		out[k++] = *path++;
-	}
-	out[k] = '\0';
-}
-
-static int
-beneath_writable(const char *abs)
-{
-	size_t len = strlen(abs);
-	int i;
-
-	for (i = 0; i < rp_state.policy.n_writable; i++) {
-		const struct rp_root *r = &rp_state.roots[i];
-
-		if (rp_path_beneath(abs, len, rp_state.policy.writable[i].path,
-				    rp_state.policy.writable[i].len) ||
-		    (r->canon_len && rp_path_beneath(abs, len, r->canon, r->canon_len)))
-			return 1;
-	}
-	return 0;
-}
-
-/* 1 if the app may change what `path` (relative to `dirfd`) names after
- * the decision: it starts beneath a writable dir, as spelled or once ".."
- * is applied, or goes through /proc or /dev (magic links). */
-static int
-app_can_repoint(int dirfd, const char *path)
-{
-	char base[RP_PATH_MAX], raw[2 * RP_PATH_MAX], abs[RP_PATH_MAX];
-	struct rp_buf b;
-
-	if (!rp_state.policy_ok)
-		return 0;
-	base[0] = '\0';
-	if (path[0] != '/') {
-		long n;
-
-		if (dirfd == AT_FDCWD) {
-			n = rp_raw2(SYS_getcwd, base, sizeof(base));
-		} else {
-			char link[40];
-
-			rp_buf_init(&b, link, sizeof(link));
-			rp_buf_str(&b, "/proc/self/fd/");
-			rp_buf_long(&b, dirfd);
-			n = rp_raw4(SYS_readlinkat, AT_FDCWD, link, base, sizeof(base) - 1);
-			if (!RP_RAW_ERR(n) && n > 0)
-				base[n] = '\0';
-		}
-		if (RP_RAW_ERR(n) || n <= 0 || base[0] != '/')
-			return 1;	/* cannot tell: treat as changeable */
-	}
-	rp_buf_init(&b, raw, sizeof(raw));
-	rp_buf_str(&b, base);
-	rp_buf_char(&b, '/');
-	rp_buf_str(&b, path);
-	squeeze(raw, abs, sizeof(abs));
-	if (strncmp(abs, "/proc/", 6) == 0 || strncmp(abs, "/dev/", 5) == 0 || beneath_writable(abs))
-		return 1;
-	if (rp_path_lexical("/", abs, raw, sizeof(raw)) != 0)
-		return 1;
-	return beneath_writable(raw);
-}
-
-/* The path to hand the kernel for an allowed exec of `v->path`: itself,
- * or the judged file's name when the app could re-point the path.  NULL
- * with errno set when there is no judged file to name (nothing regular
- * was there: the kernel would refuse, and the exec is not attempted). */
-static const char *
-pinned_path(int dirfd, struct rp_exec_verdict *v)
-{
-	long fd;
-
-	if (!app_can_repoint(dirfd, v->path))
-		return v->path;
-	if (v->memfd)	/* MemfdExec allow: a memfd has no name to hand on, so
-			 * a dup2 onto /proc/self/fd/N by another thread in
-			 * between stays possible; MemfdExec deny closes it */
-		return v->path;
-	if (v->resolved[0] == '/')
-		return v->resolved;
-	fd = rp_raw4(SYS_openat, dirfd, v->path, O_PATH | O_CLOEXEC, 0);
-	if (RP_RAW_ERR(fd)) {
-		errno = (int)-fd;
-		return NULL;
-	}
-	rp_raw1(SYS_close, fd);
-	errno = EACCES;		/* a directory or device: execve says EACCES */
-	return NULL;
 }
 
 /* ---- execve, execveat, fexecve, syscall(SYS_execve*) -------------------- */
@@ -342,7 +224,7 @@ exec_as_script(const char *op, const char *file, char *const argv[], char *const
 			memcpy(nargv + 2, argv + 1, (argc - 1) * sizeof(char *));
 		nargv[n - 1] = NULL;
 		/* a second exec, of the shell: judged like system()'s */
-		if (gate(op, AT_FDCWD, "/bin/sh", nargv, 0, &v) < 0)
+		if (rp_exec_gate(op, AT_FDCWD, "/bin/sh", nargv, 0, &v) < 0)
 			r = -1;
 		else
 			r = RP_REAL(execve)("/bin/sh", nargv, envp);
@@ -374,7 +256,7 @@ exec_common(const struct call *c)
 		errno = ENOENT;
 		return -1;
 	}
-	if (gate(c->op, c->dirfd, c->path, c->argv, flags, &v) < 0)
+	if (rp_exec_gate(c->op, c->dirfd, c->path, c->argv, flags, &v) < 0)
 		return -1;
 	if (v.not_found) {
 		/* nothing to run; the real call would search again and could
@@ -384,9 +266,9 @@ exec_common(const struct call *c)
 	}
 	if (flags & RP_EXEC_EMPTY_PATH)
 		run = v.path;	/* the descriptor itself: nothing to re-point */
-	else if (!(run = pinned_path(c->dirfd, &v)))
+	else if (!(run = rp_exec_pinned_path(c->dirfd, &v)))
 		return -1;
-	if (sticky(c->op, v.path, c->envp, &e) < 0)
+	if (rp_exec_sticky(c->op, v.path, c->envp, &e) < 0)
 		return -1;
 	r = forward(c, run, e.envp);
 	err = errno;
@@ -567,293 +449,6 @@ execle(const char *path, const char *arg, ...)
 	return r;
 }
 
-/* ---- posix_spawn, posix_spawnp (both symbol versions) ------------------- */
-
-typedef int (*rp_spawn_fn)(pid_t *, const char *, const posix_spawn_file_actions_t *,
-			   const posix_spawnattr_t *, char *const[], char *const[]);
-
-/* ---- what the file actions do to the exec path -------------------------
- *
- * glibc runs the file actions in the child, after every check here and
- * before its execve (sysdeps/unix/sysv/linux/spawni.c __spawni_child): a
- * chdir makes a relative path name another file, and an open, dup2 or
- * close makes /proc/self/fd/N (or /dev/fd/N, /proc/self/cwd, a symlink to
- * either) name another file.  The list behind the public
- * posix_spawn_file_actions_t is glibc's own (posix/spawn_int.h, 2.36): an
- * array of __used entries, each a tag and a union, 32 bytes on LP64.
- * Read-only here, and only the tags below; an unknown tag fails closed.
- */
-struct rp_spawn_action {
-	int tag;
-	union {
-		struct { int fd; } close;
-		struct { int fd, newfd; } dup2;
-		struct { int fd; char *path; int oflag; mode_t mode; } open;
-		struct { char *path; } chdir;
-		struct { int fd; } fchdir;
-		struct { int from; } closefrom;
-	} u;
-};
-_Static_assert(sizeof(struct rp_spawn_action) == 4 * sizeof(void *),
-	       "glibc's struct __spawn_action (posix/spawn_int.h)");
-
-enum { SA_CLOSE, SA_DUP2, SA_OPEN, SA_CHDIR, SA_FCHDIR, SA_CLOSEFROM, SA_TCSETPGRP };
-
-/* 1 if an action before `upto` replaces or closes descriptor `fd`. */
-static int
-fd_touched(const struct rp_spawn_action *a, int upto, int fd)
-{
-	int i;
-
-	for (i = 0; i < upto; i++)
-		if ((a[i].tag == SA_CLOSE && a[i].u.close.fd == fd) ||
-		    (a[i].tag == SA_DUP2 && a[i].u.dup2.newfd == fd) ||
-		    (a[i].tag == SA_OPEN && a[i].u.open.fd == fd) ||
-		    (a[i].tag == SA_CLOSEFROM && a[i].u.closefrom.from <= fd))
-			return 1;
-	return 0;
-}
-
-/* Append "/" and `rel` to the directory in `dir` (a string, not resolved:
- * the kernel walks "d/../x" the same way the child's chdir would). */
-static int
-dir_join(char *dir, size_t cap, const char *rel)
-{
-	size_t dl = strlen(dir), rl = strlen(rel);
-
-	if (dl + 1 + rl >= cap)
-		return -1;
-	dir[dl] = '/';
-	memcpy(dir + dl + 1, rel, rl + 1);
-	return 0;
-}
-
-/* 1 if resolving `path` crosses a magic link (/proc/self/fd/N,
- * /proc/self/cwd, reached directly or through symlinks): openat2's
- * RESOLVE_NO_MAGICLINKS answers ELOOP.  Without openat2, the names. */
-static int
-crosses_magic_link(const char *path)
-{
-	struct open_how how;
-	long fd;
-
-	memset(&how, 0, sizeof(how));
-	how.flags = O_PATH | O_CLOEXEC;
-	how.resolve = RESOLVE_NO_MAGICLINKS;
-	fd = rp_raw4(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
-	if (!RP_RAW_ERR(fd)) {
-		rp_raw1(SYS_close, fd);
-		return 0;
-	}
-	if (fd == -ELOOP)
-		return 1;
-	if (fd != -ENOSYS && fd != -EPERM)
-		return 0;	/* nothing there: the exec fails on its own */
-	return strncmp(path, "/proc/", 6) == 0 || strncmp(path, "/dev/", 5) == 0;
-}
-
-/* The path the child will exec: `path`, or, after chdir actions, the
- * child's directory joined with a relative `path`.  Returns 0 with `out`
- * set, or -1 with *why set when the parent cannot know which file the
- * child will run. */
-static int
-spawn_child_path(const posix_spawn_file_actions_t *fa, const char *path, char *out,
-		 size_t cap, const char **why)
-{
-	const struct rp_spawn_action *a = fa ? (const struct rp_spawn_action *)fa->__actions : NULL;
-	int n = fa ? fa->__used : 0, i, cwd_moved = 0, fds_moved = 0;
-
-	out[0] = '\0';
-	for (i = 0; a && i < n; i++) {
-		switch (a[i].tag) {
-		case SA_CLOSE:
-		case SA_OPEN:
-		case SA_CLOSEFROM:
-			fds_moved = 1;
-			break;
-		case SA_DUP2:
-			/* dup2(fd, fd) only clears FD_CLOEXEC (spawni.c) */
-			fds_moved |= a[i].u.dup2.fd != a[i].u.dup2.newfd;
-			break;
-		case SA_TCSETPGRP:
-			break;
-		case SA_CHDIR:
-			cwd_moved = 1;
-			if (a[i].u.chdir.path[0] == '/') {
-				if (strlen(a[i].u.chdir.path) >= cap)
-					goto too_long;
-				strcpy(out, a[i].u.chdir.path);
-				break;
-			}
-			if (!out[0] && RP_RAW_ERR(rp_raw2(SYS_getcwd, out, cap)))
-				goto too_long;
-			if (dir_join(out, cap, a[i].u.chdir.path) < 0)
-				goto too_long;
-			break;
-		case SA_FCHDIR: {
-			char link[40];
-			struct rp_buf b;
-			long len;
-
-			cwd_moved = 1;
-			if (fd_touched(a, i, a[i].u.fchdir.fd)) {
-				*why = "fchdir to a descriptor the file actions replace";
-				return -1;
-			}
-			rp_buf_init(&b, link, sizeof(link));
-			rp_buf_str(&b, "/proc/self/fd/");
-			rp_buf_long(&b, a[i].u.fchdir.fd);
-			len = rp_raw4(SYS_readlinkat, AT_FDCWD, link, out, cap - 1);
-			if (RP_RAW_ERR(len) || len <= 0 || out[0] != '/') {
-				*why = "fchdir to a descriptor without a path";
-				return -1;
-			}
-			out[len] = '\0';
-			break;
-		}
-		default:
-			*why = "unknown file action";
-			return -1;
-		}
-	}
-	if (out[0] && path[0] != '/') {
-		if (dir_join(out, cap, path) < 0)
-			goto too_long;
-	} else {
-		if (strlen(path) >= cap)
-			goto too_long;
-		strcpy(out, path);
-	}
-	if ((fds_moved || cwd_moved) && crosses_magic_link(out)) {
-		*why = "exec path through /proc/self or /dev/fd, which the file actions change";
-		return -1;
-	}
-	return 0;
-too_long:
-	*why = "path too long after the file actions";
-	return -1;
-}
-
-/* A refusal that is not the decision function's: one event, EACCES
- * unless audit mode lets it through. */
-static int
-refuse(const char *op, const char *path, char *const argv[], const char *rule,
-       const char *detail)
-{
-	struct rp_event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.op = op;
-	ev.path = path;
-	ev.argv = argv;
-	ev.rule = rule;
-	ev.detail = detail;
-	ev.mode = -1;
-	if (rp_deny(&ev)) {
-		errno = EACCES;
-		return -1;
-	}
-	return 0;
-}
-
-/* All checks happen here in the parent: the child glibc starts runs no
- * wrapper code (research notes, row 25).  posix_spawnp's PATH search is
- * done here and the found path handed to the same version of the real
- * function, so the compat version keeps its /bin/sh fallback (1.4).  The
- * path judged, and handed on, is the one the child will resolve after its
- * file actions (spawn_child_path). */
-static int
-spawn_common(const char *op, int search, rp_spawn_fn *realp, pid_t *pid, const char *path,
-	     const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *attr,
-	     char *const argv[], char *const envp[])
-{
-	struct rp_exec_verdict v;
-	struct rp_env e;
-	char child[RP_PATH_MAX];
-	const char *why = NULL, *run;
-	int saved = errno, r;
-	rp_spawn_fn real;
-
-	rp_ensure_init();
-	real = __atomic_load_n(realp, __ATOMIC_ACQUIRE);
-	if (!real)
-		return ENOSYS;
-	if (!path)
-		return real(pid, path, fa, attr, argv, envp);
-	search = search && !strchr(path, '/');
-	if (!search && spawn_child_path(fa, path, child, sizeof(child), &why) < 0)
-		goto refused;
-	if (gate(op, AT_FDCWD, search ? path : child, argv, search ? RP_EXEC_SEARCH : 0, &v) < 0)
-		goto denied;
-	if (v.not_found) {
-		errno = saved;
-		return v.err;
-	}
-	if (search) {
-		/* the search ran in the parent's directory: a name found
-		 * through a relative PATH entry is judged again where the
-		 * child will look.  "./" keeps the real posix_spawnp from
-		 * searching PATH once more. */
-		char found[RP_PATH_MAX];
-		struct rp_buf b;
-
-		rp_buf_init(&b, found, sizeof(found));
-		if (!strchr(v.path, '/'))
-			rp_buf_str(&b, "./");
-		rp_buf_str(&b, v.path);
-		if (b.truncated) {
-			why = "path too long";
-			goto refused;
-		}
-		if (spawn_child_path(fa, found, child, sizeof(child), &why) < 0)
-			goto refused;
-		if (strcmp(child, found) != 0) {
-			if (gate(op, AT_FDCWD, child, argv, 0, &v) < 0)
-				goto denied;
-			if (v.not_found) {
-				errno = saved;
-				return v.err;
-			}
-		}
-		memcpy(v.path, child, strlen(child) + 1);
-	}
-	if (!(run = pinned_path(AT_FDCWD, &v)))
-		goto denied;
-	if (sticky(op, v.path, envp, &e) < 0)
-		goto denied;
-	r = real(pid, run, fa, attr, argv, e.envp);
-	rp_env_release(&e);
-	errno = saved;
-	return r;
-refused:
-	if (refuse(op, path, argv, "spawn-actions", why) == 0) {
-		r = real(pid, path, fa, attr, argv, envp);	/* audit mode */
-		errno = saved;
-		return r;
-	}
-denied:
-	r = errno;
-	errno = saved;
-	return r;
-}
-
-#define RP_AT_1 "@@"
-#define RP_AT_0 "@"
-#define RP_SEARCHES_posix_spawn 0
-#define RP_SEARCHES_posix_spawnp 1
-#define RP_SPAWN_WRAPPER(name, sym, version, dflt)                                  \
-	RP_EXPORT int sym(pid_t *, const char *, const posix_spawn_file_actions_t *,  \
-			  const posix_spawnattr_t *, char *const[], char *const[]);   \
-	__asm__(".symver " #sym "," #name RP_AT_##dflt version);                      \
-	int sym(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,   \
-		const posix_spawnattr_t *attr, char *const argv[], char *const envp[]) \
-	{                                                                             \
-		return spawn_common(#name, RP_SEARCHES_##name, &rp_real.sym, pid, path, \
-				    fa, attr, argv, envp);                            \
-	}
-RP_VERSIONED_SYMBOLS(RP_SPAWN_WRAPPER)
-#undef RP_SPAWN_WRAPPER
-
 /* ---- system, popen, wordexp: /bin/sh -c ----------------------------------
  *
  * glibc spawns /bin/sh through the hidden __posix_spawn with the global
@@ -888,7 +483,7 @@ repair_environ(const char *op)
 	struct rp_env e;
 	int r = 0, i;
 
-	if (sticky(op, "/bin/sh", environ, &e) < 0)
+	if (rp_exec_sticky(op, "/bin/sh", environ, &e) < 0)
 		return -1;
 	if ((e.fixed & RP_ENV_FIXED_PRELOAD) && set_var(e.preload) < 0)
 		r = -1;
@@ -915,7 +510,7 @@ shell_gate(const char *op, const char *cmd)
 	char *argv[] = { (char *)"sh", (char *)"-c", (char *)cmd, NULL };
 	struct rp_exec_verdict v;
 
-	if (gate(op, AT_FDCWD, "/bin/sh", argv, 0, &v) < 0)
+	if (rp_exec_gate(op, AT_FDCWD, "/bin/sh", argv, 0, &v) < 0)
 		return -1;
 	return repair_environ(op);
 }
