@@ -97,11 +97,18 @@ done(int r, struct rp_at *a, struct rp_at *b)
 
 /* ---- open family --------------------------------------------------------- */
 
+/* An open that fails on an existing entry. */
+static int
+excl_open(int flags)
+{
+	return ((flags & O_CREAT) && (flags & O_EXCL)) || (flags & O_TMPFILE) == O_TMPFILE;
+}
+
 static __attribute__((noinline)) int
 open_checked(const char *op, int dirfd, const char *path, int flags, mode_t mode)
 {
 	struct rp_at at;
-	struct rp_create c = { op, 1 };
+	struct rp_create c = { op, 1, 0, excl_open(flags) };
 	enum rp_where w;
 	int fd;
 
@@ -121,7 +128,7 @@ int
 rp_fs_openat2(const char *op, int dirfd, const char *path, struct open_how *how)
 {
 	struct rp_at at;
-	struct rp_create c = { op, 1 };
+	struct rp_create c = { op, 1, 0, excl_open((int)how->flags) };
 	enum rp_where w;
 	mode_t mode = (mode_t)how->mode;
 	int fd;
@@ -537,6 +544,27 @@ mknod_is_file(mode_t mode)
 	return (mode & S_IFMT) == 0 || (mode & S_IFMT) == S_IFREG;
 }
 
+/* The kernel's view of the operation, for its own refusals (kernerr.c). */
+static enum rp_kentry
+entry_kop(const struct rp_entry *e)
+{
+	switch (e->op) {
+	case E_MKDIR:
+		return RP_K_MKDIR;
+	case E_MKNOD:
+	case E_XMKNOD:
+	case E_MKFIFO:
+		return RP_K_MKNOD;
+	case E_UNLINK:
+		return (e->flags & AT_REMOVEDIR) ? RP_K_RMDIR : RP_K_UNLINK;
+	case E_REMOVE:
+		return RP_K_REMOVE;
+	case E_SYMLINK:
+		break;
+	}
+	return RP_K_SYMLINK;
+}
+
 static int
 entry_checked(const char *op, int dirfd, const char *path, const struct rp_entry *e)
 {
@@ -545,14 +573,23 @@ entry_checked(const char *op, int dirfd, const char *path, const struct rp_entry
 	enum rp_go go;
 
 	rp_ensure_init();
-	if (rp_in_shim)
-		return entry_act(e, dirfd, path);
+	if (rp_in_shim || (e->op == E_UNLINK && (e->flags & ~AT_REMOVEDIR)))
+		return entry_act(e, dirfd, path);	/* EINVAL, before any lookup */
 	w = rp_at_parent(&at, dirfd, path);
+	if (w == RP_OUTSIDE) {
+		int k = rp_kerr_entry(&at, entry_kop(e), e->op == E_MKFIFO ? S_IFIFO : e->mode);
+
+		if (k > 0) {
+			errno = k;
+			return done(-1, &at, NULL);
+		}
+	}
 	go = go_for(op, &at, w, NULL);
 	if (go == GO_ACT && (e->op == E_MKDIR || e->op == E_MKNOD || e->op == E_XMKNOD ||
 			     e->op == E_MKFIFO)) {
 		struct rp_create c = { op, e->op != E_MKDIR && e->op != E_MKFIFO &&
-					   mknod_is_file(e->mode) };
+					   mknod_is_file(e->mode),
+				       e->op == E_MKDIR, 1 };
 		struct rp_entry adj = *e;
 
 		if (!rp_perm_gate(&at, &c, &adj.mode))
@@ -663,7 +700,9 @@ rp_fs_renameat2(const char *op, int odir, const char *opath, int ndir, const cha
 	int wo, wn;
 
 	rp_ensure_init();
-	if (rp_in_shim)
+	/* flags the kernel refuses before any lookup (fs/namei.c, do_renameat2) */
+	if (rp_in_shim || (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) ||
+	    ((flags & RENAME_EXCHANGE) && (flags & (RENAME_NOREPLACE | RENAME_WHITEOUT))))
 		return RP_REAL(renameat2)(odir, opath, ndir, npath, flags);
 	/* both directories change (and both entries with RENAME_EXCHANGE) */
 	wo = rp_at_parent(&o, odir, opath);
@@ -671,6 +710,14 @@ rp_fs_renameat2(const char *op, int odir, const char *opath, int ndir, const cha
 	if (wo == RP_FAIL || wn == RP_FAIL) {
 		errno = wo == RP_FAIL ? o.err : n.err;
 		return done(-1, &o, &n);
+	}
+	if (wo != RP_INSIDE || wn != RP_INSIDE) {
+		int k = rp_kerr_rename(&o, &n, flags);
+
+		if (k != 0) {
+			errno = k > 0 ? k : errno;
+			return done(k > 0 ? -1 : 0, &o, &n);
+		}
 	}
 	go = wo == RP_INSIDE && wn == RP_INSIDE ? GO_ACT : go_for(op, &n, RP_OUTSIDE, &o);
 	if (go == GO_ACT)
@@ -711,6 +758,14 @@ rp_fs_linkat(const char *op, int odir, const char *opath, int ndir, const char *
 		errno = wo == RP_FAIL ? o.err : n.err;
 		return done(-1, &o, &n);
 	}
+	if (wo != RP_INSIDE || wn != RP_INSIDE) {
+		int k = rp_kerr_link(&o, &n);
+
+		if (k > 0) {
+			errno = k;
+			return done(-1, &o, &n);
+		}
+	}
 	go = wo == RP_INSIDE && wn == RP_INSIDE ? GO_ACT : go_for(op, &n, RP_OUTSIDE, &o);
 	if (go == GO_ACT) {
 		if (empty)
@@ -731,6 +786,7 @@ enum rp_obj_op { O_TRUNCATE, O_CHOWN, O_UTIMENS, O_SETXATTR, O_REMOVEXATTR };
 
 struct rp_obj {
 	enum rp_obj_op op;
+	struct rp_kattr k;	/* the same call, for the kernel's refusals */
 	off64_t len;
 	uid_t uid;
 	gid_t gid;
@@ -793,11 +849,21 @@ obj_checked(const char *op, int dirfd, const char *path, int nofollow, const str
 {
 	struct rp_at at;
 	enum rp_go go;
+	int w;
 
 	rp_ensure_init();
 	if (rp_in_shim)
 		return obj_real(o, dirfd, path, nofollow);
-	go = go_for(op, &at, rp_at_object(&at, dirfd, path, nofollow), NULL);
+	w = rp_at_object(&at, dirfd, path, nofollow);
+	if (w == RP_OUTSIDE) {
+		int k = rp_kerr_attr(&at, &o->k);
+
+		if (k != 0) {
+			errno = k > 0 ? k : errno;
+			return done(k > 0 ? -1 : 0, &at, NULL);
+		}
+	}
+	go = go_for(op, &at, w, NULL);
 	if (go == GO_ACT)
 		return done(obj_act(o, at.fd, nofollow), &at, NULL);
 	rp_at_release(&at);
@@ -808,14 +874,37 @@ obj_checked(const char *op, int dirfd, const char *path, int nofollow, const str
  * 1 to run the real call (allowed, not a file, or audit), 0 when denied
  * or the fd is bad (errno set). */
 static int
-fd_checked(const char *op, int fd)
+fd_checked_k(const char *op, int fd, const struct rp_kattr *k)
 {
 	struct rp_at at;
+	int w;
 
 	rp_ensure_init();
 	if (rp_in_shim)
 		return 1;
-	return go_for(op, &at, rp_at_fd(&at, fd), NULL) != GO_FAIL;
+	w = rp_at_fd(&at, fd);
+	if (w == RP_OUTSIDE) {
+		struct rp_kattr kk = *k;
+		int e;
+
+		kk.is_fd = 1;
+		e = rp_kerr_attr(&at, &kk);
+		if (e > 0) {
+			errno = e;
+			return 0;
+		}
+		if (e < 0)
+			return 1;	/* the real call changes nothing either */
+	}
+	return go_for(op, &at, w, NULL) != GO_FAIL;
+}
+
+static int
+fd_checked(const char *op, int fd)
+{
+	struct rp_kattr k = { .op = RP_K_OTHER };
+
+	return fd_checked_k(op, fd, &k);
 }
 
 int
@@ -827,7 +916,8 @@ rp_fs_fd_allowed(const char *op, int fd)
 int
 rp_fs_truncate(const char *op, const char *path, off64_t len)
 {
-	struct rp_obj o = { .op = O_TRUNCATE, .len = len };
+	struct rp_obj o = { .op = O_TRUNCATE, .len = len,
+			    .k = { .op = RP_K_TRUNCATE, .len = len } };
 
 	return obj_checked(op, AT_FDCWD, path, 0, &o);
 }
@@ -838,7 +928,8 @@ RP_EXPORT int truncate64(const char *p, off64_t len) { return rp_fs_truncate("tr
 int
 rp_fs_fchownat(const char *op, int dirfd, const char *path, uid_t uid, gid_t gid, int flags)
 {
-	struct rp_obj o = { .op = O_CHOWN, .uid = uid, .gid = gid };
+	struct rp_obj o = { .op = O_CHOWN, .uid = uid, .gid = gid,
+			    .k = { .op = RP_K_CHOWN, .uid = uid, .gid = gid } };
 
 	if ((flags & AT_EMPTY_PATH) && path && !path[0] && dirfd != AT_FDCWD)
 		return rp_fs_fchown(op, dirfd, uid, gid);
@@ -852,7 +943,9 @@ rp_fs_fchownat(const char *op, int dirfd, const char *path, uid_t uid, gid_t gid
 int
 rp_fs_fchown(const char *op, int fd, uid_t uid, gid_t gid)
 {
-	return fd_checked(op, fd) ? RP_REAL(fchown)(fd, uid, gid) : -1;
+	struct rp_kattr k = { .op = RP_K_CHOWN, .uid = uid, .gid = gid };
+
+	return fd_checked_k(op, fd, &k) ? RP_REAL(fchown)(fd, uid, gid) : -1;
 }
 
 RP_EXPORT int chown(const char *p, uid_t u, gid_t g) { return rp_fs_fchownat("chown", AT_FDCWD, p, u, g, 0); }
@@ -887,12 +980,12 @@ from_timeval(const struct timeval *tv, struct timespec ts[2])
 int
 rp_fs_utimensat(const char *op, int dirfd, const char *path, const struct timespec *ts, int flags)
 {
-	struct rp_obj o = { .op = O_UTIMENS, .ts = ts };
+	struct rp_obj o = { .op = O_UTIMENS, .ts = ts, .k = { .op = RP_K_UTIMES, .ts = ts } };
 
 	if (dirfd == AT_FDCWD && path && !path[0] && (flags & AT_EMPTY_PATH))
 		return obj_checked(op, AT_FDCWD, ".", 0, &o);	/* the cwd itself */
 	if (!path || ((flags & AT_EMPTY_PATH) && !path[0]))
-		return fd_checked(op, dirfd) ? RP_REAL(futimens)(dirfd, ts) : -1;
+		return fd_checked_k(op, dirfd, &o.k) ? RP_REAL(futimens)(dirfd, ts) : -1;
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return RP_REAL(utimensat)(dirfd, path, ts, flags);	/* EINVAL */
 	return obj_checked(op, dirfd, path, flags & AT_SYMLINK_NOFOLLOW, &o);
@@ -947,13 +1040,18 @@ futimesat(int dirfd, const char *path, const struct timeval tv[2])
 RP_EXPORT int
 futimes(int fd, const struct timeval tv[2])
 {
-	return fd_checked("futimes", fd) ? RP_REAL(futimes)(fd, tv) : -1;
+	struct timespec ts[2];
+	struct rp_kattr k = { .op = RP_K_UTIMES, .ts = from_timeval(tv, ts) };
+
+	return fd_checked_k("futimes", fd, &k) ? RP_REAL(futimes)(fd, tv) : -1;
 }
 
 RP_EXPORT int
 futimens(int fd, const struct timespec ts[2])
 {
-	return fd_checked("futimens", fd) ? RP_REAL(futimens)(fd, ts) : -1;
+	struct rp_kattr k = { .op = RP_K_UTIMES, .ts = ts };
+
+	return fd_checked_k("futimens", fd, &k) ? RP_REAL(futimens)(fd, ts) : -1;
 }
 
 RP_EXPORT int
@@ -970,7 +1068,8 @@ rp_fs_setxattr(const char *op, const char *path, const char *name, const void *v
 	       size_t size, int flags, int nofollow)
 {
 	struct rp_obj o = { .op = O_SETXATTR, .name = name, .value = value, .size = size,
-			    .flags = flags };
+			    .flags = flags,
+			    .k = { .op = RP_K_SETXATTR, .name = name, .xflags = flags } };
 
 	return obj_checked(op, AT_FDCWD, path, nofollow, &o);
 }
@@ -978,7 +1077,8 @@ rp_fs_setxattr(const char *op, const char *path, const char *name, const void *v
 int
 rp_fs_removexattr(const char *op, const char *path, const char *name, int nofollow)
 {
-	struct rp_obj o = { .op = O_REMOVEXATTR, .name = name };
+	struct rp_obj o = { .op = O_REMOVEXATTR, .name = name,
+			    .k = { .op = RP_K_REMOVEXATTR, .name = name } };
 
 	return obj_checked(op, AT_FDCWD, path, nofollow, &o);
 }
@@ -998,7 +1098,9 @@ lsetxattr(const char *p, const char *n, const void *v, size_t s, int fl)
 RP_EXPORT int
 fsetxattr(int fd, const char *n, const void *v, size_t s, int fl)
 {
-	return fd_checked("fsetxattr", fd) ? RP_REAL(fsetxattr)(fd, n, v, s, fl) : -1;
+	struct rp_kattr k = { .op = RP_K_SETXATTR, .name = n, .xflags = fl };
+
+	return fd_checked_k("fsetxattr", fd, &k) ? RP_REAL(fsetxattr)(fd, n, v, s, fl) : -1;
 }
 
 RP_EXPORT int removexattr(const char *p, const char *n) { return rp_fs_removexattr("removexattr", p, n, 0); }
@@ -1007,7 +1109,9 @@ RP_EXPORT int lremovexattr(const char *p, const char *n) { return rp_fs_removexa
 RP_EXPORT int
 fremovexattr(int fd, const char *n)
 {
-	return fd_checked("fremovexattr", fd) ? RP_REAL(fremovexattr)(fd, n) : -1;
+	struct rp_kattr k = { .op = RP_K_REMOVEXATTR, .name = n };
+
+	return fd_checked_k("fremovexattr", fd, &k) ? RP_REAL(fremovexattr)(fd, n) : -1;
 }
 
 /* ---- shared memory: /dev/shm names (rt/shm_open.c, sem_open.c) ----------- */
@@ -1117,6 +1221,7 @@ rp_fs_bind(const char *op, int fd, const struct sockaddr *addr, unsigned int len
 	struct rp_at at;
 	size_t off = offsetof(struct sockaddr_un, sun_path), n;
 	enum rp_go go;
+	int w, k;
 
 	rp_ensure_init();
 	if (rp_in_shim || !addr || len <= off || len > sizeof(sun) ||
@@ -1131,8 +1236,14 @@ rp_fs_bind(const char *op, int fd, const struct sockaddr *addr, unsigned int len
 		n = len - off;
 		memcpy(p, sun.sun_path, n);
 		p[n] = '\0';
-		go = go_for(op, &at, rp_at_parent(&at, AT_FDCWD, p), NULL);
+		w = rp_at_parent(&at, AT_FDCWD, p);
 	}
+	if (w == RP_OUTSIDE && (k = rp_kerr_entry(&at, RP_K_BIND, 0)) > 0) {
+		rp_at_release(&at);
+		errno = k == EEXIST ? EADDRINUSE : k;	/* unix(7): an existing name */
+		return -1;
+	}
+	go = go_for(op, &at, w, NULL);
 	rp_at_release(&at);
 	if (go == GO_FAIL)
 		return -1;
@@ -1190,7 +1301,7 @@ posix_spawn_file_actions_addopen(posix_spawn_file_actions_t *fa, int fd, const c
 		return RP_REAL(posix_spawn_file_actions_addopen)(fa, fd, path, oflag, mode);
 	w = rp_open_where(&at, AT_FDCWD, path, oflag);
 	if (w == RP_INSIDE && __OPEN_NEEDS_MODE(oflag)) {
-		struct rp_create c = { "posix_spawn_file_actions_addopen", 1 };
+		struct rp_create c = { "posix_spawn_file_actions_addopen", 1, 0, excl_open(oflag) };
 
 		if (!rp_perm_gate(&at, &c, &mode))
 			return errno;

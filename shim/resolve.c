@@ -538,6 +538,7 @@ slow_try(struct rp_at *at, int cur, int cur_own, char *p, struct slow *o)
 			rp_raw1(SYS_close, cur);
 		at->fd = (int)obj;
 		at->own = 1;
+		at->leaf = "";	/* at->fd is the object itself */
 		w = classify(at, 1, o->scratch);
 		if (w == RP_FAIL)
 			return slow_fail(at, o);
@@ -545,6 +546,8 @@ slow_try(struct rp_at *at, int cur, int cur_own, char *p, struct slow *o)
 			at->err = excl ? EEXIST : ELOOP;
 			return slow_fail(at, o);
 		}
+		if (w == RP_OUTSIDE && (at->err = rp_kerr_open(at, o->flags, 1)) > 0)
+			return slow_fail(at, o);	/* the kernel's own refusal */
 		if (w == RP_OUTSIDE || o->dry ||
 		    (w == RP_INSIDE && (tmpfile || (o->flags & O_CREAT)) && o->gate &&
 		     !o->gate(at, o->ctx, &o->mode))) {
@@ -588,6 +591,8 @@ slow_try(struct rp_at *at, int cur, int cur_own, char *p, struct slow *o)
 	if (w == RP_FAIL)
 		return slow_fail(at, o);
 	if (w != RP_INSIDE) {
+		if ((at->err = rp_kerr_open(at, o->flags, 0)) > 0)
+			return slow_fail(at, o);
 		rp_at_release(at);
 		o->where = RP_OUTSIDE;
 		return TRY_DONE;
@@ -686,8 +691,18 @@ open_at(struct rp_at *at, int dirfd, const char *path, int flags, mode_t mode,
 		long r;
 
 		at->root = i;
-		if (needs_mode(flags) && gate && !gate(at, gate_ctx, &mode))
-			return -1;
+		if (needs_mode(flags) && gate) {
+			int go;
+
+			/* the gate may look whether the entry exists */
+			at->fd = rp_state.roots[i].fd;
+			at->leaf = rel;
+			go = gate(at, gate_ctx, &mode);
+			at->fd = -1;
+			at->leaf = "";
+			if (!go)
+				return -1;
+		}
 		r = beneath(rp_state.roots[i].fd, rel, flags, mode);
 		if (!RP_RAW_ERR(r)) {
 			*where = RP_INSIDE;
