@@ -782,6 +782,61 @@ RP_EXPORT int linkat(int od, const char *o, int nd, const char *n, int fl) { ret
 
 /* ---- objects: truncate, chown, utimes, xattrs ------------------------------ */
 
+/* A POSIX access ACL carries the permission bits of its file
+ * (include/uapi/linux/posix_acl_xattr.h: a 4-byte header, version 2, then
+ * 8-byte entries {u16 tag, u16 perm, u32 id}; perm bit 1 is execute), and
+ * cp -p, rsync -A and setfacl set a file's mode that way.  Beneath a
+ * writable dir it is judged as a chmod is (perm.c): the exec bits go, the
+ * call succeeds, the change is logged.  Larger ACLs than the shim copies
+ * are refused there.  Default ACLs (directories) need nothing: a new
+ * file's mode is capped by its creation mode, whose exec bits are
+ * cleared. */
+#define RP_ACL_ACCESS "system.posix_acl_access"
+#define RP_ACL_MAX 1028		/* 128 entries */
+
+/* The value to set on an object decided RP_INSIDE: `value`, or the copy in
+ * buf without exec bits; NULL when refused (errno set). */
+static const void *
+xattr_value(const char *op, const struct rp_at *at, const char *name, const void *value,
+	    size_t size, unsigned char buf[RP_ACL_MAX])
+{
+	size_t off;
+	int changed = 0;
+
+	if (!name || strcmp(name, RP_ACL_ACCESS) != 0 || !value || size < 4 || (size - 4) % 8 ||
+	    S_ISDIR(at->st_mode) || rp_at_exec_ok(at))
+		return value;	/* not an access ACL of a file W^X covers; or
+				   malformed, which the kernel refuses (EINVAL) */
+	if (size > RP_ACL_MAX)
+		return rp_refuse(op, at->abs, NULL, "wx-mode", -1, EACCES) ? NULL : value;
+	memcpy(buf, value, size);
+	for (off = 4; off < size; off += 8) {
+		unsigned short perm;
+
+		memcpy(&perm, buf + off + 2, sizeof(perm));
+		if (perm & 1) {
+			perm &= (unsigned short)~1u;
+			memcpy(buf + off + 2, &perm, sizeof(perm));
+			changed = 1;
+		}
+	}
+	if (!changed)
+		return value;
+	{
+		struct rp_event ev;
+
+		memset(&ev, 0, sizeof(ev));
+		ev.op = op;
+		ev.path = at->abs[0] ? at->abs : NULL;
+		ev.rule = "wx-mode";
+		ev.decision = "fixed";
+		ev.detail = "exec bits cleared from the access ACL";
+		ev.mode = -1;
+		rp_event_emit(&ev);
+	}
+	return buf;
+}
+
 enum rp_obj_op { O_TRUNCATE, O_CHOWN, O_UTIMENS, O_SETXATTR, O_REMOVEXATTR };
 
 struct rp_obj {
@@ -864,6 +919,15 @@ obj_checked(const char *op, int dirfd, const char *path, int nofollow, const str
 		}
 	}
 	go = go_for(op, &at, w, NULL);
+	if (go == GO_ACT && o->op == O_SETXATTR && w == RP_INSIDE) {
+		unsigned char buf[RP_ACL_MAX];
+		struct rp_obj x = *o;
+
+		x.value = xattr_value(op, &at, o->name, o->value, o->size, buf);
+		if (!x.value && o->value)
+			return done(-1, &at, NULL);
+		return done(obj_act(&x, at.fd, nofollow), &at, NULL);
+	}
 	if (go == GO_ACT)
 		return done(obj_act(o, at.fd, nofollow), &at, NULL);
 	rp_at_release(&at);
@@ -1095,12 +1159,35 @@ lsetxattr(const char *p, const char *n, const void *v, size_t s, int fl)
 	return rp_fs_setxattr("lsetxattr", p, n, v, s, fl, 1);
 }
 
+int
+rp_fs_fsetxattr(const char *op, int fd, const char *name, const void *value, size_t size,
+		int flags)
+{
+	struct rp_kattr k = { .op = RP_K_SETXATTR, .name = name, .xflags = flags, .is_fd = 1 };
+	unsigned char buf[RP_ACL_MAX];
+	struct rp_at at;
+	const void *v = value;
+	int w, e;
+
+	rp_ensure_init();
+	if (rp_in_shim)
+		return RP_REAL(fsetxattr)(fd, name, value, size, flags);
+	w = rp_at_fd(&at, fd);
+	if (w == RP_OUTSIDE && (e = rp_kerr_attr(&at, &k)) > 0) {
+		errno = e;
+		return -1;
+	}
+	if (go_for(op, &at, w, NULL) == GO_FAIL)
+		return -1;
+	if (w == RP_INSIDE && !(v = xattr_value(op, &at, name, value, size, buf)) && value)
+		return -1;
+	return RP_REAL(fsetxattr)(fd, name, v, size, flags);
+}
+
 RP_EXPORT int
 fsetxattr(int fd, const char *n, const void *v, size_t s, int fl)
 {
-	struct rp_kattr k = { .op = RP_K_SETXATTR, .name = n, .xflags = fl };
-
-	return fd_checked_k("fsetxattr", fd, &k) ? RP_REAL(fsetxattr)(fd, n, v, s, fl) : -1;
+	return rp_fs_fsetxattr("fsetxattr", fd, n, v, s, fl);
 }
 
 RP_EXPORT int removexattr(const char *p, const char *n) { return rp_fs_removexattr("removexattr", p, n, 0); }

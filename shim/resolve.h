@@ -205,6 +205,8 @@ int rp_fs_utimensat(const char *op, int dirfd, const char *path, const struct ti
 		    int flags);
 int rp_fs_setxattr(const char *op, const char *path, const char *name, const void *value,
 		   size_t size, int flags, int nofollow);
+int rp_fs_fsetxattr(const char *op, int fd, const char *name, const void *value, size_t size,
+		    int flags);
 int rp_fs_removexattr(const char *op, const char *path, const char *name, int nofollow);
 int rp_fs_fd_allowed(const char *op, int fd);
 int rp_fs_bind(const char *op, int fd, const struct sockaddr *addr, unsigned int len);

@@ -27,6 +27,7 @@ struct row {
 	const char *a, *b, *c;	/* "R/" is the outside dir, "W/" the writable one */
 	int allowed;		/* 1: the policy allows it: same answer and same effect;
 				 * 2: the kernel succeeds and changes nothing: 0 too */
+	const char *not_loader;	/* why the loader column is left out, or NULL */
 };
 
 static const struct row rows[] = {
@@ -113,6 +114,8 @@ static const struct row rows[] = {
 	{ "setxattr", "R/f", "user.x", NULL, 0 },
 	{ "removexattr", "R/f", "user.x", NULL, 0 },	/* ENODATA */
 	{ "fchmod_opath", "R/f", NULL, NULL, 0 },	/* EBADF */
+	{ "chmod", "W/wd", "2775", NULL, 1,		/* setgid on a directory: allowed */
+	  "the loader's seccomp filter refuses S_ISGID in every chmod mode (tools/seccomp.c)" },
 };
 
 struct tree {
@@ -307,8 +310,15 @@ compare(enum how plain, enum how guarded, const char *label)
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		const struct row *rw = &rows[i];
 		int times = rw->allowed != 1;
-		int e0 = run_row(&t, rw, plain, b0, a0, SNAP, times, err0, sizeof(err0));
-		int e1 = run_row(&t, rw, guarded, b1, a1, SNAP, times, err1, sizeof(err1));
+		int e0, e1;
+
+		if (guarded == LOADER && rw->not_loader) {
+			cr_log_warn("%s %s %s: not compared under the loader: %s", rw->op, rw->a,
+				    rw->b ? rw->b : "", rw->not_loader);
+			continue;
+		}
+		e0 = run_row(&t, rw, plain, b0, a0, SNAP, times, err0, sizeof(err0));
+		e1 = run_row(&t, rw, guarded, b1, a1, SNAP, times, err1, sizeof(err1));
 
 		cr_assert_geq(e0, 0, "%s %s %s: bare run failed: %s", rw->op, rw->a, rw->b ? rw->b : "",
 			      err0);
