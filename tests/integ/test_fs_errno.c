@@ -32,88 +32,88 @@ struct row {
 
 static const struct row rows[] = {
 	/* mkdir family */
-	{ "mkdir", "R/d", NULL, NULL, 0 },		/* EEXIST: a directory */
-	{ "mkdir", "R/f", NULL, NULL, 0 },		/* EEXIST: a file */
-	{ "mkdir", "R/dl", NULL, NULL, 0 },		/* EEXIST: a dangling symlink */
-	{ "mkdir", "R/d/", NULL, NULL, 0 },		/* EEXIST, trailing slash */
-	{ "mkdir", "R/nope/x", NULL, NULL, 0 },		/* ENOENT */
-	{ "mkdir", "R/f/x", NULL, NULL, 0 },		/* ENOTDIR */
-	{ "mkdir", "R/new", NULL, NULL, 0 },		/* denied */
-	{ "mkdir", "W", NULL, NULL, 0 },		/* EEXIST: the writable dir itself */
-	{ "mkdir", "W/", NULL, NULL, 0 },
-	{ "mkdir", "R/..", NULL, NULL, 0 },
-	{ "sys_mkdir", "R/d", NULL, NULL, 0 },
-	{ "mkdir_sgid", "W/sg", NULL, NULL, 1 },	/* the kernel drops the bit */
-	{ "mkdir_sgid", "R/d", NULL, NULL, 0 },
-	{ "mknod", "R/f", NULL, NULL, 0 },
-	{ "mknod", "R/f2/", NULL, NULL, 0 },		/* ENOENT: slash on a new non-dir */
-	{ "mknod", "R/new", NULL, NULL, 0 },
-	{ "mkfifo", "R/d", NULL, NULL, 0 },
-	{ "mknod_suid", "W/wf", NULL, NULL, 0 },	/* EEXIST before the setid rule */
-	{ "symlink", "x", "R/f", NULL, 0 },
-	{ "symlink", "x", "R/l", NULL, 0 },
-	{ "symlink", "x", "R/nope/l", NULL, 0 },
-	{ "symlink", "x", "R/new", NULL, 0 },
-	{ "bind", "R/f", NULL, NULL, 0 },		/* EADDRINUSE */
+	{ "mkdir", "R/d", NULL, NULL, 0, NULL },		/* EEXIST: a directory */
+	{ "mkdir", "R/f", NULL, NULL, 0, NULL },		/* EEXIST: a file */
+	{ "mkdir", "R/dl", NULL, NULL, 0, NULL },		/* EEXIST: a dangling symlink */
+	{ "mkdir", "R/d/", NULL, NULL, 0, NULL },		/* EEXIST, trailing slash */
+	{ "mkdir", "R/nope/x", NULL, NULL, 0, NULL },		/* ENOENT */
+	{ "mkdir", "R/f/x", NULL, NULL, 0, NULL },		/* ENOTDIR */
+	{ "mkdir", "R/new", NULL, NULL, 0, NULL },		/* denied */
+	{ "mkdir", "W", NULL, NULL, 0, NULL },		/* EEXIST: the writable dir itself */
+	{ "mkdir", "W/", NULL, NULL, 0, NULL },
+	{ "mkdir", "R/..", NULL, NULL, 0, NULL },
+	{ "sys_mkdir", "R/d", NULL, NULL, 0, NULL },
+	{ "mkdir_sgid", "W/sg", NULL, NULL, 1, NULL },	/* the kernel drops the bit */
+	{ "mkdir_sgid", "R/d", NULL, NULL, 0, NULL },
+	{ "mknod", "R/f", NULL, NULL, 0, NULL },
+	{ "mknod", "R/f2/", NULL, NULL, 0, NULL },		/* ENOENT: slash on a new non-dir */
+	{ "mknod", "R/new", NULL, NULL, 0, NULL },
+	{ "mkfifo", "R/d", NULL, NULL, 0, NULL },
+	{ "mknod_suid", "W/wf", NULL, NULL, 0, NULL },	/* EEXIST before the setid rule */
+	{ "symlink", "x", "R/f", NULL, 0, NULL },
+	{ "symlink", "x", "R/l", NULL, 0, NULL },
+	{ "symlink", "x", "R/nope/l", NULL, 0, NULL },
+	{ "symlink", "x", "R/new", NULL, 0, NULL },
+	{ "bind", "R/f", NULL, NULL, 0, NULL },		/* EADDRINUSE */
 	/* removal */
-	{ "rmdir", "R/d", NULL, NULL, 0 },		/* ENOTEMPTY */
-	{ "rmdir", "R/f", NULL, NULL, 0 },		/* ENOTDIR */
-	{ "rmdir", "R/nope", NULL, NULL, 0 },		/* ENOENT */
-	{ "rmdir", "R/e", NULL, NULL, 0 },		/* denied */
-	{ "rmdir", "R/e/.", NULL, NULL, 0 },		/* EINVAL */
-	{ "rmdir", "R/l", NULL, NULL, 0 },		/* ENOTDIR: a symlink */
-	{ "unlink", "R/d", NULL, NULL, 0 },		/* EISDIR */
-	{ "unlink", "R/nope", NULL, NULL, 0 },
-	{ "unlink", "R/f/", NULL, NULL, 0 },		/* ENOTDIR */
-	{ "unlink", "R/f", NULL, NULL, 0 },		/* denied */
-	{ "unlink", "R/l", NULL, NULL, 0 },		/* denied: the link itself */
-	{ "remove", "R/d", NULL, NULL, 0 },		/* ENOTEMPTY */
-	{ "remove", "R/nope", NULL, NULL, 0 },
-	{ "remove", "R/e", NULL, NULL, 0 },
+	{ "rmdir", "R/d", NULL, NULL, 0, NULL },		/* ENOTEMPTY */
+	{ "rmdir", "R/f", NULL, NULL, 0, NULL },		/* ENOTDIR */
+	{ "rmdir", "R/nope", NULL, NULL, 0, NULL },		/* ENOENT */
+	{ "rmdir", "R/e", NULL, NULL, 0, NULL },		/* denied */
+	{ "rmdir", "R/e/.", NULL, NULL, 0, NULL },		/* EINVAL */
+	{ "rmdir", "R/l", NULL, NULL, 0, NULL },		/* ENOTDIR: a symlink */
+	{ "unlink", "R/d", NULL, NULL, 0, NULL },		/* EISDIR */
+	{ "unlink", "R/nope", NULL, NULL, 0, NULL },
+	{ "unlink", "R/f/", NULL, NULL, 0, NULL },		/* ENOTDIR */
+	{ "unlink", "R/f", NULL, NULL, 0, NULL },		/* denied */
+	{ "unlink", "R/l", NULL, NULL, 0, NULL },		/* denied: the link itself */
+	{ "remove", "R/d", NULL, NULL, 0, NULL },		/* ENOTEMPTY */
+	{ "remove", "R/nope", NULL, NULL, 0, NULL },
+	{ "remove", "R/e", NULL, NULL, 0, NULL },
 	/* two names */
-	{ "rename", "R/nope", "W/x", NULL, 0 },		/* ENOENT */
-	{ "rename", "W/nope", "R/x", NULL, 0 },
-	{ "rename", "W/wd", "R/f", NULL, 0 },		/* ENOTDIR: a dir onto a file */
-	{ "rename", "W/wf", "R/d", NULL, 0 },		/* EISDIR */
-	{ "rename", "W/we", "R/d", NULL, 0 },		/* ENOTEMPTY */
-	{ "rename", "W/wf", "R/nope/x", NULL, 0 },	/* ENOENT */
-	{ "rename", "W/wf", "R/f/x", NULL, 0 },		/* ENOTDIR */
-	{ "rename", "W/wf", "R/x", NULL, 0 },		/* denied */
-	{ "rename", "R/f", "W/x", NULL, 0 },		/* denied */
-	{ "rename", "R/f", "R/f", NULL, 2 },		/* 0: the same entry */
-	{ "rename", "W/wf", "/dev/shm/rampart-errno-x", NULL, 0 },	/* EXDEV */
-	{ "rename_noreplace", "W/wf", "R/f", NULL, 0 },	/* EEXIST */
-	{ "rename_exchange", "W/wf", "R/nope", NULL, 0 },	/* ENOENT */
-	{ "rename", "W/wf", "W/wf2", NULL, 1 },
-	{ "link", "R/nope", "W/x", NULL, 0 },		/* ENOENT */
-	{ "link", "W/wf", "R/f", NULL, 0 },		/* EEXIST */
-	{ "link", "R/d", "W/x", NULL, 0 },		/* EPERM: a directory */
-	{ "link", "W/wf", "R/x", NULL, 0 },		/* denied */
-	{ "link", "W/wf", "/dev/shm/rampart-errno-x", NULL, 0 },	/* EXDEV */
+	{ "rename", "R/nope", "W/x", NULL, 0, NULL },		/* ENOENT */
+	{ "rename", "W/nope", "R/x", NULL, 0, NULL },
+	{ "rename", "W/wd", "R/f", NULL, 0, NULL },		/* ENOTDIR: a dir onto a file */
+	{ "rename", "W/wf", "R/d", NULL, 0, NULL },		/* EISDIR */
+	{ "rename", "W/we", "R/d", NULL, 0, NULL },		/* ENOTEMPTY */
+	{ "rename", "W/wf", "R/nope/x", NULL, 0, NULL },	/* ENOENT */
+	{ "rename", "W/wf", "R/f/x", NULL, 0, NULL },		/* ENOTDIR */
+	{ "rename", "W/wf", "R/x", NULL, 0, NULL },		/* denied */
+	{ "rename", "R/f", "W/x", NULL, 0, NULL },		/* denied */
+	{ "rename", "R/f", "R/f", NULL, 2, NULL },		/* 0: the same entry */
+	{ "rename", "W/wf", "/dev/shm/rampart-errno-x", NULL, 0, NULL },	/* EXDEV */
+	{ "rename_noreplace", "W/wf", "R/f", NULL, 0, NULL },	/* EEXIST */
+	{ "rename_exchange", "W/wf", "R/nope", NULL, 0, NULL },	/* ENOENT */
+	{ "rename", "W/wf", "W/wf2", NULL, 1, NULL },
+	{ "link", "R/nope", "W/x", NULL, 0, NULL },		/* ENOENT */
+	{ "link", "W/wf", "R/f", NULL, 0, NULL },		/* EEXIST */
+	{ "link", "R/d", "W/x", NULL, 0, NULL },		/* EPERM: a directory */
+	{ "link", "W/wf", "R/x", NULL, 0, NULL },		/* denied */
+	{ "link", "W/wf", "/dev/shm/rampart-errno-x", NULL, 0, NULL },	/* EXDEV */
 	/* opens */
-	{ "open_w", "R/d", NULL, NULL, 0 },		/* EISDIR */
-	{ "open_c", "R/d", NULL, NULL, 0 },		/* EISDIR */
-	{ "open_w", "R/nope", NULL, NULL, 0 },		/* ENOENT */
-	{ "open_c", "R/nope/x", NULL, NULL, 0 },	/* ENOENT */
-	{ "open_c", "R/f/x", NULL, NULL, 0 },		/* ENOTDIR */
-	{ "open_cx", "R/f", NULL, NULL, 0 },		/* EEXIST */
-	{ "open_w", "R/f", NULL, NULL, 0 },		/* denied */
-	{ "open_c", "R/new", NULL, NULL, 0 },		/* denied */
+	{ "open_w", "R/d", NULL, NULL, 0, NULL },		/* EISDIR */
+	{ "open_c", "R/d", NULL, NULL, 0, NULL },		/* EISDIR */
+	{ "open_w", "R/nope", NULL, NULL, 0, NULL },		/* ENOENT */
+	{ "open_c", "R/nope/x", NULL, NULL, 0, NULL },	/* ENOENT */
+	{ "open_c", "R/f/x", NULL, NULL, 0, NULL },		/* ENOTDIR */
+	{ "open_cx", "R/f", NULL, NULL, 0, NULL },		/* EEXIST */
+	{ "open_w", "R/f", NULL, NULL, 0, NULL },		/* denied */
+	{ "open_c", "R/new", NULL, NULL, 0, NULL },		/* denied */
 	/* objects */
-	{ "truncate", "R/d", NULL, NULL, 0 },		/* EISDIR */
-	{ "truncate", "R/nope", NULL, NULL, 0 },
-	{ "truncate", "R/f", NULL, NULL, 0 },
-	{ "chmod", "R/nope", "600", NULL, 0 },
-	{ "chmod", "R/f", "600", NULL, 0 },		/* denied (uid 1000: EPERM, not owner) */
-	{ "chown", "R/f", "0", "0", 0 },		/* denied (uid 1000: EPERM) */
-	{ "chown", "R/nope", "0", "0", 0 },
-	{ "utimes", "R/f", NULL, NULL, 0 },
-	{ "utimes_omit", "R/f", NULL, NULL, 2 },	/* 0: nothing to change */
-	{ "utimes", "R/nope", NULL, NULL, 0 },
-	{ "setxattr", "R/f", "bogus", NULL, 0 },	/* EOPNOTSUPP: no namespace */
-	{ "setxattr", "R/f", "user.x", NULL, 0 },
-	{ "removexattr", "R/f", "user.x", NULL, 0 },	/* ENODATA */
-	{ "fchmod_opath", "R/f", NULL, NULL, 0 },	/* EBADF */
+	{ "truncate", "R/d", NULL, NULL, 0, NULL },		/* EISDIR */
+	{ "truncate", "R/nope", NULL, NULL, 0, NULL },
+	{ "truncate", "R/f", NULL, NULL, 0, NULL },
+	{ "chmod", "R/nope", "600", NULL, 0, NULL },
+	{ "chmod", "R/f", "600", NULL, 0, NULL },		/* denied (uid 1000: EPERM, not owner) */
+	{ "chown", "R/f", "0", "0", 0, NULL },		/* denied (uid 1000: EPERM) */
+	{ "chown", "R/nope", "0", "0", 0, NULL },
+	{ "utimes", "R/f", NULL, NULL, 0, NULL },
+	{ "utimes_omit", "R/f", NULL, NULL, 2, NULL },	/* 0: nothing to change */
+	{ "utimes", "R/nope", NULL, NULL, 0, NULL },
+	{ "setxattr", "R/f", "bogus", NULL, 0, NULL },	/* EOPNOTSUPP: no namespace */
+	{ "setxattr", "R/f", "user.x", NULL, 0, NULL },
+	{ "removexattr", "R/f", "user.x", NULL, 0, NULL },	/* ENODATA */
+	{ "fchmod_opath", "R/f", NULL, NULL, 0, NULL },	/* EBADF */
 	{ "chmod", "W/wd", "2775", NULL, 1,		/* setgid on a directory: allowed */
 	  "the loader's seccomp filter refuses S_ISGID in every chmod mode (tools/seccomp.c)" },
 };
