@@ -899,6 +899,21 @@ obj_real(const struct rp_obj *o, int dirfd, const char *path, int nofollow)
 	return -1;
 }
 
+/* setxattr beneath a root: an access ACL loses its exec bits.  Its own
+ * frame, so that the ACL copy is on the stack of this call only (wrappers
+ * run on small signal stacks). */
+static __attribute__((noinline)) int
+setxattr_act(const char *op, const struct rp_at *at, const struct rp_obj *o, int nofollow)
+{
+	unsigned char buf[RP_ACL_MAX];
+	struct rp_obj x = *o;
+
+	x.value = xattr_value(op, at, o->name, o->value, o->size, buf);
+	if (!x.value && o->value)
+		return -1;
+	return obj_act(&x, at->fd, nofollow);
+}
+
 static int
 obj_checked(const char *op, int dirfd, const char *path, int nofollow, const struct rp_obj *o)
 {
@@ -919,15 +934,8 @@ obj_checked(const char *op, int dirfd, const char *path, int nofollow, const str
 		}
 	}
 	go = go_for(op, &at, w, NULL);
-	if (go == GO_ACT && o->op == O_SETXATTR && w == RP_INSIDE) {
-		unsigned char buf[RP_ACL_MAX];
-		struct rp_obj x = *o;
-
-		x.value = xattr_value(op, &at, o->name, o->value, o->size, buf);
-		if (!x.value && o->value)
-			return done(-1, &at, NULL);
-		return done(obj_act(&x, at.fd, nofollow), &at, NULL);
-	}
+	if (go == GO_ACT && o->op == O_SETXATTR && w == RP_INSIDE)
+		return done(setxattr_act(op, &at, o, nofollow), &at, NULL);
 	if (go == GO_ACT)
 		return done(obj_act(o, at.fd, nofollow), &at, NULL);
 	rp_at_release(&at);
