@@ -366,8 +366,13 @@ rp_kerr_open(const struct rp_at *at, int flags, int exists)
 	int acc = flags & O_ACCMODE;
 	struct stat st;
 
-	if (!exists)		/* a new entry beneath directory at->fd */
+	if (!exists) {		/* a new entry beneath directory at->fd */
+		size_t n = strlen(at->leaf);
+
+		if (n > 0 && at->leaf[n - 1] == '/')
+			return EISDIR;	/* open_last_lookups: O_CREAT on "name/" */
 		return read_only(at->fd) ? EROFS : 0;
+	}
 	if (fd_stat(at->fd, &st) != 0)
 		return 0;
 	if ((flags & O_TMPFILE) == O_TMPFILE)

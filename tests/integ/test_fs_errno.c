@@ -97,6 +97,7 @@ static const struct row rows[] = {
 	{ "open_c", "R/nope/x", NULL, NULL, 0, NULL },	/* ENOENT */
 	{ "open_c", "R/f/x", NULL, NULL, 0, NULL },		/* ENOTDIR */
 	{ "open_cx", "R/f", NULL, NULL, 0, NULL },		/* EEXIST */
+	{ "open_c", "R/new/", NULL, NULL, 0, NULL },	/* EISDIR */
 	{ "open_w", "R/f", NULL, NULL, 0, NULL },		/* denied */
 	{ "open_c", "R/new", NULL, NULL, 0, NULL },		/* denied */
 	/* objects */
