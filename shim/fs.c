@@ -1283,7 +1283,22 @@ sem_open(const char *name, int oflag, ...)
 	}
 	rp_ensure_init();
 	if (!rp_in_shim && shm_path(name, "sem.", p, sizeof(p)) == 0) {
-		go = go_for("sem_open", &at, rp_at_parent(&at, AT_FDCWD, p), NULL);
+		int w = rp_at_parent(&at, AT_FDCWD, p);
+
+		if (w == RP_OUTSIDE) {
+			/* glibc's answers for a name that is missing or taken
+			 * (nptl/sem_open.c): the kernel's, not a denial */
+			struct stat st;
+			int there = !RP_RAW_ERR(rp_raw4(SYS_newfstatat, at.fd, at.leaf, &st, 0));
+
+			if ((!there && !(oflag & O_CREAT)) ||
+			    (there && (oflag & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))) {
+				rp_at_release(&at);
+				errno = there ? EEXIST : ENOENT;
+				return SEM_FAILED;
+			}
+		}
+		go = go_for("sem_open", &at, w, NULL);
 		rp_at_release(&at);
 		if (go == GO_FAIL)
 			return SEM_FAILED;

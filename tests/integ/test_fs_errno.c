@@ -115,6 +115,9 @@ static const struct row rows[] = {
 	{ "setxattr", "R/f", "user.x", NULL, 0, NULL },
 	{ "removexattr", "R/f", "user.x", NULL, 0, NULL },	/* ENODATA */
 	{ "fchmod_opath", "R/f", NULL, NULL, 0, NULL },	/* EBADF */
+	{ "sem_open", "/rampart-errno-none", NULL, NULL, 0, NULL },	/* ENOENT */
+	{ "sem_open_cx", "/rampart-errno-s", NULL, NULL, 0, NULL },	/* EEXIST */
+	{ "sem_open_cx", "/rampart-errno-new", NULL, NULL, 0, NULL },	/* denied */
 	{ "chmod", "W/wd", "2775", NULL, 1,		/* setgid on a directory: allowed */
 	  "the loader's seccomp filter refuses S_ISGID in every chmod mode (tools/seccomp.c)" },
 };
@@ -144,7 +147,9 @@ build(struct tree *t)
 {
 	char cmd[2600], p[1400];
 
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s' /dev/shm/rampart-errno-x", t->ro, t->w);
+	snprintf(cmd, sizeof(cmd),
+		 "rm -rf '%s' '%s' /dev/shm/rampart-errno-x /dev/shm/sem.rampart-errno-*", t->ro,
+		 t->w);
 	cr_assert_eq(system(cmd), 0);
 	mk(t->base, "ro", 'd');
 	mk(t->base, "w", 'd');
@@ -160,6 +165,9 @@ build(struct tree *t)
 	mk(t->w, "wd", 'd');
 	mk(t->w, "we", 'd');
 	mk(t->w, "we/y", 'f');
+	/* an existing semaphore (outside the policy: /dev/shm is not writable) */
+	rt_write_file("/dev/shm/sem.rampart-errno-s", "0123456789abcdef0123456789abcdef");
+	chmod("/dev/shm/sem.rampart-errno-s", 0666);
 }
 
 static void
@@ -247,6 +255,8 @@ snap(const struct tree *t, int times, char *out, size_t n)
 	snap_dir(t->base, "", times, out, n);
 	if (access("/dev/shm/rampart-errno-x", F_OK) == 0)
 		snprintf(out + strlen(out), n - strlen(out), "/dev/shm/rampart-errno-x\n");
+	if (access("/dev/shm/sem.rampart-errno-new", F_OK) == 0)
+		snprintf(out + strlen(out), n - strlen(out), "/dev/shm/sem.rampart-errno-new\n");
 }
 
 enum how { BARE, SHIM, BARE_1000, LOADER };
@@ -345,6 +355,7 @@ compare(enum how plain, enum how guarded, const char *label)
 		bad += strcmp(a1, b1) != 0;
 	}
 	cr_expect_eq(bad, 0);
+	cr_assert_eq(system("rm -f /dev/shm/rampart-errno-x /dev/shm/sem.rampart-errno-*"), 0);
 	rt_cleanup(t.base);
 }
 

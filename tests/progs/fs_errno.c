@@ -14,9 +14,11 @@
  *   truncate P | chmod P OCTAL | chown P UID GID | utimes P (now)
  *   utimes_omit P (both UTIME_OMIT) | setxattr P NAME | removexattr P NAME
  *   bind P (AF_UNIX) | fchmod_opath P (fchmod on an O_PATH fd)
+ *   sem_open NAME (no O_CREAT) | sem_open_cx NAME (O_CREAT|O_EXCL)
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +111,11 @@ run(int argc, char **argv)
 		if (fd < 0)
 			return -1;
 		return fchmod(fd, 0600);
+	}
+	if (!strcmp(op, "sem_open") || !strcmp(op, "sem_open_cx")) {
+		sem_t *sem = sem_open(a, op[8] ? O_CREAT | O_EXCL : 0, 0644, 0);
+
+		return sem == SEM_FAILED ? -1 : sem_close(sem);
 	}
 	fprintf(stderr, "fs_errno: unknown operation %s\n", op);
 	exit(2);
