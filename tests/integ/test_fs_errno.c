@@ -81,7 +81,7 @@ static const struct row rows[] = {
 	{ "rename", "W/wf", "R/x", NULL, 0, NULL },		/* denied */
 	{ "rename", "R/f", "W/x", NULL, 0, NULL },		/* denied */
 	{ "rename", "R/f", "R/f", NULL, 2, NULL },		/* 0: the same entry */
-	{ "rename", "W/wf", "/dev/shm/rampart-errno-x", NULL, 0, NULL },	/* EXDEV */
+	{ "rename", "W/wf", "/dev/shm/@-x", NULL, 0, NULL },	/* EXDEV */
 	{ "rename_noreplace", "W/wf", "R/f", NULL, 0, NULL },	/* EEXIST */
 	{ "rename_exchange", "W/wf", "R/nope", NULL, 0, NULL },	/* ENOENT */
 	{ "rename", "W/wf", "W/wf2", NULL, 1, NULL },
@@ -89,7 +89,7 @@ static const struct row rows[] = {
 	{ "link", "W/wf", "R/f", NULL, 0, NULL },		/* EEXIST */
 	{ "link", "R/d", "W/x", NULL, 0, NULL },		/* EPERM: a directory */
 	{ "link", "W/wf", "R/x", NULL, 0, NULL },		/* denied */
-	{ "link", "W/wf", "/dev/shm/rampart-errno-x", NULL, 0, NULL },	/* EXDEV */
+	{ "link", "W/wf", "/dev/shm/@-x", NULL, 0, NULL },	/* EXDEV */
 	/* opens */
 	{ "open_w", "R/d", NULL, NULL, 0, NULL },		/* EISDIR */
 	{ "open_c", "R/d", NULL, NULL, 0, NULL },		/* EISDIR */
@@ -115,15 +115,16 @@ static const struct row rows[] = {
 	{ "setxattr", "R/f", "user.x", NULL, 0, NULL },
 	{ "removexattr", "R/f", "user.x", NULL, 0, NULL },	/* ENODATA */
 	{ "fchmod_opath", "R/f", NULL, NULL, 0, NULL },	/* EBADF */
-	{ "sem_open", "/rampart-errno-none", NULL, NULL, 0, NULL },	/* ENOENT */
-	{ "sem_open_cx", "/rampart-errno-s", NULL, NULL, 0, NULL },	/* EEXIST */
-	{ "sem_open_cx", "/rampart-errno-new", NULL, NULL, 0, NULL },	/* denied */
+	{ "sem_open", "/@-none", NULL, NULL, 0, NULL },	/* ENOENT */
+	{ "sem_open_cx", "/@-s", NULL, NULL, 0, NULL },	/* EEXIST */
+	{ "sem_open_cx", "/@-new", NULL, NULL, 0, NULL },	/* denied */
 	{ "chmod", "W/wd", "2775", NULL, 1,		/* setgid on a directory: allowed */
 	  "the loader's seccomp filter refuses S_ISGID in every chmod mode (tools/seccomp.c)" },
 };
 
 struct tree {
 	char base[1024], ro[1100], w[1100], bin[1100], prog[1200], policy[1100];
+	char tag[48];		/* names in /dev/shm, one set per test process: "@" in a row */
 };
 
 static void
@@ -147,9 +148,8 @@ build(struct tree *t)
 {
 	char cmd[2600], p[1400];
 
-	snprintf(cmd, sizeof(cmd),
-		 "rm -rf '%s' '%s' /dev/shm/rampart-errno-x /dev/shm/sem.rampart-errno-*", t->ro,
-		 t->w);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s' /dev/shm/%s-x /dev/shm/sem.%s-*", t->ro, t->w,
+		 t->tag, t->tag);
 	cr_assert_eq(system(cmd), 0);
 	mk(t->base, "ro", 'd');
 	mk(t->base, "w", 'd');
@@ -166,8 +166,9 @@ build(struct tree *t)
 	mk(t->w, "we", 'd');
 	mk(t->w, "we/y", 'f');
 	/* an existing semaphore (outside the policy: /dev/shm is not writable) */
-	rt_write_file("/dev/shm/sem.rampart-errno-s", "0123456789abcdef0123456789abcdef");
-	chmod("/dev/shm/sem.rampart-errno-s", 0666);
+	snprintf(p, sizeof(p), "/dev/shm/sem.%s-s", t->tag);
+	rt_write_file(p, "0123456789abcdef0123456789abcdef");
+	chmod(p, 0666);
 }
 
 static void
@@ -176,6 +177,7 @@ setup(struct tree *t)
 	char cmd[2600], text[1400];
 
 	snprintf(t->base, sizeof(t->base), "%s", rt_tmpdir());
+	snprintf(t->tag, sizeof(t->tag), "rampart-errno-%d", (int)getpid());
 	chmod(t->base, 0755);
 	snprintf(t->ro, sizeof(t->ro), "%s/ro", t->base);
 	snprintf(t->w, sizeof(t->w), "%s/w", t->base);
@@ -191,12 +193,18 @@ setup(struct tree *t)
 	chmod(t->policy, 0644);
 }
 
-/* "R/x" -> "<ro>/x", "W" -> "<w>" */
+/* "R/x" -> "<ro>/x", "W" -> "<w>", "/@-x" -> "/<tag>-x" */
 static const char *
 expand(const struct tree *t, const char *s, char *out, size_t n)
 {
+	const char *at;
+
 	if (!s)
 		return NULL;
+	if ((at = strchr(s, '@')) != NULL) {
+		snprintf(out, n, "%.*s%s%s", (int)(at - s), s, t->tag, at + 1);
+		return out;
+	}
 	if (s[0] == 'R' && (s[1] == '/' || !s[1]))
 		snprintf(out, n, "%s%s", t->ro, s + 1);
 	else if (s[0] == 'W' && (s[1] == '/' || !s[1]))
@@ -251,12 +259,16 @@ snap_dir(const char *dir, const char *rel, int times, char *out, size_t n)
 static void
 snap(const struct tree *t, int times, char *out, size_t n)
 {
+	char p[128];
+
 	out[0] = '\0';
 	snap_dir(t->base, "", times, out, n);
-	if (access("/dev/shm/rampart-errno-x", F_OK) == 0)
-		snprintf(out + strlen(out), n - strlen(out), "/dev/shm/rampart-errno-x\n");
-	if (access("/dev/shm/sem.rampart-errno-new", F_OK) == 0)
-		snprintf(out + strlen(out), n - strlen(out), "/dev/shm/sem.rampart-errno-new\n");
+	snprintf(p, sizeof(p), "/dev/shm/%s-x", t->tag);
+	if (access(p, F_OK) == 0)
+		snprintf(out + strlen(out), n - strlen(out), "%s\n", p);
+	snprintf(p, sizeof(p), "/dev/shm/sem.%s-new", t->tag);
+	if (access(p, F_OK) == 0)
+		snprintf(out + strlen(out), n - strlen(out), "%s\n", p);
 }
 
 enum how { BARE, SHIM, BARE_1000, LOADER };
@@ -355,7 +367,12 @@ compare(enum how plain, enum how guarded, const char *label)
 		bad += strcmp(a1, b1) != 0;
 	}
 	cr_expect_eq(bad, 0);
-	cr_assert_eq(system("rm -f /dev/shm/rampart-errno-x /dev/shm/sem.rampart-errno-*"), 0);
+	{
+		char cmd[256];
+
+		snprintf(cmd, sizeof(cmd), "rm -f /dev/shm/%s-x /dev/shm/sem.%s-*", t.tag, t.tag);
+		cr_assert_eq(system(cmd), 0);
+	}
 	rt_cleanup(t.base);
 }
 
