@@ -30,34 +30,85 @@ print_items(const char *kw, const struct rp_item *it, int n)
 		printf("%-22s %s    # %s:%d\n", kw, it[i].text, it[i].loc.file, it[i].loc.line);
 }
 
+/* One line (or one per value) for each keyword of keywords.h, in its
+ * order.  The switch has no default: a keyword added to the table without
+ * a case here does not compile (-Wswitch), so --check prints every
+ * keyword the parser knows. */
+static void
+print_keyword(const struct rp_policy *p, enum rp_keyword k)
+{
+	static const char *const ll[] = { "strict", "best-effort", "off" };
+	const char *kw = rp_keyword_table[k].name;
+	int i;
+
+	switch (k) {
+	case RP_KW_MODE:
+		printf("%-22s %s\n", kw, p->mode == RP_MODE_AUDIT ? "audit" : "enforce");
+		break;
+	case RP_KW_WRITABLE:
+		print_dirs(kw, p->writable, p->n_writable);
+		break;
+	case RP_KW_OPT_WRITABLE:	/* listed with WritablePath (the dirs are one list) */
+	case RP_KW_INCLUDE:		/* its directives are in the effective policy */
+		break;
+	case RP_KW_EXEC_WRITABLE:
+		print_dirs(kw, p->exec_writable, p->n_exec_writable);
+		break;
+	case RP_KW_DENY_EXEC:
+		print_items(kw, p->deny_exec, p->n_deny_exec);
+		break;
+	case RP_KW_MEMFD_EXEC:
+		printf("%-22s %s\n", kw, p->memfd_exec ? "allow" : "deny");
+		break;
+	case RP_KW_USER:
+		printf("%-22s %s\n", kw, p->user ? p->user : "(unchanged)");
+		break;
+	case RP_KW_GROUP:
+		printf("%-22s %s\n", kw, p->group ? p->group : "(user's group)");
+		break;
+	case RP_KW_KEEP_CAP:
+		printf("%-22s", kw);
+		if (!p->keep_caps)
+			printf(" (none)");
+		for (i = 0; i < RP_CAP_COUNT; i++)
+			if (p->keep_caps & (1ULL << i))
+				printf(" CAP_%s", rp_cap_names[i]);
+		printf("\n");
+		break;
+	case RP_KW_DENY_SYSCALL:
+		print_items(kw, p->deny_syscall, p->n_deny_syscall);
+		break;
+	case RP_KW_ALLOW_SYSCALL:
+		print_items(kw, p->allow_syscall, p->n_allow_syscall);
+		break;
+	case RP_KW_LANDLOCK:
+		printf("%-22s %s\n", kw, ll[p->landlock]);
+		break;
+	case RP_KW_CORE_DUMPS:
+		printf("%-22s %s\n", kw, p->core_dumps ? "yes" : "no");
+		break;
+	case RP_KW_LOG:
+		printf("%-22s %s\n", kw, p->log == RP_LOG_NONE ? "none" : "stderr");
+		break;
+	case RP_KW_MEMORY_WX:
+		printf("%-22s %s\n", kw, p->memory_wx ? "yes" : "no");
+		break;
+	case RP_KW_REQUIRE_NOEXEC:
+		printf("%-22s %s\n", kw, p->require_noexec ? "yes" : "no");
+		break;
+	case RP_KW_COUNT:
+		break;
+	}
+}
+
 static void
 print_policy(const struct rp_policy *p)
 {
-	static const char *const ll[] = { "strict", "best-effort", "off" };
-	int i;
+	int k;
 
 	printf("# effective policy from %s\n", p->source);
-	printf("%-22s %s\n", "Mode", p->mode == RP_MODE_AUDIT ? "audit" : "enforce");
-	print_dirs("WritablePath", p->writable, p->n_writable);
-	print_dirs("ExecWritablePath", p->exec_writable, p->n_exec_writable);
-	print_items("DenyExec", p->deny_exec, p->n_deny_exec);
-	printf("%-22s %s\n", "MemfdExec", p->memfd_exec ? "allow" : "deny");
-	printf("%-22s %s\n", "User", p->user ? p->user : "(unchanged)");
-	printf("%-22s %s\n", "Group", p->group ? p->group : "(user's group)");
-	printf("%-22s", "KeepCapability");
-	if (!p->keep_caps)
-		printf(" (none)");
-	for (i = 0; i < RP_CAP_COUNT; i++)
-		if (p->keep_caps & (1ULL << i))
-			printf(" CAP_%s", rp_cap_names[i]);
-	printf("\n");
-	print_items("DenySyscall", p->deny_syscall, p->n_deny_syscall);
-	print_items("AllowSyscall", p->allow_syscall, p->n_allow_syscall);
-	printf("%-22s %s\n", "Landlock", ll[p->landlock]);
-	printf("%-22s %s\n", "CoreDumps", p->core_dumps ? "yes" : "no");
-	printf("%-22s %s\n", "Log", p->log == RP_LOG_NONE ? "none" : "stderr");
-	printf("%-22s %s\n", "MemoryDenyWriteExecute", p->memory_wx ? "yes" : "no");
-	printf("%-22s %s\n", "RequireNoexec", p->require_noexec ? "yes" : "no");
+	for (k = 0; k < RP_KW_COUNT; k++)
+		print_keyword(p, (enum rp_keyword)k);
 }
 
 /* --check reads the policy with RP_LOAD_LINT: a writable dir missing on
