@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "execdecide.h"
+#include "exitcode.h"
 #include "loadlib.h"
 #include "rawsys.h"
 #include "shim.h"
@@ -142,7 +143,7 @@ check_self(void)
 	ev.argv = argv;
 	ev.mode = -1;
 	if (rp_deny(&ev))
-		rp_raw1(SYS_exit_group, 126);	/* the exit code for "cannot run" */
+		rp_raw1(SYS_exit_group, RP_EXIT_CANNOT_RUN);
 }
 
 __attribute__((constructor)) static void

@@ -4,15 +4,8 @@
 #define RAMPART_TOOL_H
 
 #include "diag.h"
+#include "exitcode.h"
 #include "policy.h"
-
-/* Exit statuses are API (rampart(1), EXIT STATUS), as in env(1). */
-enum rp_exit {
-	RP_EXIT_OK = 0,
-	RP_EXIT_FAILURE = 125,	/* rampart itself failed: policy, setup */
-	RP_EXIT_CANNOT_RUN = 126,	/* the command cannot be run, or is denied */
-	RP_EXIT_NOT_FOUND = 127,	/* the command was not found */
-};
 
 struct rp_options {
 	const char *policy_path;	/* --policy, default /etc/rampart/policy */

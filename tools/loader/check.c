@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "execdecide.h"
 #include "rampart.h"
@@ -196,6 +197,18 @@ print_decision_json(const struct rp_options *o, const struct rp_exec_verdict *v,
 	printf("%s\n", buf);
 }
 
+/* Whether execve could run `path` at all: a regular file with an exec
+ * bit (fs/exec.c do_open_execat and the permission check; a directory or
+ * a file without x bits fails with EACCES).  Named by path, the loader
+ * finds such a file and then fails at execve; PATH search skips it. */
+static int
+runnable(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) != 0 || (S_ISREG(st.st_mode) && (st.st_mode & 0111));
+}
+
 int
 rp_check_main(const struct rp_policy *p, const struct rp_options *o)
 {
@@ -208,14 +221,21 @@ rp_check_main(const struct rp_policy *p, const struct rp_options *o)
 	if (!o->cmd)
 		return errors ? RP_EXIT_FAILURE : RP_EXIT_OK;
 	rp_exec_decide(p, o->cmd[0], o->cmd, 1, getenv("PATH"), &v);
-	/* a candidate that exists but cannot run: execvp's EACCES, 126 */
-	cannot_run = v.not_found && v.err == EACCES;
+	/* a candidate that exists but cannot run (execvp's EACCES): 126, as
+	 * the loader would exit */
+	cannot_run = v.not_found && rp_exit_for_errno(v.err) == RP_EXIT_CANNOT_RUN;
+	if (!v.not_found && !v.deny && !runnable(v.resolved[0] ? v.resolved : v.path)) {
+		/* allowed, but execve would fail with EACCES: 126 */
+		v.not_found = 1;
+		v.err = EACCES;
+		cannot_run = 1;
+	}
 	if (o->json) {
 		print_decision_json(o, &v, cannot_run ? "cannot run" : v.not_found ? "not found" :
 				    !v.deny ? "allowed" :
 				    p->mode == RP_MODE_AUDIT ? "would be denied (audit)" : "denied");
 	} else if (cannot_run) {
-		printf("exec %s: cannot run (found in PATH, but not an executable file)\n",
+		printf("exec %s: cannot run (not an executable file)\n",
 		       o->cmd[0]);
 	} else if (v.not_found) {
 		printf("exec %s: not found\n", o->cmd[0]);

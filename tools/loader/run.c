@@ -541,10 +541,9 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 
 	/* 1. Everything that needs the full view of the file system. */
 	r = find_command(o->cmd[0], getenv("PATH"), prog, sizeof(prog));
-	if (r == -ENOENT || r == -ENOTDIR)
-		fail(RP_EXIT_NOT_FOUND, o->cmd[0], "command not found", NULL);
 	if (r < 0)
-		fail(RP_EXIT_CANNOT_RUN, o->cmd[0], strerror(-r), NULL);
+		fail(rp_exit_for_errno(-r), o->cmd[0], rp_exit_for_errno(-r) == RP_EXIT_NOT_FOUND ?
+		     "command not found" : strerror(-r), NULL);
 	plan.command = prog;
 	/* PATH also names the dirs whose denied files the identity check
 	 * records, as for --check and the app's shim */
@@ -694,5 +693,5 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 	 * other policy.  The decision was made in step 1, by this policy. */
 	r = (int)-rp_raw3(SYS_execve, (long)prog, (long)o->cmd, (long)environ);
 	snprintf(err, sizeof(err), "cannot execute %s: %s", prog, strerror(r));
-	fail(r == ENOENT ? RP_EXIT_NOT_FOUND : RP_EXIT_CANNOT_RUN, o->cmd[0], err, NULL);
+	fail(rp_exit_for_errno(r), o->cmd[0], err, NULL);
 }
