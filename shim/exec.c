@@ -33,6 +33,7 @@
 #include "execdecide.h"
 #include "fprint.h"
 #include "rawsys.h"
+#include "rules.h"
 #include "shim.h"
 #include "stickyenv.h"
 #include "strbuf.h"
@@ -89,7 +90,7 @@ rp_exec_gate(const char *op, int dirfd, const char *path, char *const argv[], in
 	}
 	if (v->memfd) {
 		/* MemfdExec allow: still worth a line (research notes, row 8) */
-		ev.rule = "memfd";
+		ev.rule = RP_RULE(MEMFD);
 		ev.detail = "MemfdExec allow";
 		ev.target = v->resolved;
 		ev.decision = "allow";
@@ -116,7 +117,7 @@ rp_exec_sticky(const char *op, const char *path, char *const envp[], struct rp_e
 		memset(&ev, 0, sizeof(ev));
 		ev.op = op;
 		ev.path = path;
-		ev.rule = "sticky-env";
+		ev.rule = RP_RULE(STICKY_ENV);
 		ev.detail = rp_env_fixed_text(rp_env_tampering(e, rp_state.start_preload,
 							       rp_state.start_policy));
 		ev.decision = "fixed";

@@ -37,6 +37,7 @@
 #include "fmode.h"
 #include "rawsys.h"
 #include "resolve.h"
+#include "rules.h"
 #include "shim.h"
 
 /* Names without a prototype in the 2.36 headers (research notes, 1.2). */
@@ -59,7 +60,8 @@ rp_refuse(const char *op, const char *path, const char *target, const char *rule
 	ev.op = op;
 	ev.path = path;
 	ev.target = target;
-	ev.rule = rule ? rule : rp_state.policy_ok ? "writable-path" : "policy-unavailable";
+	ev.rule = rule ? rule : rp_state.policy_ok ? RP_RULE(WRITABLE_PATH) :
+						     RP_RULE(POLICY_UNAVAILABLE);
 	ev.mode = mode;
 	if (!rp_deny(&ev))
 		return 0;
@@ -808,7 +810,7 @@ xattr_value(const char *op, const struct rp_at *at, const char *name, const void
 		return value;	/* not an access ACL of a file W^X covers; or
 				   malformed, which the kernel refuses (EINVAL) */
 	if (size > RP_ACL_MAX)
-		return rp_refuse(op, at->abs, NULL, "wx-mode", -1, EACCES) ? NULL : value;
+		return rp_refuse(op, at->abs, NULL, RP_RULE(WX_MODE), -1, EACCES) ? NULL : value;
 	memcpy(buf, value, size);
 	for (off = 4; off < size; off += 8) {
 		unsigned short perm;
@@ -828,7 +830,7 @@ xattr_value(const char *op, const struct rp_at *at, const char *name, const void
 		memset(&ev, 0, sizeof(ev));
 		ev.op = op;
 		ev.path = at->abs[0] ? at->abs : NULL;
-		ev.rule = "wx-mode";
+		ev.rule = RP_RULE(WX_MODE);
 		ev.decision = "fixed";
 		ev.detail = "exec bits cleared from the access ACL";
 		ev.mode = -1;

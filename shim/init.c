@@ -16,6 +16,7 @@
 #include "execdecide.h"
 #include "fprint.h"
 #include "rawsys.h"
+#include "rules.h"
 #include "shim.h"
 #include "strbuf.h"
 
@@ -168,7 +169,7 @@ do_init(void)
 	if (rp_policy_load(&rp_state.policy, rp_state.policy_path, policy_diag, NULL) != 0) {
 		rp_state.policy_ok = 0;
 		rp_state.audit = 0;
-		rp_state.fail_reason = "policy-unavailable";
+		rp_state.fail_reason = RP_RULE(POLICY_UNAVAILABLE);
 		say("cannot load policy: ", first_error,
 		    "; denying every file modification and exec that needs a decision");
 		return;

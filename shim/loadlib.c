@@ -58,6 +58,7 @@
 
 #include "execdecide.h"
 #include "rawsys.h"
+#include "rules.h"
 #include "shim.h"
 #include "strbuf.h"
 
@@ -205,13 +206,13 @@ judge_fd(const struct rp_policy *p, struct judged *j, const char *abs)
 		memcpy(j->canon, abs, strlen(abs) + 1);	/* no /proc */
 	if (is_memfd_name(j->canon)) {
 		if (!p->memfd_exec) {
-			j->rule = "memfd";
+			j->rule = RP_RULE(MEMFD);
 			j->detail = "MemfdExec deny";
 		}
 		return;
 	}
 	if ((w = rp_exec_wx_dir(p, j->canon)) >= 0) {
-		j->rule = "wx";
+		j->rule = RP_RULE(WX);
 		j->detail = p->writable[w].path;
 	}
 }
@@ -261,7 +262,7 @@ judge_path(const struct rp_policy *p, const char *name, struct judged *j)
 			int w = spelled_writable(p, abs);
 
 			if (w >= 0 && !rp_policy_exec_writable(p, abs, strlen(abs))) {
-				j->rule = "wx";
+				j->rule = RP_RULE(WX);
 				j->detail = p->writable[w].path;
 				memcpy(j->canon, abs, strlen(abs) + 1);
 			}
@@ -381,7 +382,7 @@ refuse(const char *name, const struct judged *j)
 	rp_buf_str(&b, RP_DL_MARK "rampart: ");
 	rp_buf_str(&b, name);
 	rp_buf_str(&b, ": denied: ");
-	if (strcmp(j->rule, "wx") == 0) {
+	if (strcmp(j->rule, RP_RULE(WX)) == 0) {
 		rp_buf_str(&b, "the file ");
 		if (j->canon[0] && strcmp(j->canon, name) != 0) {
 			rp_buf_str(&b, j->canon);
@@ -390,7 +391,7 @@ refuse(const char *name, const struct judged *j)
 		rp_buf_str(&b, "is beneath the writable dir ");
 		rp_buf_str(&b, j->detail);
 		rp_buf_str(&b, " (W^X)");
-	} else if (strcmp(j->rule, "memfd") == 0) {
+	} else if (strcmp(j->rule, RP_RULE(MEMFD)) == 0) {
 		rp_buf_str(&b, "a memfd or deleted file (MemfdExec deny)");
 	} else {
 		rp_buf_str(&b, j->detail);
@@ -477,14 +478,14 @@ load(const char *op, void *ra, int ns, Lmid_t lmid, const char *file, int mode)
 		if ((slash = strrchr(origin, '/')))
 			*(slash == origin ? slash + 1 : slash) = '\0';
 		if (expand_origin(name, origin, expanded, sizeof(expanded)) < 0) {
-			j.rule = "dst";
+			j.rule = RP_RULE(DST);
 			j.detail = "a dynamic string token other than $ORIGIN";
 			goto judged;
 		}
 		name = expanded;
 	}
 	if (!p) {
-		j.rule = "policy-unavailable";
+		j.rule = RP_RULE(POLICY_UNAVAILABLE);
 		j.detail = "the policy could not be loaded";
 		goto judged;
 	}
@@ -611,7 +612,7 @@ rp_loadlib_drop_entry(enum rp_code_var var, const char *entry, size_t n)
 	memset(&ev, 0, sizeof(ev));
 	ev.op = var_names[var];
 	ev.path = m ? name : ".";
-	ev.rule = p ? "wx" : "policy-unavailable";
+	ev.rule = p ? RP_RULE(WX) : RP_RULE(POLICY_UNAVAILABLE);
 	ev.detail = p ? p->writable[w].path : NULL;
 	ev.mode = -1;
 	return rp_deny(&ev);

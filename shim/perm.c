@@ -21,6 +21,7 @@
 
 #include "rawsys.h"
 #include "resolve.h"
+#include "rules.h"
 #include "shim.h"
 
 #define RP_XBITS (S_IXUSR | S_IXGRP | S_IXOTH)
@@ -32,16 +33,10 @@ rp_perm_rule(mode_t mode, int is_dir, int exec_rule, int exec_ok)
 	 * (shared directories, os.makedirs(..., mode | S_ISGID)): no program
 	 * runs with it, so it grants no privilege */
 	if ((mode & S_ISUID) || ((mode & S_ISGID) && !is_dir))
-		return "setid";
+		return RP_RULE(SETID);
 	if (exec_rule && (mode & RP_XBITS) && !exec_ok)
-		return "wx-mode";
+		return RP_RULE(WX_MODE);
 	return NULL;
-}
-
-static int
-rule_errno(const char *rule)
-{
-	return rule[0] == 's' ? EPERM : EACCES;
 }
 
 /* Does the entry a creation names exist already?  1 yes, 0 no or unknown.
@@ -97,7 +92,7 @@ rp_perm_gate(const struct rp_at *at, void *ctx, mode_t *mode)
 		*mode &= ~(mode_t)(S_ISUID | S_ISGID);
 		return 1;
 	}
-	return !rp_refuse(c->op, at->abs, NULL, rule, (long)(*mode & 07777), rule_errno(rule));
+	return !rp_refuse(c->op, at->abs, NULL, rule, (long)(*mode & 07777), rp_rule_errno(rule));
 }
 
 /* A chmod beneath a writable dir asked for exec bits W^X forbids: it goes
@@ -113,7 +108,7 @@ exec_bits_cleared(const char *op, const struct rp_at *at, mode_t mode)
 	memset(&ev, 0, sizeof(ev));
 	ev.op = op;
 	ev.path = at->abs[0] ? at->abs : NULL;
-	ev.rule = "wx-mode";
+	ev.rule = RP_RULE(WX_MODE);
 	ev.decision = "fixed";
 	ev.detail = "exec bits cleared";
 	ev.mode = (long)(mode & 07777);
@@ -155,7 +150,7 @@ allowed_change(const char *op, struct rp_at *at, int where, mode_t *modep)
 		exec_bits_cleared(op, at, mode);
 		return 1;
 	}
-	if (rule && rp_refuse(op, at->abs, NULL, rule, (long)(mode & 07777), rule_errno(rule)))
+	if (rule && rp_refuse(op, at->abs, NULL, rule, (long)(mode & 07777), rp_rule_errno(rule)))
 		return 0;
 	return 1;
 }

@@ -14,6 +14,7 @@
 #include "exec.h"
 #include "execdecide.h"
 #include "rawsys.h"
+#include "rules.h"
 #include "shim.h"
 #include "stickyenv.h"
 #include "strbuf.h"
@@ -277,7 +278,7 @@ spawn_common(const char *op, int search, rp_spawn_fn *realp, pid_t *pid, const c
 	errno = saved;
 	return r;
 refused:
-	if (refuse(op, path, argv, "spawn-actions", why) == 0) {
+	if (refuse(op, path, argv, RP_RULE(SPAWN_ACTIONS), why) == 0) {
 		r = real(pid, path, fa, attr, argv, envp);	/* audit mode */
 		errno = saved;
 		return r;

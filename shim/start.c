@@ -15,6 +15,7 @@
 #include "exitcode.h"
 #include "loadlib.h"
 #include "rawsys.h"
+#include "rules.h"
 #include "shim.h"
 #include "stickyenv.h"
 
@@ -129,7 +130,7 @@ check_self(void)
 	    strstr(prog, " (deleted)")) {
 		/* mapped from a memfd or a deleted file: no path to judge */
 		v.deny = 1;
-		v.rule = "memfd";
+		v.rule = RP_RULE(MEMFD);
 		v.pattern = "MemfdExec deny";
 	}
 	if (!v.deny)

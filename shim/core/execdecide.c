@@ -30,6 +30,7 @@
 
 #include "glob.h"
 #include "rawsys.h"
+#include "rules.h"
 #include "strbuf.h"
 
 #define RP_MAX_HOPS 40		/* the kernel's MAXSYMLINKS */
@@ -141,10 +142,10 @@ judge_stage(const struct rp_policy *p, const struct stage *s, const char *pathen
 			const char *slash;
 
 			if ((pat = rp_exec_match_name(p, base_of(cur))))
-				return rp_exec_deny(v, "deny-exec", pat, hop, cur);
+				return rp_exec_deny(v, RP_RULE(DENY_EXEC), pat, hop, cur);
 			rp_exec_abs_of(s->dirfd, cur, abs, sizeof(abs));
 			if ((pat = match_path(p, abs)))
-				return rp_exec_deny(v, "deny-exec", pat, hop, abs);
+				return rp_exec_deny(v, RP_RULE(DENY_EXEC), pat, hop, abs);
 			n = rp_raw4(SYS_readlinkat, s->dirfd, cur, lnk, sizeof(lnk) - 1);
 			if (RP_RAW_ERR(n) || n <= 0)
 				break;
@@ -163,7 +164,7 @@ judge_stage(const struct rp_policy *p, const struct stage *s, const char *pathen
 	}
 	/* 2. argv[0] of a multi-call binary */
 	if (s->argv0 && (pat = rp_exec_match_name(p, base_of(s->argv0))))
-		return rp_exec_deny(v, "deny-exec", pat, 0, s->argv0);
+		return rp_exec_deny(v, RP_RULE(DENY_EXEC), pat, 0, s->argv0);
 	/* 3. the final target as the kernel resolves it */
 	if ((s->flags & RP_EXEC_EMPTY_PATH) && !s->path[0]) {
 		char link[40];
@@ -180,14 +181,14 @@ judge_stage(const struct rp_policy *p, const struct stage *s, const char *pathen
 	if (fd_name(fd, v->resolved, sizeof(v->resolved)) < 0)
 		rp_exec_abs_of(s->dirfd, s->path, v->resolved, sizeof(v->resolved));
 	if ((pat = rp_exec_match_name(p, base_of(v->resolved))) || (pat = match_path(p, v->resolved))) {
-		r = rp_exec_deny(v, "deny-exec", pat, hop, v->resolved);
+		r = rp_exec_deny(v, RP_RULE(DENY_EXEC), pat, hop, v->resolved);
 		goto out;
 	}
 	/* 4. memfd, W^X, identity */
 	if (is_memfd_name(v->resolved)) {
 		v->memfd = 1;
 		if (!p->memfd_exec) {
-			r = rp_exec_deny(v, "memfd", "MemfdExec deny", hop, v->resolved);
+			r = rp_exec_deny(v, RP_RULE(MEMFD), "MemfdExec deny", hop, v->resolved);
 			goto out;
 		}
 	}
@@ -262,7 +263,7 @@ rp_exec_decide_at(const struct rp_policy *p, int dirfd, const char *path,
 		copy_str(v->path, path, sizeof(v->path));
 	}
 	if (!p)
-		return rp_exec_deny(v, "policy-unavailable", NULL, 0, v->path);
+		return rp_exec_deny(v, RP_RULE(POLICY_UNAVAILABLE), NULL, 0, v->path);
 	if (v->not_found)
 		return 0;
 	if (!(flags & RP_EXEC_EMPTY_PATH) && v->path[0]) {
@@ -305,7 +306,7 @@ rp_exec_decide_at(const struct rp_policy *p, int dirfd, const char *path,
 		s.argv = av;
 	}
 	if (i == RP_MAX_STAGES)
-		return rp_exec_deny(v, "ld.so", "too many interpreter levels", i, v->hop_path);
+		return rp_exec_deny(v, RP_RULE(LDSO), "too many interpreter levels", i, v->hop_path);
 	copy_str(v->resolved, first, sizeof(v->resolved));
 	v->hop_path[0] = '\0';
 	v->stage = 0;

@@ -13,6 +13,7 @@
 
 #include "fprint.h"
 #include "glob.h"
+#include "rules.h"
 
 /* The dynamic loader named in PT_INTERP of this architecture's programs. */
 #if defined(__x86_64__)
@@ -552,7 +553,7 @@ rp_exec_judge_identity(const struct rp_policy *p, const struct stat *st, long rf
 		return 0;
 	i = ids.id_slot[id_slot_of(st->st_dev, st->st_ino)];
 	if (i != 0xffff)
-		return rp_exec_deny(v, "deny-id", p->deny_exec[ids.id[i].pat].text, 0,
+		return rp_exec_deny(v, RP_RULE(DENY_ID), p->deny_exec[ids.id[i].pat].text, 0,
 			    ids.pool + ids.id[i].path_off);
 	if (!S_ISREG(st->st_mode) || st->st_size <= 0)
 		return 0;
@@ -565,16 +566,16 @@ rp_exec_judge_identity(const struct rp_policy *p, const struct stat *st, long rf
 		if (!have_cand) {
 			if (rfd < 0 || rp_fprint_fd(rfd, st->st_size, &cand) != 0) {
 				v->unverified = 1;
-				return rp_exec_deny(v, "deny-id", pat, 0, where);
+				return rp_exec_deny(v, RP_RULE(DENY_ID), pat, 0, where);
 			}
 			have_cand = 1;
 		}
 		if (id_fprint(i, &orig) != 0) {
 			v->unverified = 1;
-			return rp_exec_deny(v, "deny-id", pat, 0, where);
+			return rp_exec_deny(v, RP_RULE(DENY_ID), pat, 0, where);
 		}
 		if (orig.h[0] == cand.h[0] && orig.h[1] == cand.h[1])
-			return rp_exec_deny(v, "deny-id", pat, 0, where);
+			return rp_exec_deny(v, RP_RULE(DENY_ID), pat, 0, where);
 	}
 	return 0;
 }

@@ -3,6 +3,7 @@
  * the exec decision, execparts.h).
  */
 #include "execparts.h"
+#include "rules.h"
 
 /* ld.so's options in glibc 2.36 (elf/rtld.c, dl_main's option loop).  The
  * first argument that is not one of these is the program. */
@@ -79,7 +80,7 @@ rp_exec_parse_ld_args(const struct rp_policy *p, char *const argv[], const char 
 
 	*argv0 = NULL;
 	if (!argv || !argv[0]) {
-		rp_exec_deny(v, "ld.so", "no argument vector", 0, where);
+		rp_exec_deny(v, RP_RULE(LDSO), "no argument vector", 0, where);
 		return -1;
 	}
 	for (i = 1; argv[i]; i++) {
@@ -91,13 +92,13 @@ rp_exec_parse_ld_args(const struct rp_policy *p, char *const argv[], const char 
 				continue;
 			known = 1;
 			if (ld_opts[k].refused) {
-				rp_exec_deny(v, "ld.so", ld_opts[k].name, 0, where);
+				rp_exec_deny(v, RP_RULE(LDSO), ld_opts[k].name, 0, where);
 				return -1;
 			}
 			info |= ld_opts[k].info_only;
 			if (ld_opts[k].takes_arg) {
 				if (!argv[i + 1]) {
-					rp_exec_deny(v, "ld.so", "option without its argument", 0, where);
+					rp_exec_deny(v, RP_RULE(LDSO), "option without its argument", 0, where);
 					return -1;
 				}
 				if (strcmp(ld_opts[k].name, "--argv0") == 0)
@@ -106,7 +107,7 @@ rp_exec_parse_ld_args(const struct rp_policy *p, char *const argv[], const char 
 				     ld_opt_writable(p, argv[i + 1], 0) >= 0) ||
 				    (strcmp(ld_opts[k].name, "--library-path") == 0 &&
 				     ld_opt_writable(p, argv[i + 1], 1) >= 0)) {
-					rp_exec_deny(v, "wx", ld_opts[k].name, 0, argv[i + 1]);
+					rp_exec_deny(v, RP_RULE(WX), ld_opts[k].name, 0, argv[i + 1]);
 					return -1;
 				}
 				i++;
@@ -119,12 +120,12 @@ rp_exec_parse_ld_args(const struct rp_policy *p, char *const argv[], const char 
 	if (info)
 		return 0;
 	if (!argv[i]) {
-		rp_exec_deny(v, "ld.so", "no program to judge", 0, where);
+		rp_exec_deny(v, RP_RULE(LDSO), "no program to judge", 0, where);
 		return -1;
 	}
 	if (!has_slash(argv[i])) {
 		/* ld.so looks such a name up in the library search path */
-		rp_exec_deny(v, "ld.so", "program name without '/'", 0, where);
+		rp_exec_deny(v, RP_RULE(LDSO), "program name without '/'", 0, where);
 		return -1;
 	}
 	*prog = argv[i];

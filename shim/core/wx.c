@@ -3,6 +3,7 @@
  * decision, execparts.h; rp_exec_wx_dir in execdecide.h).
  */
 #include "execparts.h"
+#include "rules.h"
 
 /* The kernel's names of the policy's directories, looked up once per
  * process rather than at every exec decision (an open, a readlink and a
@@ -94,5 +95,5 @@ rp_exec_judge_wx(const struct rp_policy *p, const char *canon, struct rp_exec_ve
 
 	if (w < 0 || under_dirs(p->exec_writable, p->n_exec_writable, canon_exec, canon) >= 0)
 		return 0;
-	return rp_exec_deny(v, "wx", p->writable[w].path, 0, canon);
+	return rp_exec_deny(v, RP_RULE(WX), p->writable[w].path, 0, canon);
 }

@@ -181,17 +181,23 @@ PYEOF
 else
 	bad "$RAMPART is missing: run make first"
 fi
-# every rule the shim can log, and every decision besides deny/audit
+# every rule of the rules table (shim/core/rules.h), any rule name still
+# written as a literal in shim code, and every decision besides deny/audit
 {
+	sed -n 's/^[[:space:]]*X([A-Z_]*, "\([^"]*\)".*/"\1"/p' shim/core/rules.h
 	grep -ohE '\.rule = "[^"]+"|deny\(v, "[^"]+"|refuse\(op, [^"]*"[^"]+"' shim/*.c shim/core/*.c
-	grep -ohE 'return "[^"]+"' shim/perm.c
-	grep -ohE 'policy_ok \? "[^"]+" : "[^"]+"' shim/fs.c
 	grep -ohE 'decision = "[^"]+"' shim/*.c shim/core/*.c
 } | grep -oE '"[^"]+"' | tr -d '"' | sort -u >"$tmp/rules"
-[ "$(wc -l <"$tmp/rules")" -ge 10 ] || bad "found only $(wc -l <"$tmp/rules") rule names in shim/*.c: the extraction is stale"
+[ "$(wc -l <"$tmp/rules")" -ge 10 ] || bad "found only $(wc -l <"$tmp/rules") rule names in shim/core/rules.h and shim/*.c: the extraction is stale"
 while read -r rule; do
-	grep -qF -- "| \`$rule\` |" "$EV" || bad "$EV has no table row for rule or decision '$rule' (used in shim/*.c)"
+	grep -qF -- "| \`$rule\` |" "$EV" || bad "$EV has no table row for rule or decision '$rule' (shim/core/rules.h, shim/*.c)"
 done <"$tmp/rules"
+# a rule whose denials answer EPERM says so in its row
+sed -n 's/^[[:space:]]*X([A-Z_]*, "\([^"]*\)", EPERM,.*/\1/p' shim/core/rules.h >"$tmp/eperm"
+[ -s "$tmp/eperm" ] || bad "no EPERM rule in shim/core/rules.h: the extraction is stale"
+while read -r rule; do
+	grep -F -- "| \`$rule\` |" "$EV" | grep -qF EPERM || bad "$EV: the row of rule '$rule' does not say EPERM (shim/core/rules.h)"
+done <"$tmp/eperm"
 # man pages render without warnings
 if command -v man >/dev/null 2>&1 && command -v groff >/dev/null 2>&1; then
 	for page in docs/man/rampart.1 docs/man/rampart.policy.5; do

@@ -24,6 +24,7 @@
 #include "glob.h"
 #include "json.h"
 #include "rampart.h"
+#include "rules.h"
 #include "strbuf.h"
 
 #define LINE_MAX_BYTES (64 * 1024)	/* events are < PIPE_BUF; be generous */
@@ -367,14 +368,14 @@ take_event(struct suggest *s, const struct rp_json_event *ev)
 	char norm[RP_PATH_MAX], parent[RP_PATH_MAX];
 
 	s->events++;
-	if (strcmp(rule, "writable-path") == 0) {
+	if (strcmp(rule, RP_RULE(WRITABLE_PATH)) == 0) {
 		take_write(s, path);
 		take_write(s, ev->f[RP_JF_TARGET]);
-	} else if (strcmp(rule, "deny-exec") == 0 && path) {
+	} else if (strcmp(rule, RP_RULE(DENY_EXEC)) == 0 && path) {
 		note(&s->denyexec, path, ev->f[RP_JF_DETAIL]);
 		if (s->p && deny_exec_match(s->p, path))
 			s->would_deny_exec++;
-	} else if (strcmp(rule, "wx") == 0 && path && parent_of(path, norm, parent) == 0) {
+	} else if (strcmp(rule, RP_RULE(WX)) == 0 && path && parent_of(path, norm, parent) == 0) {
 		note(&s->wx, parent, norm);
 		if (s->p && rp_policy_writable_index(s->p, norm, strlen(norm)) >= 0 &&
 		    !rp_policy_exec_writable(s->p, norm, strlen(norm)))

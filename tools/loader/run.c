@@ -33,6 +33,7 @@
 #include "rampart.h"
 #include "rawsys.h"
 #include "report.h"
+#include "rules.h"
 #include "syscall_rules.h"
 
 extern char **environ;
@@ -550,13 +551,13 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 	if (rp_exec_decide(p, prog, o->cmd, 0, getenv("PATH"), &verdict)) {
 		const char *rule = verdict.rule ? verdict.rule : "policy";
 
-		if (strcmp(rule, "wx") == 0)
+		if (strcmp(rule, RP_RULE(WX)) == 0)
 			snprintf(err, sizeof(err), "denied: %s lies beneath writable path '%s' (W^X)",
 				 verdict.resolved[0] ? verdict.resolved : prog,
 				 verdict.pattern ? verdict.pattern : "?");
 		else
 			snprintf(err, sizeof(err), "denied by %s%s%s%s",
-				 strcmp(rule, "deny-exec") == 0 ? "DenyExec" : rule,
+				 strcmp(rule, RP_RULE(DENY_EXEC)) == 0 ? "DenyExec" : rule,
 				 verdict.pattern ? " pattern '" : "",
 				 verdict.pattern ? verdict.pattern : "", verdict.pattern ? "'" : "");
 		/* audit mode runs it, and the report says what enforce would do */
