@@ -36,6 +36,7 @@
 
 #include "fmode.h"
 #include "rawsys.h"
+#include "refuse.h"
 #include "resolve.h"
 #include "rules.h"
 #include "shim.h"
@@ -49,25 +50,6 @@ int __openat_2(int, const char *, int);
 int __openat64_2(int, const char *, int);
 int __xmknod(int, const char *, mode_t, dev_t *);
 int __xmknodat(int, int, const char *, mode_t, dev_t *);
-
-int
-rp_refuse(const char *op, const char *path, const char *target, const char *rule,
-	  long mode, int err)
-{
-	struct rp_event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.op = op;
-	ev.path = path;
-	ev.target = target;
-	ev.rule = rule ? rule : rp_state.policy_ok ? RP_RULE(WRITABLE_PATH) :
-						     RP_RULE(POLICY_UNAVAILABLE);
-	ev.mode = mode;
-	if (!rp_deny(&ev))
-		return 0;
-	errno = err;
-	return 1;
-}
 
 /* What a wrapper does after a decision. */
 enum rp_go { GO_FAIL = 0, GO_ACT, GO_REAL };

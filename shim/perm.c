@@ -19,25 +19,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "moderule.h"
 #include "rawsys.h"
+#include "refuse.h"
 #include "resolve.h"
 #include "rules.h"
 #include "shim.h"
-
-#define RP_XBITS (S_IXUSR | S_IXGRP | S_IXOTH)
-
-const char *
-rp_perm_rule(mode_t mode, int is_dir, int exec_rule, int exec_ok)
-{
-	/* S_ISGID on a directory only makes new entries inherit its group
-	 * (shared directories, os.makedirs(..., mode | S_ISGID)): no program
-	 * runs with it, so it grants no privilege */
-	if ((mode & S_ISUID) || ((mode & S_ISGID) && !is_dir))
-		return RP_RULE(SETID);
-	if (exec_rule && (mode & RP_XBITS) && !exec_ok)
-		return RP_RULE(WX_MODE);
-	return NULL;
-}
 
 /* Does the entry a creation names exist already?  1 yes, 0 no or unknown.
  * at->fd is the object itself (leaf ""), or the directory of at->leaf. */
@@ -77,7 +64,7 @@ rp_perm_gate(const struct rp_at *at, void *ctx, mode_t *mode)
 	if (c->is_dir)
 		return 1;
 	x = c->is_file && (*mode & RP_XBITS) && rp_at_exec_ok(at);
-	rule = rp_perm_rule(*mode, 0, c->is_file, x);
+	rule = rp_mode_rule(*mode, 0, c->is_file, x);
 	if (!rule)
 		return 1;
 	if (rule[0] == 'w') {
@@ -144,7 +131,7 @@ allowed_change(const char *op, struct rp_at *at, int where, mode_t *modep)
 	/* the exec-bit rule asks the kernel where the object really is only
 	 * when the spelling alone would let the bits through */
 	dir = S_ISDIR(at->st_mode);
-	rule = rp_perm_rule(mode, dir, !dir, (mode & RP_XBITS) && rp_at_exec_ok(at));
+	rule = rp_mode_rule(mode, dir, !dir, (mode & RP_XBITS) && rp_at_exec_ok(at));
 	if (rule && rule[0] == 'w') {
 		*modep = mode & ~(mode_t)RP_XBITS;
 		exec_bits_cleared(op, at, mode);

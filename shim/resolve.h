@@ -149,13 +149,6 @@ int rp_kerr_attr(const struct rp_at *at, const struct rp_kattr *k);
 
 /* ---- permission rules (perm.c) ---------------------------------------- */
 
-/* The rule a permission mode breaks, or NULL: "setid" for S_ISUID
- * anywhere and S_ISGID on anything but a directory (where it only passes
- * the group on), "wx-mode" for an exec bit when `exec_rule` (a
- * non-directory beneath a writable dir) and not `exec_ok` (beneath an
- * ExecWritablePath): W^X. */
-const char *rp_perm_rule(mode_t mode, int is_dir, int exec_rule, int exec_ok);
-
 /* A creation about to happen beneath a writable root: open(O_CREAT),
  * creat, mknod, mkdir, mkfifo.  Use rp_perm_gate as the rp_gate_fn: it
  * denies setid bits in a new file's mode and clears exec bits of a new
@@ -172,15 +165,6 @@ int rp_perm_gate(const struct rp_at *at, void *ctx, mode_t *mode);
 /* chmod family, also reached from syscall(SYS_fchmodat, ...). */
 int rp_perm_fchmodat(const char *op, int dirfd, const char *path, mode_t mode, int flags);
 int rp_perm_fchmod(const char *op, int fd, mode_t mode);
-
-/* ---- denials shared by fs.c and perm.c ---------------------------------- */
-
-/* Log a denial of `op` on `path` (and `target`) with `rule` (NULL: the
- * writable-path rule, or policy-unavailable when the policy failed).
- * Returns 1 when the call must fail (errno set to `err`), 0 in audit mode
- * (let the real call run). */
-int rp_refuse(const char *op, const char *path, const char *target, const char *rule,
-	      long mode, int err);
 
 /* ---- checked operations of fs.c, also reached from syscall.c ----------- */
 
