@@ -1,8 +1,8 @@
 /* exec.c - the exec wrappers: every public way glibc 2.36 starts a program.
  *
  * glibc reaches the kernel through hidden aliases (__execve, __posix_spawn:
- * research notes 1.1 and 1.3), so each public entry point has its own
- * wrapper here.  Each one
+ * posix/execvpe.c, sysdeps/unix/sysv/linux/spawni.c in glibc 2.36), so
+ * each public entry point has its own wrapper here.  Each one
  *   1. copies the path and judges it with rp_exec_decide_at() (the same
  *      decision `rampart --check -- CMD` prints), PATH searched like
  *      posix/execvpe.c when the function searches;
@@ -12,7 +12,7 @@
  *   3. rebuilds the environment so the shim and its policy stay loaded in
  *      the new program (stickyenv.c), logging any repair;
  *   4. calls the real function with the judged copy of the path.
- * These run inside vfork children (CPython's subprocess, pitfall 7): no
+ * These run inside vfork children (CPython's subprocess: docs/threat-model.md, P7): no
  * malloc, stdio, locks or getenv; argument vectors are built on the stack,
  * or in an mmap when they are large.
  *
@@ -89,7 +89,7 @@ rp_exec_gate(const char *op, int dirfd, const char *path, char *const argv[], in
 		return 0;
 	}
 	if (v->memfd) {
-		/* MemfdExec allow: still worth a line (research notes, row 8) */
+		/* MemfdExec allow: still worth a line (docs/threat-model.md, R8) */
 		ev.rule = RP_RULE(MEMFD);
 		ev.detail = "MemfdExec allow";
 		ev.target = v->resolved;
@@ -548,7 +548,7 @@ wordexp(const char *words, wordexp_t *we, int flags)
  * With MemfdExec deny, ask the kernel (>= 6.3) to make the memfd
  * non-executable and sealed so (MFD_NOEXEC_SEAL): then even a raw execveat
  * or an exec through /proc/self/fd/N that no wrapper sees fails, which
- * Landlock does not stop (research notes, row 8).  A caller that asks for
+ * Landlock does not stop (docs/threat-model.md, R8).  A caller that asks for
  * MFD_EXEC gets what it asked for; its exec is judged (and denied) by the
  * wrappers.  Older kernels answer EINVAL to the new flag: retry without.
  */

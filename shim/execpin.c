@@ -15,7 +15,7 @@
 /* The decision resolves the path once and the kernel resolves it again at
  * exec.  In between, the app can re-point a symlink it owns (beneath a
  * writable dir) from the harmless file that was judged to a compiler: a
- * thread flipping one won 15 of 300 tries (research notes, row 11).  For
+ * thread flipping one won 15 of 300 tries (docs/threat-model.md, R11).  For
  * such paths the kernel gets the judged file's own name instead, the
  * name d_path gave for the descriptor the decision opened, which lies
  * outside the writable dirs (W^X denied it otherwise), where the app

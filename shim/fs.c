@@ -6,10 +6,10 @@
  * object fd that the decision itself returned: mkdirat(fd, leaf),
  * renameat2(fd, leaf, fd2, leaf2), fchownat(fd, "", AT_EMPTY_PATH),
  * truncate("/proc/self/fd/N"), and for opens the fd openat2 returned.  So
- * there is no window between check and use (research notes, section 4).
+ * there is no window between check and use (docs/threat-model.md, R11).
  *
  * glibc reaches the kernel through hidden aliases (__open, __unlink,
- * __mknodat: research notes 1.1), so each public name needs its own
+ * __mknodat: io/ and libio/ in glibc 2.36), so each public name needs its own
  * wrapper; here several names share one body through small functions.
  *
  * Rules for this file: no malloc, no locks, no stdio on the app's streams
@@ -41,7 +41,8 @@
 #include "rules.h"
 #include "shim.h"
 
-/* Names without a prototype in the 2.36 headers (research notes, 1.2). */
+/* Names without a prototype in the 2.36 headers (glibc's internal and
+ * fortified entry points, io/open.c and debug/open_chk.c). */
 int __open(const char *, int, ...);
 int __open64(const char *, int, ...);
 int __open_2(const char *, int);
@@ -614,7 +615,8 @@ rp_fs_mknodat(const char *op, int dirfd, const char *path, mode_t mode, dev_t de
 RP_EXPORT int mknod(const char *p, mode_t m, dev_t d) { return rp_fs_mknodat("mknod", AT_FDCWD, p, m, d); }
 RP_EXPORT int mknodat(int fd, const char *p, mode_t m, dev_t d) { return rp_fs_mknodat("mknodat", fd, p, m, d); }
 
-/* Binaries built against glibc <= 2.32 call these (research notes 1.2). */
+/* Binaries built against glibc <= 2.32 call these (io/xmknod.c, a
+ * compat symbol since 2.33). */
 RP_EXPORT int
 __xmknod(int ver, const char *path, mode_t mode, dev_t *dev)
 {
@@ -720,9 +722,9 @@ RP_EXPORT int renameat2(int od, const char *o, int nd, const char *n, unsigned i
 
 /* link: the new name must be beneath a root, and so must the object
  * linked (a hard link to an outside file inside a writable dir would make
- * that file writable through the new name: bypass row 10).  The old side
+ * that file writable through the new name: docs/threat-model.md, R10).  The old side
  * is the object itself: linkat(fd, "", AT_EMPTY_PATH) for O_TMPFILE files
- * (row 13), or /proc/self/fd/N, which links what N is. */
+ * (R13), or /proc/self/fd/N, which links what N is. */
 int
 rp_fs_linkat(const char *op, int odir, const char *opath, int ndir, const char *npath, int flags)
 {
@@ -1307,7 +1309,7 @@ sem_unlink(const char *name)
  * (sun_path[0] == 0) and autobind do not.  The decision is on the socket
  * file's directory; bind itself keeps the caller's name (a copy), because
  * the bound name is visible to peers: a residual window on the directory
- * path, which the loader's Landlock MAKE_SOCK right closes (notes, E30). */
+ * path, which the loader's Landlock MAKE_SOCK right closes (tools/loader/landlock.c). */
 int
 rp_fs_bind(const char *op, int fd, const struct sockaddr *addr, unsigned int len)
 {

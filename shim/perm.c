@@ -5,13 +5,14 @@
  * it is beneath an ExecWritablePath (W^X: whatever the app can write it
  * must not be able to run), and no mode change at all outside the writable
  * dirs.  A setid denial answers EPERM, as chmod(2) itself does for bits the
- * caller may not set and as the loader's seccomp filter does (research
- * notes, E12); the other rules answer EACCES like every file denial.
+ * caller may not set and as the loader's seccomp filter does
+ * (tools/loader/seccomp.c); the other rules answer EACCES like every file
+ * denial.
  *
  * chmod on a path acts on the O_PATH fd the decision returned, through
  * /proc/self/fd/N: glibc's own fchmodat(AT_SYMLINK_NOFOLLOW) uses the same
  * route (sysdeps/unix/sysv/linux/fchmodat.c), and fchmod(2) refuses O_PATH
- * fds (EBADF, research notes E31).
+ * fds (EBADF: fs/open.c, fchmod uses fdget, not fdget_raw).
  */
 #undef _FORTIFY_SOURCE	/* we define the functions the fortified headers wrap */
 #include <errno.h>

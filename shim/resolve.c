@@ -15,7 +15,7 @@
 
 /* The open flags the kernel knows (include/linux/fcntl.h, VALID_OPEN_FLAGS).
  * open() drops other bits silently; openat2 refuses them with EINVAL, so
- * they are dropped before anchoring (research notes, section 4 B). */
+ * they are dropped before anchoring (R17 in docs/threat-model.md). */
 #define RP_VALID_OPEN_FLAGS                                                   \
 	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND |       \
 	 O_NONBLOCK | O_DSYNC | O_SYNC | FASYNC | O_DIRECT | O_LARGEFILE |     \

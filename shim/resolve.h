@@ -1,7 +1,7 @@
 /* resolve.h - where would the kernel really act?
  *
  * The decision engine behind every file wrapper.  A path is never judged
- * by its spelling alone (research notes, bypass rows 11, 12, 15-17): the
+ * by its spelling alone (docs/threat-model.md, R11, R12, R15-R17): the
  * spelling only picks the writable root to anchor at, and the kernel then
  * resolves the rest beneath that root's pre-opened directory fd with
  * openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS) (notes, section 4 B).

@@ -209,7 +209,7 @@ refuse(const char *op, const char *path, char *const argv[], const char *rule,
 }
 
 /* All checks happen here in the parent: the child glibc starts runs no
- * wrapper code (research notes, row 25).  posix_spawnp's PATH search is
+ * wrapper code (docs/threat-model.md, R25).  posix_spawnp's PATH search is
  * done here and the found path handed to the same version of the real
  * function, so the compat version keeps its /bin/sh fallback (1.4).  The
  * path judged, and handed on, is the one the child will resolve after its

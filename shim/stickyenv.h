@@ -3,8 +3,8 @@
  * Every exec wrapper hands the new program an environment in which
  * LD_PRELOAD names this library first and RAMPART_POLICY names the policy
  * the process runs under, and from which LD_AUDIT is gone (an auditor's
- * la_symbind can route calls around the shim: research notes, row 23).
- * Built without malloc (pitfall 7): the pointer array lives in the
+ * la_symbind can route calls around the shim: docs/threat-model.md, R23).
+ * Built without malloc (docs/threat-model.md, P7): the pointer array lives in the
  * caller's struct on its stack, or in an mmap for very large
  * environments; the two rebuilt strings live in the struct too.
  */

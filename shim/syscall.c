@@ -1,7 +1,7 @@
 /* syscall.c - the libc syscall() function.
  *
  * glibc never calls syscall() itself, but applications do, through the
- * PLT (research notes 1.3): file-modifying numbers are routed to the same
+ * PLT (docs/threat-model.md, R2): file-modifying numbers are routed to the same
  * checked operations as the named wrappers, execve/execveat to the exec
  * wrappers, and every other number is forwarded untouched.
  *
@@ -35,7 +35,7 @@ long syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 /* openat2 through syscall().  The decision and the call use the shim's
  * own copy of struct open_how, never the caller's memory again: another
  * thread could otherwise turn O_RDONLY into O_WRONLY|O_CREAT after the
- * check (research notes 2.11).  A larger struct (a newer caller) is
+ * check (docs/threat-model.md, P11).  A larger struct (a newer caller) is
  * accepted as the kernel does, when its extra bytes are zero
  * (copy_struct_from_user, Documentation/userspace-api: openat2(2) EXTENSIBILITY).
  * With the caller's RESOLVE_* flags the decision itself resolves with

@@ -2,19 +2,20 @@
  *
  * Compiled into librampart.so (exec wrappers, constructor self-check) and
  * into the rampart loader (`--check -- CMD`).  Everything here may run in
- * a vfork child (CPython's subprocess: research notes, pitfall 7): no
+ * a vfork child (CPython's subprocess: docs/threat-model.md, P7): no
  * malloc, no stdio, no locks, no getenv; file system queries are raw
  * system calls (rawsys.h) so they never re-enter the shim's wrappers.
  *
- * Order of the checks for one program (a "stage"):
+ * Order of the checks for one program (a "stage"; Rn are the bypass
+ * routes of docs/threat-model.md):
  *   1. the name as given and at every symlink hop (DenyExec without '/'),
  *      and each hop made absolute (DenyExec with '/');
- *   2. argv[0]'s basename (multi-call binaries dispatch on it: row 28);
+ *   2. argv[0]'s basename (multi-call binaries dispatch on it: R28);
  *   3. the final target as the kernel resolves it: open O_PATH, read its
  *      name back from /proc/self/fd (d_path), match names and paths again;
- *   4. memfd or deleted file (row 8), W^X (row 9), identity of denied
+ *   4. memfd or deleted file (R8), W^X (R9), identity of denied
  *      binaries by (st_dev, st_ino) and, for same-size files, by content;
- *   5. a dynamic loader (row 7) or a #! script (row 27) starts one more
+ *   5. a dynamic loader (R7) or a #! script (R27) starts one more
  *      stage for the program it would really run.
  * The parts a stage asks are in their own files (execparts.h): execids.c
  * (step 4, identity), wx.c (W^X), interp.c (step 5), pathsearch.c.

@@ -18,7 +18,7 @@ static const struct {
 	{ "--inhibit-cache", 0, 0, 0 },
 	{ "--library-path", 1, 0, 0 },
 	{ "--inhibit-rpath", 1, 0, 0 },
-	{ "--audit", 1, 0, 1 },		/* LD_AUDIT: la_symbind (row 23) */
+	{ "--audit", 1, 0, 1 },		/* LD_AUDIT: la_symbind (R23) */
 	{ "--preload", 1, 0, 0 },	/* after LD_PRELOAD: the shim stays first */
 	{ "--argv0", 1, 0, 0 },
 	{ "--glibc-hwcaps-prepend", 1, 0, 0 },

@@ -2,7 +2,7 @@
  *
  * Code inside librampart.so must never call open(), syscall() or any other
  * name the shim interposes: such a call binds to the shim's exported wrapper
- * (research notes, bootstrapping pitfall 4).  These inline stubs also leave
+ * (docs/threat-model.md, P4).  These inline stubs also leave
  * errno alone: they return -errno on failure, which keeps the wrappers'
  * "errno exactly as libc set it" promise easy to hold.
  */

@@ -1,7 +1,7 @@
 /* test_exports.c - librampart.so exports exactly the names in symbols.h.
  *
  * Any other exported symbol could be hijacked by, or hijack, a same-named
- * symbol of the host program (research notes, pitfall 5). */
+ * symbol of the host program (docs/threat-model.md, P5). */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>

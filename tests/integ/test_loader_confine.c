@@ -100,7 +100,7 @@ Test(loader_confine, setuid_root_program_gains_nothing)
 	cr_assert(stat(suid, &st) == 0 && (st.st_mode & S_ISUID));
 	cr_assert_eq(lt_run(&e, no_opts, args, &r), 0);
 	cr_expect_eq(r.status, 0, "%s", r.err);
-	/* no_new_privs: the setuid bit is ignored (research notes E07) */
+	/* no_new_privs: the setuid bit is ignored (docs/threat-model.md, R18) */
 	cr_expect(strstr(r.out, "uid 1000 euid 1000 gid 1000 egid 1000") != NULL, "%s", r.out);
 	rt_result_free(&r);
 	rt_cleanup(e.dir);

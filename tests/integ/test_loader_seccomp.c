@@ -1,5 +1,5 @@
 /* test_loader_seccomp.c - the loader's seccomp filter as the command meets
- * it (tools/loader/seccomp.c; research notes §6): argument compares that look at
+ * it (tools/loader/seccomp.c): argument compares that look at
  * what the kernel reads, the personality allowlist, ENOSYS answers (also
  * in audit mode), foreign architectures killed.
  *

@@ -1,6 +1,6 @@
 /* exec_spawn_actions.c - posix_spawn whose file actions change what the
  * exec path names in the child (the parent-side check sees the parent's
- * cwd and fd table, research notes row 25).
+ * cwd and fd table, docs/threat-model.md R25).
  *
  *   exec_spawn_actions chdir DIR PROG      addchdir_np(DIR), spawn PROG
  *                                          (relative: resolved in DIR)

@@ -8,8 +8,8 @@
  * Run under librampart.so with a policy whose only WritablePath is WDIR
  * (ODIR holds a file named "keep" the program must not be able to
  * remove).  Issue 3's contract: a denied call returns -1 with EACCES and
- * leaves nothing on disk; an allowed call behaves as libc's.  The research
- * notes (section 2, pitfalls 2, 3, 7 and 8) say why each context is
+ * leaves nothing on disk; an allowed call behaves as libc's.
+ * docs/threat-model.md (P2, P3, P7, P8) says why each context is
  * dangerous for an interposer: dlsym and locks in a vfork child or after
  * fork of a threaded parent, a thread-local re-entry guard seen by a signal
  * handler, errno clobbered under the application.
@@ -60,7 +60,7 @@ static void
 say(const char *fmt, ...)
 {
 	/* snprintf + one write(2): no stdio lock, usable after fork of a
-	 * threaded process (research notes, pitfall 9) */
+	 * threaded process (docs/threat-model.md, P9) */
 	char buf[1024];
 	va_list ap;
 	int n;

@@ -1,5 +1,5 @@
 /* test_path.c - path normalisation and component-boundary matching,
- * as decision tables (research notes, bypass catalog rows 16 and 17). */
+ * as decision tables (docs/threat-model.md, R16 and R17). */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* privs.c - see privs.h.
  *
- * Capability facts this file relies on (research notes §6 and E19):
+ * Capability facts this file relies on (docs/threat-model.md, R18 and R29):
  *   - dropping only effective/permitted leaves uid 0 with the full set
  *     again at the next execve, so the bounding set is cleared too;
  *   - PR_CAPBSET_DROP needs CAP_SETPCAP in the effective set, which the

@@ -1,6 +1,6 @@
 /* run.c - the loader: confine, then exec the command.
  *
- * The order is fixed (STYLE.md item 8, research notes §6 "Loader order"):
+ * The order is fixed (docs/threat-model.md, "The layers"; rampart(1)):
  *   1. resolve the command, the shim, User/Group; build the Landlock
  *      ruleset while every path is still visible;
  *   2. close inherited fds;
@@ -135,7 +135,7 @@ find_shim(const char *given, char *out, size_t outsz)
 }
 
 /* LD_PRELOAD with the shim first ("an earlier entry in LD_PRELOAD wins
- * symbol lookup", research notes §3 row 23); other entries are kept. */
+ * symbol lookup": docs/threat-model.md, R23); other entries are kept. */
 static int
 set_preload(const char *shim)
 {
