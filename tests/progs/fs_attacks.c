@@ -1,6 +1,6 @@
-/* fs_review.c - attacks on the file enforcement that once worked.
+/* fs_attacks.c - attacks on the file enforcement that once worked.
  *
- *   fs_review OP W O
+ *   fs_attacks OP W O
  *
  * W is a WritablePath (with W/exec an ExecWritablePath), O is outside.
  * Prints one line; the test compares it and then looks at the disk.

@@ -1,4 +1,4 @@
-/* test_exec_review.c - the exec wrappers at the edges: what the child of a
+/* test_exec_edges.c - the exec wrappers at the edges: what the child of a
  * posix_spawn really runs after its file actions, system() while other
  * threads edit the environment, long argument lists, script fallbacks,
  * symlink chains and loops, huge and tampered environments, /proc/self/fd,
@@ -106,7 +106,7 @@ teardown(void)
 	rt_cleanup(T);
 }
 
-TestSuite(exec_review, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite(exec_edges, .init = setup, .fini = teardown, .timeout = 60);
 
 struct outcome {
 	int status, ndeny, naudit, ran;
@@ -154,7 +154,7 @@ expect_runs(const char *pol, char *const argv[], const char *what)
 /* posix_spawn's file actions run in the child, after the parent-side
  * check: a chdir moves a relative path, an open or dup2 replaces the file
  * behind /proc/self/fd/N.  Each must still end in the judged file. */
-Test(exec_review, spawn_file_actions_cannot_swap_the_program)
+Test(exec_edges, spawn_file_actions_cannot_swap_the_program)
 {
 	char bin[4200], cwd[4200], rel[4200], gcc[4200], prog[4200];
 	char *chdir_rel[] = { (char *)prog, (char *)"chdir", bin, (char *)"./prog", NULL };
@@ -189,7 +189,7 @@ Test(exec_review, spawn_file_actions_cannot_swap_the_program)
 /* system() after unsetenv("LD_PRELOAD") while another thread adds and
  * removes variables: the repaired environment must not point into a
  * stack frame that has returned, and the shell still loads the shim. */
-Test(exec_review, system_repairs_environ_while_threads_setenv)
+Test(exec_edges, system_repairs_environ_while_threads_setenv)
 {
 	char *argv[] = { (char *)prog_path("exec_env_threads"), (char *)"40", (char *)"gcc", NULL };
 	char bin[4200];
@@ -207,7 +207,7 @@ Test(exec_review, system_repairs_environ_while_threads_setenv)
 	cr_expect_eq(o.ndeny, 1, "%d deny events", o.ndeny);
 }
 
-Test(exec_review, execl_takes_as_many_arguments_as_libc)
+Test(exec_edges, execl_takes_as_many_arguments_as_libc)
 {
 	char script[4200];
 	char *argv[] = { (char *)prog_path("exec_execl_many"), (char *)"17000", script, NULL };
@@ -225,7 +225,7 @@ Test(exec_review, execl_takes_as_many_arguments_as_libc)
 
 /* execvp runs a file without #! with /bin/sh, for a path with '/' too,
  * and with an empty argv (posix/execvpe.c). */
-Test(exec_review, execvp_script_fallback)
+Test(exec_edges, execvp_script_fallback)
 {
 	char script[4200];
 	char *empty_argv[] = { (char *)prog_path("exec_edge"), (char *)"noargv", script, NULL };
@@ -244,7 +244,7 @@ Test(exec_review, execvp_script_fallback)
 	cr_expect_str_eq(o.out, "plain script 2\n");
 }
 
-Test(exec_review, symlink_chains_and_loops_fail_like_the_kernel)
+Test(exec_edges, symlink_chains_and_loops_fail_like_the_kernel)
 {
 	char l40[4200], l41[4200], loop[4200];
 	char *a40[] = { (char *)prog_path("exec_edge"), (char *)"execv", l40, NULL };
@@ -270,7 +270,7 @@ Test(exec_review, symlink_chains_and_loops_fail_like_the_kernel)
 /* An explicit environment of 10,000 variables that dropped LD_PRELOAD,
  * changed RAMPART_POLICY, added RAMPART_MODE=audit and LD_AUDIT: the new
  * program gets all 10,000, the shim first, the start policy, no audit. */
-Test(exec_review, sticky_environment_large_and_tampered)
+Test(exec_edges, sticky_environment_large_and_tampered)
 {
 	char *py[] = { (char *)"/usr/bin/env", (char *)"python3", (char *)"-c",
 		       (char *)"import os\n"
@@ -317,7 +317,7 @@ Test(exec_review, sticky_environment_large_and_tampered)
 	}
 }
 
-Test(exec_review, proc_fd_execveat_and_memfd)
+Test(exec_edges, proc_fd_execveat_and_memfd)
 {
 	char gcc[4200], bin[4200];
 	char *procfd[] = { (char *)prog_path("exec_edge"), (char *)"procfd", gcc, NULL };
@@ -359,7 +359,7 @@ Test(exec_review, proc_fd_execveat_and_memfd)
 	}
 }
 
-Test(exec_review, shebang_chains_to_a_denied_interpreter)
+Test(exec_edges, shebang_chains_to_a_denied_interpreter)
 {
 	char s1[4200], s2[4200], text[4300];
 	char *a1[] = { (char *)prog_path("exec_via"), (char *)"execv", s1, NULL };
@@ -374,7 +374,7 @@ Test(exec_review, shebang_chains_to_a_denied_interpreter)
 	expect_denied(a1, "#! script whose interpreter is a #! script run by gcc");
 }
 
-Test(exec_review, dynamic_loader_option_forms)
+Test(exec_edges, dynamic_loader_option_forms)
 {
 	static const char *const denied[][3] = {
 		{ "--inhibit-cache", NULL, NULL },
@@ -414,7 +414,7 @@ Test(exec_review, dynamic_loader_option_forms)
 	}
 }
 
-Test(exec_review, path_search_edge_cases)
+Test(exec_edges, path_search_edge_cases)
 {
 	char nx_first[8400], dir_first[8400], nx_then_rel[8400], empty_entry[8400];
 	char *via_gcc[] = { (char *)prog_path("exec_via"), (char *)"execvp", (char *)"gcc", NULL };
@@ -456,7 +456,7 @@ Test(exec_review, path_search_edge_cases)
 	expect_denied(rel_entry, "PATH with the relative entry bin");
 }
 
-Test(exec_review, errno_and_signals)
+Test(exec_edges, errno_and_signals)
 {
 	char *keep[] = { (char *)prog_path("exec_edge"), (char *)"errno", (char *)"/bin/true", NULL };
 	char gcc[4200];
@@ -474,7 +474,7 @@ Test(exec_review, errno_and_signals)
 
 /* CPython's subprocess: vfork + execv with close_fds=True, posix_spawn
  * (with dup2 file actions for captured output) with close_fds=False. */
-Test(exec_review, python_subprocess_both_routes)
+Test(exec_edges, python_subprocess_both_routes)
 {
 	char script[8192];
 	char *py[] = { (char *)"/usr/bin/env", (char *)"python3", (char *)"-c", script, NULL };
@@ -501,7 +501,7 @@ Test(exec_review, python_subprocess_both_routes)
 /* A symlink the app owns, re-pointed from /bin/true to the compiler
  * between the check and the kernel's own lookup: the kernel must get the
  * file that was judged.  Before that fix about 1 try in 20 ran it. */
-Test(exec_review, symlink_repointed_after_the_check)
+Test(exec_edges, symlink_repointed_after_the_check)
 {
 	char w[4200], gcc[4200];
 	char *argv[] = { (char *)prog_path("exec_symlink_race"), w, gcc, (char *)"200", NULL };

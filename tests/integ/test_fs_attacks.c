@@ -1,6 +1,6 @@
-/* test_fs_review.c - regressions from an adversarial review of the file
- * enforcement.  Each test runs build/tests/progs/fs_review under the shim
- * and checks its answer and the disk: see fs_review.c for the attacks.
+/* test_fs_attacks.c - attacks on the file enforcement that once worked.
+ * Each test runs build/tests/progs/fs_attacks under the shim
+ * and checks its answer and the disk: see fs_attacks.c for the attacks.
  */
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -67,7 +67,7 @@ entries(const char *dir)
 static void
 run(const char *op, const char *want)
 {
-	char *argv[] = { (char *)rt_prog("fs_review"), (char *)op, W, O, NULL };
+	char *argv[] = { (char *)rt_prog("fs_attacks"), (char *)op, W, O, NULL };
 	struct rt_result r;
 
 	cr_assert_eq(rt_run_shim(POL, argv, NULL, 20, &r), 0);
@@ -78,7 +78,7 @@ run(const char *op, const char *want)
 
 /* A denied write open of an existing file outside kept the O_PATH fd of
  * the decision: a long-running app hit EMFILE. */
-Test(fs_review, denied_opens_leak_no_descriptor)
+Test(fs_attacks, denied_opens_leak_no_descriptor)
 {
 	char *s;
 
@@ -92,7 +92,7 @@ Test(fs_review, denied_opens_leak_no_descriptor)
 
 /* Write wrappers once needed about 30 KB of stack: a handler on a 16 KB
  * sigaltstack crashed the app. */
-Test(fs_review, allowed_write_on_a_16k_signal_stack)
+Test(fs_attacks, allowed_write_on_a_16k_signal_stack)
 {
 	tree();
 	run("altstack", "alt ok=0 no=13\n");
@@ -104,7 +104,7 @@ Test(fs_review, allowed_write_on_a_16k_signal_stack)
 /* syscall(SYS_openat2) with the caller's RESOLVE_* flags was decided by
  * name and then opened by name: a symlink flipped in between let files
  * appear outside. */
-Test(fs_review, openat2_with_resolve_flags_survives_a_symlink_race, .timeout = 30)
+Test(fs_attacks, openat2_with_resolve_flags_survives_a_symlink_race, .timeout = 30)
 {
 	tree();
 	run("o2race", "o2race made=some\n");
@@ -115,7 +115,7 @@ Test(fs_review, openat2_with_resolve_flags_survives_a_symlink_race, .timeout = 3
 /* Exec bits were judged by the spelling: a symlink inside an
  * ExecWritablePath leading to a plain writable dir kept them (W^X).  The
  * chmod succeeds without them (rule wx-mode, decision fixed). */
-Test(fs_review, exec_bits_judged_where_the_file_really_is)
+Test(fs_attacks, exec_bits_judged_where_the_file_really_is)
 {
 	tree();
 	run("wx", "wx created=yes sub/x=644 chmod errno=0 plain=644\n");
@@ -124,7 +124,7 @@ Test(fs_review, exec_bits_judged_where_the_file_really_is)
 
 /* addopen was decided against the parent's cwd, the child opened the
  * relative name after an addchdir_np action. */
-Test(fs_review, spawn_addopen_lands_where_it_was_decided)
+Test(fs_attacks, spawn_addopen_lands_where_it_was_decided)
 {
 	tree();
 	run("spawnchdir", "spawn add=0 run=0\n");
@@ -134,7 +134,7 @@ Test(fs_review, spawn_addopen_lands_where_it_was_decided)
 }
 
 /* fchownat(AT_FDCWD, "", AT_EMPTY_PATH) acts on the cwd (EBADF before). */
-Test(fs_review, empty_path_at_fdcwd_is_the_cwd)
+Test(fs_attacks, empty_path_at_fdcwd_is_the_cwd)
 {
 	tree();
 	run("cwdchown", "cwdchown 0\n");
