@@ -21,6 +21,8 @@
  * seen then comes from a signal handler that interrupted the shim's own
  * initialisation, and is judged (denied while no policy is loaded).
  */
+#include "exec.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -29,7 +31,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "exec.h"
 #include "execdecide.h"
 #include "fprint.h"
 #include "rawsys.h"

@@ -1,4 +1,6 @@
 /* resolve.c - where would the kernel really act?  See resolve.h. */
+#include "resolve.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -6,7 +8,6 @@
 #include <sys/stat.h>
 
 #include "rawsys.h"
-#include "resolve.h"
 #include "shim.h"
 #include "strbuf.h"
 

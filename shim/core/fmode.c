@@ -1,8 +1,8 @@
 /* fmode.c - see fmode.h. */
+#include "fmode.h"
+
 #include <fcntl.h>
 #include <string.h>
-
-#include "fmode.h"
 
 /* glibc looks at the first byte and at most six more (fileops.c: the
  * `for (i = 1; i < 7; ++i)` loop). */

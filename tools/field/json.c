@@ -3,9 +3,9 @@
  * Recursive descent over RFC 8259; the recursion is bounded by
  * RP_JSON_MAX_DEPTH, and decoded strings go into the event's fixed store.
  */
-#include <string.h>
-
 #include "json.h"
+
+#include <string.h>
 
 struct jp {
 	const char *s;
