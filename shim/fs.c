@@ -808,18 +808,8 @@ xattr_value(const char *op, const struct rp_at *at, const char *name, const void
 	}
 	if (!changed)
 		return value;
-	{
-		struct rp_event ev;
-
-		memset(&ev, 0, sizeof(ev));
-		ev.op = op;
-		ev.path = at->abs[0] ? at->abs : NULL;
-		ev.rule = RP_RULE(WX_MODE);
-		ev.decision = "fixed";
-		ev.detail = "exec bits cleared from the access ACL";
-		ev.mode = -1;
-		rp_event_emit(&ev);
-	}
+	rp_fixed_exec_bits(op, at->abs[0] ? at->abs : NULL, -1,
+			   "exec bits cleared from the access ACL");
 	return buf;
 }
 

@@ -91,16 +91,8 @@ rp_perm_gate(const struct rp_at *at, void *ctx, mode_t *mode)
 static void
 exec_bits_cleared(const char *op, const struct rp_at *at, mode_t mode)
 {
-	struct rp_event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.op = op;
-	ev.path = at->abs[0] ? at->abs : NULL;
-	ev.rule = RP_RULE(WX_MODE);
-	ev.decision = "fixed";
-	ev.detail = "exec bits cleared";
-	ev.mode = (long)(mode & 07777);
-	rp_event_emit(&ev);
+	rp_fixed_exec_bits(op, at->abs[0] ? at->abs : NULL, (long)(mode & 07777),
+			   "exec bits cleared");
 }
 
 /* Decide a mode change of an object already located: 1 to act (with

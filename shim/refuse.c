@@ -25,3 +25,18 @@ rp_refuse(const char *op, const char *path, const char *target, const char *rule
 	errno = err;
 	return 1;
 }
+
+void
+rp_fixed_exec_bits(const char *op, const char *path, long mode, const char *detail)
+{
+	struct rp_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.op = op;
+	ev.path = path;
+	ev.rule = RP_RULE(WX_MODE);
+	ev.decision = "fixed";
+	ev.detail = detail;
+	ev.mode = mode;
+	rp_event_emit(&ev);
+}
