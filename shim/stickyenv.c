@@ -8,6 +8,8 @@
 #include "rawsys.h"
 #include "strbuf.h"
 
+const char *rp_env_events;
+
 static int
 is_var(const char *entry, const char *name, size_t n)
 {
@@ -49,7 +51,8 @@ rp_env_make_sticky(struct rp_env *e, char *const envp[], const char *shim,
 		   const char *policy, int audit)
 {
 	const char *preload_entry = NULL, *policy_entry = NULL, *mode_entry = NULL;
-	int n_preload = 0, n_policy = 0, n_audit = 0, n_mode = 0;
+	const char *events_entry = NULL;
+	int n_preload = 0, n_policy = 0, n_audit = 0, n_mode = 0, n_events = 0;
 	size_t n, k, need;
 	char **arr;
 
@@ -69,8 +72,18 @@ rp_env_make_sticky(struct rp_env *e, char *const envp[], const char *shim,
 		} else if (is_var(envp[n], RP_MODE_ENV, sizeof(RP_MODE_ENV) - 1)) {
 			n_mode++;
 			mode_entry = envp[n];
+		} else if (is_var(envp[n], RP_EVENTS_ENV, sizeof(RP_EVENTS_ENV) - 1)) {
+			n_events++;
+			events_entry = envp[n];
 		}
 	}
+	/* the event sink: a child may not send its events elsewhere, nor lose
+	 * the relay by clearing its environment */
+	e->events[0] = '\0';
+	if (rp_env_events && strlen(rp_env_events) < sizeof(e->events))
+		strcpy(e->events, rp_env_events);
+	if (e->events[0] ? (n_events != 1 || strcmp(events_entry, e->events) != 0) : n_events != 0)
+		e->fixed |= RP_ENV_FIXED_EVENTS;
 	strcpy(e->mode, RP_MODE_ENV "=audit");
 	if (audit ? (n_mode != 1 || strcmp(mode_entry, e->mode) != 0) : n_mode != 0)
 		e->fixed |= RP_ENV_FIXED_MODE;
@@ -93,7 +106,7 @@ rp_env_make_sticky(struct rp_env *e, char *const envp[], const char *shim,
 		e->fixed |= RP_ENV_STRIPPED_AUDIT;
 	if (!e->fixed)
 		return 0;
-	need = n + 4;
+	need = n + 5;
 	if (need <= RP_ENV_STACK_SLOTS) {
 		arr = e->slots;
 	} else {
@@ -116,9 +129,12 @@ rp_env_make_sticky(struct rp_env *e, char *const envp[], const char *shim,
 		arr[k++] = e->policy;
 	if (audit)
 		arr[k++] = e->mode;
+	if (e->events[0])
+		arr[k++] = e->events;
 	for (n = 0; envp && envp[n]; n++) {
 		if (is_var(envp[n], "LD_AUDIT", 8) ||
-		    is_var(envp[n], RP_MODE_ENV, sizeof(RP_MODE_ENV) - 1))
+		    is_var(envp[n], RP_MODE_ENV, sizeof(RP_MODE_ENV) - 1) ||
+		    is_var(envp[n], RP_EVENTS_ENV, sizeof(RP_EVENTS_ENV) - 1))
 			continue;
 		if (shim && shim[0] && is_var(envp[n], "LD_PRELOAD", 10))
 			continue;
@@ -164,5 +180,25 @@ rp_env_fixed_text(unsigned fixed)
 		"LD_PRELOAD and RAMPART_POLICY restored, LD_AUDIT removed, RAMPART_MODE reset",
 	};
 
-	return text[fixed & 15];
+	/* the same with the event sink's repair appended */
+	static const char *const text_ev[16] = {
+		"RAMPART_EVENTS reset",
+		"LD_PRELOAD restored, RAMPART_EVENTS reset",
+		"RAMPART_POLICY restored, RAMPART_EVENTS reset",
+		"LD_PRELOAD and RAMPART_POLICY restored, RAMPART_EVENTS reset",
+		"LD_AUDIT removed, RAMPART_EVENTS reset",
+		"LD_PRELOAD restored, LD_AUDIT removed, RAMPART_EVENTS reset",
+		"RAMPART_POLICY restored, LD_AUDIT removed, RAMPART_EVENTS reset",
+		"LD_PRELOAD and RAMPART_POLICY restored, LD_AUDIT removed, RAMPART_EVENTS reset",
+		"RAMPART_MODE reset, RAMPART_EVENTS reset",
+		"LD_PRELOAD restored, RAMPART_MODE reset, RAMPART_EVENTS reset",
+		"RAMPART_POLICY restored, RAMPART_MODE reset, RAMPART_EVENTS reset",
+		"LD_PRELOAD and RAMPART_POLICY restored, RAMPART_MODE reset, RAMPART_EVENTS reset",
+		"LD_AUDIT removed, RAMPART_MODE reset, RAMPART_EVENTS reset",
+		"LD_PRELOAD restored, LD_AUDIT removed, RAMPART_MODE reset, RAMPART_EVENTS reset",
+		"RAMPART_POLICY restored, LD_AUDIT removed, RAMPART_MODE reset, RAMPART_EVENTS reset",
+		"LD_PRELOAD and RAMPART_POLICY restored, LD_AUDIT removed, RAMPART_MODE reset, RAMPART_EVENTS reset",
+	};
+
+	return (fixed & RP_ENV_FIXED_EVENTS ? text_ev : text)[fixed & 15];
 }

@@ -17,12 +17,21 @@
 
 #define RP_ENV_STACK_SLOTS 512	/* larger environments use mmap */
 
+/* The loader's event relay ("@NAME", docs/events.md), kept in children at
+ * the value the process started with, or removed if it had none. */
+#define RP_EVENTS_ENV "RAMPART_EVENTS"
+/* The pid of the loader's first process, read and removed by its shim. */
+#define RP_LIVE_ENV "RAMPART_LIVE"
+/* "RAMPART_EVENTS=@NAME" this process started with, or NULL (event.c). */
+extern const char *rp_env_events;
+
 /* What had to be fixed (bits of rp_env.fixed). */
 enum {
 	RP_ENV_FIXED_PRELOAD = 1,	/* LD_PRELOAD missing, not first, or repeated */
 	RP_ENV_FIXED_POLICY = 2,	/* RAMPART_POLICY missing, changed, or repeated */
 	RP_ENV_STRIPPED_AUDIT = 4,	/* LD_AUDIT removed */
 	RP_ENV_FIXED_MODE = 8,		/* RAMPART_MODE set back to its start value */
+	RP_ENV_FIXED_EVENTS = 16,	/* RAMPART_EVENTS set back to its start value */
 };
 
 struct rp_env {
@@ -34,6 +43,7 @@ struct rp_env {
 	char preload[2 * RP_PATH_MAX];
 	char policy[RP_PATH_MAX + 16];
 	char mode[32];
+	char events[160];
 };
 
 /* Build e->envp from `envp` (NULL = empty).  `shim` and `policy` are

@@ -1,0 +1,305 @@
+/* relay.c - see relay.h.
+ *
+ * Why a process: the container log is the loader's fd 2, a pipe that
+ * nothing in the container can open by name, and a child the app started
+ * with stderr captured or closed (Python closes every fd above 2 in its
+ * children) has no descriptor left that leads there.  /proc/PID/fd of
+ * another process is no way either: the shim makes every process
+ * non-dumpable, which closes it (proc(5), ptrace access mode).  So one
+ * process keeps the descriptor and every shim sends it its lines.
+ *
+ * Why datagrams: each event is one sendto of at most PIPE_BUF bytes,
+ * delivered whole or not at all (unix(7), SOCK_DGRAM preserves message
+ * boundaries), and a full queue blocks the sender instead of dropping.
+ * The relay writes each line with one write(2), so lines never tear.
+ *
+ * Its life: forked from the loader just before the exec, so it is a child
+ * of the app (which keeps the loader's pid, so it stays PID 1 in a
+ * container; the relay never is).  It holds a pidfd of the app and leaves
+ * when the app has exited, after draining what is queued.  It ignores the
+ * terminal's signals (a Ctrl-C to the process group must not lose the
+ * app's last events) and appears in ps as "rampart-events".
+ *
+ * Repeats: a loop that makes the same denial a million times must not
+ * drown the log, nor vanish from it.  The first event of a kind is written
+ * at once; identical ones (same line but for "ts") within the next second
+ * are counted and written as one line with "repeat": N and "first_ts",
+ * when the second is over, when the table is full, or at exit.
+ */
+#include "relay.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "policy.h"
+#include "stickyenv.h"
+
+#define LINE_MAX_ 4096		/* PIPE_BUF: what a shim sends at most */
+#define WINDOW_MS 1000		/* identical events within this are counted */
+#define SLOTS 64
+
+static const char prefix[] = "{\"rampart\":1,\"ts\":";
+
+struct pending {
+	int used;
+	long t0;		/* ms, when the first of the kind was written */
+	unsigned long count;	/* identical ones held back since then */
+	char first_ts[32], last_ts[32];
+	size_t keylen;
+	char key[LINE_MAX_];	/* the line after its "ts" value, no "}\n" */
+};
+
+static struct pending slots[SLOTS];
+
+static long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static void
+write_all(int out, const char *buf, size_t len)
+{
+	ssize_t r;
+
+	while (len > 0) {
+		r = write(out, buf, len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return;
+		buf += r;
+		len -= (size_t)r;
+	}
+}
+
+static void
+flush(int out, struct pending *s)
+{
+	char line[LINE_MAX_ + 128];
+	int n;
+
+	if (s->used && s->count > 0) {
+		n = snprintf(line, sizeof(line), "%s%s%.*s,\"repeat\":%lu,\"first_ts\":%s}\n",
+			     prefix, s->last_ts, (int)s->keylen, s->key, s->count, s->first_ts);
+		if (n > 0 && (size_t)n < sizeof(line))
+			write_all(out, line, (size_t)n);
+	}
+	s->used = 0;
+}
+
+static void
+expire(int out, long now, int all)
+{
+	int i;
+
+	for (i = 0; i < SLOTS; i++)
+		if (slots[i].used && (all || now - slots[i].t0 >= WINDOW_MS))
+			flush(out, &slots[i]);
+}
+
+static void
+handle(int out, char *buf, size_t len)
+{
+	const char *ts, *rest, *end;
+	size_t tslen, keylen;
+	struct pending *s = NULL, *oldest = NULL;
+	long now = now_ms();
+	int i;
+
+	/* only whole shim events are counted; anything else passes as is */
+	if (len < sizeof(prefix) + 3 || memcmp(buf, prefix, sizeof(prefix) - 1) != 0 ||
+	    buf[len - 1] != '\n' || buf[len - 2] != '}') {
+		write_all(out, buf, len);
+		return;
+	}
+	ts = buf + sizeof(prefix) - 1;
+	end = buf + len - 2;
+	rest = memchr(ts, ',', (size_t)(end - ts));
+	tslen = rest ? (size_t)(rest - ts) : 0;
+	if (!rest || tslen >= sizeof(s->first_ts)) {
+		write_all(out, buf, len);
+		return;
+	}
+	keylen = (size_t)(end - rest);
+	for (i = 0; i < SLOTS; i++) {
+		struct pending *c = &slots[i];
+
+		if (c->used && c->keylen == keylen && memcmp(c->key, rest, keylen) == 0) {
+			s = c;
+			break;
+		}
+	}
+	if (s && now - s->t0 < WINDOW_MS) {
+		if (s->count++ == 0)
+			memcpy(s->first_ts, ts, tslen), s->first_ts[tslen] = '\0';
+		memcpy(s->last_ts, ts, tslen);
+		s->last_ts[tslen] = '\0';
+		return;
+	}
+	if (s)
+		flush(out, s);
+	write_all(out, buf, len);
+	for (i = 0; i < SLOTS && !s; i++)
+		if (!slots[i].used)
+			s = &slots[i];
+		else if (!oldest || slots[i].t0 < oldest->t0)
+			oldest = &slots[i];
+	if (!s) {
+		flush(out, oldest);
+		s = oldest;
+	}
+	s->used = 1;
+	s->t0 = now;
+	s->count = 0;
+	s->keylen = keylen;
+	memcpy(s->key, rest, keylen);
+}
+
+static void
+drain(int sock, int out)
+{
+	char buf[LINE_MAX_ + 1];
+	ssize_t n;
+
+	while ((n = recv(sock, buf, sizeof(buf), MSG_DONTWAIT)) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0)
+			handle(out, buf, (size_t)n);
+}
+
+void
+rp_relay_loop(int sock, int pidfd, int out)
+{
+	for (;;) {
+		struct pollfd fds[2] = { { sock, POLLIN, 0 }, { pidfd, POLLIN, 0 } };
+		long now = now_ms(), timeout = -1;
+		int i;
+
+		for (i = 0; i < SLOTS; i++)
+			if (slots[i].used) {
+				long left = slots[i].t0 + WINDOW_MS - now;
+
+				if (left < 0)
+					left = 0;
+				if (timeout < 0 || left < timeout)
+					timeout = left;
+			}
+		if (poll(fds, pidfd >= 0 ? 2 : 1, (int)timeout) < 0 && errno != EINTR)
+			break;
+		if (fds[0].revents & POLLIN)
+			drain(sock, out);
+		expire(out, now_ms(), 0);
+		if (pidfd >= 0 && fds[1].revents)
+			break;	/* the app has exited */
+	}
+	drain(sock, out);
+	expire(out, 0, 1);
+}
+
+/* What ps shows: the loader's argv would read as a second copy of the
+ * app's command.  argv[0] and the arguments after it are one block of
+ * memory (/proc/PID/cmdline reads it, proc(5)), program_invocation_name
+ * its start. */
+static void
+retitle(void)
+{
+	char buf[8192];
+	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf)) : -1;
+	static const char title[] = "rampart-events";
+
+	if (fd >= 0)
+		close(fd);
+	prctl(PR_SET_NAME, title, 0, 0, 0);
+	if (n <= (ssize_t)sizeof(title) || !program_invocation_name)
+		return;
+	memset(program_invocation_name, 0, (size_t)n);
+	memcpy(program_invocation_name, title, sizeof(title));
+}
+
+int
+rp_relay_start(const struct rp_policy *p, char *err, size_t errsz)
+{
+	struct sockaddr_un a;
+	unsigned long long rnd = 0;
+	char name[96], pidtxt[24];
+	pid_t app = getpid(), pid;
+	int s, size = 1 << 20;
+	size_t n;
+
+	snprintf(pidtxt, sizeof(pidtxt), "%d", (int)app);
+	if (setenv(RP_LIVE_ENV, pidtxt, 1) != 0) {
+		snprintf(err, errsz, "cannot set %s", RP_LIVE_ENV);
+		return -1;
+	}
+	unsetenv(RP_EVENTS_ENV);	/* only this loader names the relay */
+	if (p->sink != RP_SINK_STDERR || p->log == RP_LOG_NONE)
+		return 0;
+	if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd)) {
+		snprintf(err, errsz, "getrandom: %s", strerror(errno));
+		return -1;
+	}
+	/* random, so that nothing else in the network namespace (abstract
+	 * names are per netns, unix(7)) can guess it and bind it first */
+	snprintf(name, sizeof(name), "rampart-events-%d-%016llx", (int)app, rnd);
+	memset(&a, 0, sizeof(a));
+	a.sun_family = AF_UNIX;
+	n = strlen(name);
+	memcpy(a.sun_path + 1, name, n);
+	s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0 || bind(s, (struct sockaddr *)&a,
+			  (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n)) != 0) {
+		snprintf(err, errsz, "event relay socket: %s", strerror(errno));
+		if (s >= 0)
+			close(s);
+		return -1;
+	}
+	/* room for bursts; the kernel caps it at net.core.rmem_max */
+	setsockopt(s, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	pid = fork();
+	if (pid < 0) {
+		snprintf(err, errsz, "event relay: fork: %s", strerror(errno));
+		close(s);
+		return -1;
+	}
+	if (pid == 0) {
+		int pidfd = (int)syscall(SYS_pidfd_open, app, 0);
+		static const int ignore[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE,
+					      SIGTSTP, SIGTTOU, SIGTTIN, SIGUSR1, SIGUSR2 };
+		size_t i;
+
+		for (i = 0; i < sizeof(ignore) / sizeof(ignore[0]); i++)
+			signal(ignore[i], SIG_IGN);
+		if (pidfd < 0 || getppid() != app)
+			_exit(0);	/* the app is gone already */
+		close(0);
+		close(1);
+		retitle();
+		rp_relay_loop(s, pidfd, 2);
+		_exit(0);
+	}
+	close(s);
+	snprintf(err, errsz, "@%s", name);
+	if (setenv(RP_EVENTS_ENV, err, 1) != 0) {
+		snprintf(err, errsz, "cannot set %s", RP_EVENTS_ENV);
+		return -1;
+	}
+	err[0] = '\0';
+	return 0;
+}
