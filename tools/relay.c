@@ -13,10 +13,16 @@
  * boundaries), and a full queue blocks the sender instead of dropping.
  * The relay writes each line with one write(2), so lines never tear.
  *
- * Its life: forked from the loader just before the exec, so it is a child
+ * Its life: cloned from the loader just before the exec, so it is a child
  * of the app (which keeps the loader's pid, so it stays PID 1 in a
- * container; the relay never is).  It holds a pidfd of the app and leaves
- * when the app has exited, after draining what is queued.  It ignores the
+ * container; the relay never is), but a child with no exit signal: wait(2)
+ * and waitpid(-1) without __WALL do not see such a child (clone(2), "The
+ * child termination signal"), so an app that waits for all its children
+ * (a shell's wait, an init's reaping loop, `while (wait(NULL) > 0)`)
+ * neither hangs on the relay nor reaps it.  It holds a pidfd of the app
+ * and leaves when the app has exited, after draining what is queued;
+ * orphaned, it is re-parented with SIGCHLD (kernel/exit.c,
+ * reparent_leader) and reaped like any other.  It ignores the
  * terminal's signals (a Ctrl-C to the process group must not lose the
  * app's last events) and appears in ps as "rampart-events".
  *
@@ -272,9 +278,11 @@ rp_relay_start(const struct rp_policy *p, char *err, size_t errsz)
 	}
 	/* room for bursts; the kernel caps it at net.core.rmem_max */
 	setsockopt(s, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-	pid = fork();
+	/* fork without SIGCHLD (see above); flags 0, stack shared copy-on-
+	 * write as in fork */
+	pid = (pid_t)syscall(SYS_clone, 0L, 0L, 0L, 0L, 0L);
 	if (pid < 0) {
-		snprintf(err, errsz, "event relay: fork: %s", strerror(errno));
+		snprintf(err, errsz, "event relay: clone: %s", strerror(errno));
 		close(s);
 		return -1;
 	}
