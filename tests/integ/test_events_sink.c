@@ -1,0 +1,351 @@
+/* test_events_sink.c - every event reaches the sink, whole, whatever the
+ * process did with its descriptors; bursts are counted, not dropped; the
+ * startup probes hold, and fail closed when a layer does not
+ * (docs/events.md "Where events go", "Probes"). */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "test_loader.h"
+
+static const char *const no_opts[] = { NULL };
+
+/* Denials made by children that lost their stderr: captured, closed with
+ * close_fds, sent to /dev/null by a shell, and a double-forked daemon that
+ * closed every descriptor (it signals the parent through a file, since it
+ * has no pipe left).  argv: DIR (not writable) W (writable). */
+static const char children_py[] =
+	"import os, subprocess, sys, time\n"
+	"d, w = sys.argv[1], sys.argv[2]\n"
+	"subprocess.run(['touch', d + '/capture'], capture_output=True)\n"
+	"subprocess.run(['touch', d + '/closefds'], close_fds=True, stderr=subprocess.DEVNULL)\n"
+	"subprocess.run('touch ' + d + '/devnull 2>/dev/null', shell=True)\n"
+	"pid = os.fork()\n"
+	"if pid == 0:\n"
+	"    if os.fork() == 0:\n"
+	"        os.setsid()\n"
+	"        os.closerange(0, 65536)\n"
+	"        try:\n"
+	"            open(d + '/daemon', 'w')\n"
+	"        except OSError:\n"
+	"            pass\n"
+	"        open(w + '/daemon-done', 'w').close()\n"
+	"    os._exit(0)\n"
+	"os.waitpid(pid, 0)\n"
+	"for i in range(500):\n"
+	"    if os.path.exists(w + '/daemon-done'):\n"
+	"        break\n"
+	"    time.sleep(0.01)\n";
+
+static const char *const child_names[] = { "capture", "closefds", "devnull", "daemon" };
+
+static void
+expect_child_events(const char *text, const char *dir, const char *where)
+{
+	char needle[PATH_MAX + 32];
+	size_t i;
+
+	for (i = 0; i < sizeof(child_names) / sizeof(child_names[0]); i++) {
+		snprintf(needle, sizeof(needle), "\"path\":\"%s/%s\"", dir, child_names[i]);
+		cr_expect_eq(rt_count_lines(text, needle), 1, "%s: event of %s: %s", where,
+			     child_names[i], text);
+	}
+}
+
+/* Every line is one whole rampart JSON object; returns the number of shim
+ * events, adding their "repeat" counts (a line without it stands for one). */
+static long
+count_events(const char *text, const char *needle)
+{
+	const char *p = text;
+	long n = 0;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char line[8192];
+
+		cr_assert_lt(len, sizeof(line));
+		memcpy(line, p, len);
+		line[len] = '\0';
+		if (len) {
+			cr_expect(strncmp(line, "{\"rampart\":", 11) == 0 && line[len - 1] == '}',
+				  "torn or foreign line: %s", line);
+			if (strstr(line, needle)) {
+				const char *rep = strstr(line, "\"repeat\":");
+
+				n += rep ? atol(rep + 9) : 1;
+			}
+		}
+		p += len + (nl ? 1 : 0);
+	}
+	return n;
+}
+
+static void
+no_probe_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	cr_assert(d);
+	while ((de = readdir(d)))
+		cr_expect(strncmp(de->d_name, ".rampart-probe-", 15) != 0, "left behind: %s/%s",
+			  dir, de->d_name);
+	closedir(d);
+}
+
+Test(events_sink, loader_children_without_stderr_reach_the_container_log)
+{
+	struct lt_env e;
+	struct rt_result r;
+	char ro[PATH_MAX + 8];
+	const char *args[] = { "/usr/bin/python3", "-c", children_py, ro, NULL, NULL };
+
+	lt_setup(&e, NULL);
+	lt_need_landlock();
+	snprintf(ro, sizeof(ro), "%s/ro", e.dir);
+	cr_assert(mkdir(ro, 0755) == 0);
+	args[4] = e.wdir;
+	cr_assert_eq(lt_run_ex(&e, NULL, no_opts, args, NULL, &r), 0);
+	cr_expect_eq(r.status, 0, "%d %s", r.status, r.err);
+	expect_child_events(r.err, ro, "loader");
+	/* the shim in the loader's process says it is live, once, and no
+	 * child repeats it */
+	cr_expect_eq(rt_count_lines(r.err, "{\"rampart\":\"shim\",\"state\":\"live\""), 1, "%s", r.err);
+	cr_expect_eq(rt_count_lines(r.err, "\"sink\":\"relay\""), 1, "%s", r.err);
+	cr_expect_eq(rt_count_lines(r.err, "sink_lost"), 0, "%s", r.err);
+	rt_result_free(&r);
+	rt_cleanup(e.dir);
+}
+
+Test(events_sink, file_sink_under_the_shim_alone)
+{
+	const char *dir = rt_tmpdir();
+	char w[PATH_MAX], ro[PATH_MAX], log[PATH_MAX + 16], pol[PATH_MAX], text[3 * PATH_MAX];
+	char *argv[] = { "/usr/bin/python3", "-c", (char *)children_py, ro, w, NULL };
+	struct rt_result r;
+	char *got;
+
+	snprintf(w, sizeof(w), "%s/w", dir);
+	snprintf(ro, sizeof(ro), "%s/ro", dir);
+	snprintf(log, sizeof(log), "%s/events.log", w);
+	snprintf(pol, sizeof(pol), "%s/policy", dir);
+	cr_assert(mkdir(w, 0755) == 0 && mkdir(ro, 0755) == 0);
+	snprintf(text, sizeof(text), "WritablePath %s\nEventSink file:%s\n", w, log);
+	rt_write_file(pol, text);
+	cr_assert_eq(rt_run_shim(pol, argv, NULL, 20, &r), 0);
+	cr_expect_eq(r.status, 0, "%d %s", r.status, r.err);
+	got = rt_read_file(log);
+	cr_assert_not_null(got, "no %s", log);
+	expect_child_events(got, ro, "file");
+	cr_expect_eq(count_events(got, "\"rampart\":1"), 4, "%s", got);
+	cr_expect_eq(rt_count_lines(r.err, "\"rampart\":1"), 0, "events on stderr too: %s", r.err);
+	free(got);
+	rt_result_free(&r);
+	rt_cleanup(dir);
+}
+
+Test(events_sink, socket_sink_and_fallback_said_once)
+{
+	const char *dir = rt_tmpdir();
+	char ro[PATH_MAX], w[PATH_MAX], sock[PATH_MAX + 16], pol[PATH_MAX], text[3 * PATH_MAX], buf[4096];
+	char *argv[] = { (char *)rt_prog("ev_load"), ro, "1", "1", "5", NULL };
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	struct rt_result r;
+	int s, got = 0;
+
+	snprintf(ro, sizeof(ro), "%s/ro", dir);
+	snprintf(w, sizeof(w), "%s/w", dir);
+	snprintf(sock, sizeof(sock), "%s/s.sock", dir);
+	snprintf(pol, sizeof(pol), "%s/policy", dir);
+	cr_assert(mkdir(ro, 0755) == 0 && mkdir(w, 0755) == 0);
+	cr_assert_lt(strlen(sock), sizeof(a.sun_path));
+	strcpy(a.sun_path, sock);
+	s = socket(AF_UNIX, SOCK_DGRAM, 0);
+	cr_assert(s >= 0 && bind(s, (struct sockaddr *)&a, sizeof(a)) == 0, "%s", strerror(errno));
+	snprintf(text, sizeof(text), "WritablePath %s\nEventSink socket:%s\n", w, sock);
+	rt_write_file(pol, text);
+	cr_assert_eq(rt_run_shim(pol, argv, NULL, 20, &r), 0);
+	cr_expect(strstr(r.out, "denied 5 of 5") != NULL, "%s %s", r.out, r.err);
+	for (;;) {
+		ssize_t n = recv(s, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+
+		if (n <= 0)
+			break;
+		buf[n] = '\0';
+		cr_expect(strncmp(buf, "{\"rampart\":1,", 13) == 0 && buf[n - 1] == '\n', "%s", buf);
+		got++;
+	}
+	cr_expect_eq(got, 5);
+	cr_expect_eq(rt_count_lines(r.err, "\"rampart\":1"), 0, "%s", r.err);
+	rt_result_free(&r);
+	/* the reader is gone: the events fall back to fd 2, and the first says so */
+	close(s);
+	unlink(sock);
+	cr_assert_eq(rt_run_shim(pol, argv, NULL, 20, &r), 0);
+	cr_expect_eq(rt_count_lines(r.err, "\"rule\":\"writable-path\""), 5, "%s", r.err);
+	cr_expect_eq(rt_count_lines(r.err, "\"sink_lost\":\"socket errno 2\""), 1, "%s", r.err);
+	rt_result_free(&r);
+	rt_cleanup(dir);
+}
+
+/* 8 processes x 4 threads, distinct denials: every one is a whole line. */
+Test(events_sink, load_nothing_lost_nothing_torn, .timeout = 60)
+{
+	struct lt_env e;
+	struct rt_result r;
+	char ro[PATH_MAX + 8], prog[PATH_MAX + 16], needle[PATH_MAX + 32];
+	const char *args[] = { prog, ro, "8", "4", "500", NULL };
+
+	lt_setup(&e, NULL);
+	snprintf(ro, sizeof(ro), "%s/ro", e.dir);
+	snprintf(prog, sizeof(prog), "%s/ev_load", e.bin);
+	cr_assert(mkdir(ro, 0755) == 0);
+	lt_copy(rt_prog("ev_load"), prog, 0755);
+	cr_assert_eq(lt_run_ex(&e, NULL, no_opts, args, NULL, &r), 0);
+	cr_expect(strstr(r.out, "denied 16000 of 16000") != NULL, "%s %s", r.out, r.err);
+	snprintf(needle, sizeof(needle), "\"path\":\"%s/p", ro);
+	cr_expect_eq(count_events(r.err, needle), 16000);
+	cr_expect_eq(rt_count_lines(r.err, "\"repeat\""), 0, "distinct denials were merged");
+	rt_result_free(&r);
+	rt_cleanup(e.dir);
+}
+
+/* A loop of one identical denial: counted in "repeat", not 40000 lines,
+ * and not one lost. */
+Test(events_sink, identical_burst_is_counted_not_dropped, .timeout = 60)
+{
+	struct lt_env e;
+	struct rt_result r;
+	char ro[PATH_MAX + 8], prog[PATH_MAX + 16], needle[PATH_MAX + 32];
+	const char *args[] = { prog, ro, "2", "2", "10000", "same", NULL };
+
+	lt_setup(&e, NULL);
+	snprintf(ro, sizeof(ro), "%s/ro", e.dir);
+	snprintf(prog, sizeof(prog), "%s/ev_load", e.bin);
+	cr_assert(mkdir(ro, 0755) == 0);
+	lt_copy(rt_prog("ev_load"), prog, 0755);
+	cr_assert_eq(lt_run_ex(&e, NULL, no_opts, args, NULL, &r), 0);
+	cr_expect(strstr(r.out, "denied 40000 of 40000") != NULL, "%s %s", r.out, r.err);
+	snprintf(needle, sizeof(needle), "\"path\":\"%s/same\"", ro);
+	cr_expect_eq(count_events(r.err, needle), 40000);
+	cr_expect_lt(rt_count_lines(r.err, needle), 400, "the burst drowned the log");
+	cr_expect_gt(rt_count_lines(r.err, "\"repeat\":"), 0);
+	rt_result_free(&r);
+	rt_cleanup(e.dir);
+}
+
+Test(events_sink, probes_hold_and_leave_nothing)
+{
+	struct lt_env e;
+	struct rt_result r;
+	const char *args[] = { NULL, "exit", "0", NULL };
+
+	lt_setup(&e, NULL);
+	lt_need_landlock();
+	args[0] = e.probe;
+	cr_assert_eq(lt_run_ex(&e, NULL, no_opts, args, NULL, &r), 0);
+	cr_expect_eq(r.status, 0, "%d %s", r.status, r.err);
+	cr_expect(strstr(r.err, "{\"probe\":\"landlock-create\",\"expect\":\"EACCES\",\"result\":\"EACCES\",\"holds\":true}"),
+		  "%s", r.err);
+	cr_expect(strstr(r.err, "{\"probe\":\"seccomp-setid\",\"expect\":\"EPERM\",\"result\":\"EPERM\",\"holds\":true}"),
+		  "%s", r.err);
+	cr_expect(strstr(r.err, "\"probe\":\"no-new-privs\",\"expect\":\"NoNewPrivs 1, Seccomp 2\",\"result\":\"NoNewPrivs 1, Seccomp 2\",\"holds\":true"),
+		  "%s", r.err);
+	cr_expect(strstr(r.err, "\"probe\":\"capabilities\",\"expect\":\"within 0\",\"result\":\"ok\",\"holds\":true"), "%s", r.err);
+	/* EACCES where the kernel has AT_EXECVE_CHECK (6.14), else skipped */
+	cr_expect(strstr(r.err, "\"probe\":\"landlock-exec\",\"expect\":\"EACCES\",\"result\":\"EACCES\",\"holds\":true") ||
+		  strstr(r.err, "\"probe\":\"landlock-exec\",\"expect\":\"EACCES\",\"result\":\"skipped: kernel without AT_EXECVE_CHECK\""),
+		  "%s", r.err);
+	cr_expect_eq(rt_count_lines(r.err, "\"holds\":false"), 0, "%s", r.err);
+	no_probe_files(e.wdir);
+	no_probe_files("/tmp");
+	rt_result_free(&r);
+	rt_cleanup(e.dir);
+}
+
+/* landlock_restrict_self answers 0 and does nothing: the loader thinks
+ * Landlock is enforced; the probe finds out.  Strict: 125 before the
+ * command runs; best-effort: a warning. */
+Test(events_sink, probe_fails_closed_when_landlock_only_looks_applied)
+{
+	struct lt_env e;
+	struct rt_result r;
+	const char *prefix[] = { rt_prog("ev_fakelandlock"), NULL };
+	const char *args[] = { NULL, "exit", "7", NULL };
+
+	lt_setup(&e, NULL);
+	lt_need_landlock();
+	args[0] = e.probe;
+	cr_assert_eq(lt_run_ex(&e, prefix, no_opts, args, NULL, &r), 0);
+	cr_expect_eq(r.status, 125, "strict: %d %s", r.status, r.err);
+	cr_expect(strstr(r.err, "rampart: probes: probe landlock-create does not hold: expected EACCES, got created ") != NULL,
+		  "%s", r.err);
+	cr_expect(strstr(r.err, "(removed: yes)") != NULL, "%s", r.err);
+	cr_expect_eq(rt_count_lines(r.err, "\"rampart\":\"startup\""), 0, "ran anyway: %s", r.err);
+	no_probe_files("/tmp");
+	no_probe_files(e.wdir);
+	rt_result_free(&r);
+	rt_cleanup(e.dir);
+
+	lt_setup(&e, "Landlock best-effort\n");
+	args[0] = e.probe;
+	cr_assert_eq(lt_run_ex(&e, prefix, no_opts, args, NULL, &r), 0);
+	cr_expect_eq(r.status, 7, "best-effort: %d %s", r.status, r.err);
+	cr_expect(strstr(r.err, "\"probe\":\"landlock-create\",\"expect\":\"EACCES\",\"result\":\"created ") != NULL,
+		  "%s", r.err);
+	cr_expect(strstr(r.err, "\"probe landlock-create does not hold") != NULL, "%s", r.err);
+	rt_result_free(&r);
+	rt_cleanup(e.dir);
+}
+
+/* A kernel without Landlock (landlock_* answer ENOSYS), best-effort: the
+ * report says the file-system probes do not hold, and the command runs. */
+Test(events_sink, probes_report_missing_landlock_best_effort)
+{
+	struct lt_env e;
+	struct rt_result r;
+	const char *prefix[] = { rt_prog("ld_nolandlock"), NULL };
+	const char *args[] = { NULL, "exit", "7", NULL };
+
+	lt_setup(&e, "Landlock best-effort\n");
+	args[0] = e.probe;
+	cr_assert_eq(lt_run_ex(&e, prefix, no_opts, args, NULL, &r), 0);
+	cr_expect_eq(r.status, 7, "%d %s", r.status, r.err);
+	cr_expect(strstr(r.err, "\"probe\":\"landlock-create\",\"expect\":\"EACCES\",\"result\":\"created ") != NULL,
+		  "%s", r.err);
+	cr_expect(strstr(r.err, "{\"probe\":\"seccomp-setid\",\"expect\":\"EPERM\",\"result\":\"EPERM\",\"holds\":true}"),
+		  "%s", r.err);
+	no_probe_files("/tmp");
+	rt_result_free(&r);
+	rt_cleanup(e.dir);
+}
+
+Test(events_sink, audit_mode_skips_the_enforcement_probes)
+{
+	struct lt_env e;
+	struct rt_result r;
+	const char *opts[] = { "--audit", NULL };
+	const char *args[] = { NULL, "exit", "0", NULL };
+
+	lt_setup(&e, NULL);
+	args[0] = e.probe;
+	cr_assert_eq(lt_run_ex(&e, NULL, opts, args, NULL, &r), 0);
+	cr_expect_eq(r.status, 0, "%d %s", r.status, r.err);
+	cr_expect(strstr(r.err, "\"probe\":\"landlock-create\",\"expect\":\"EACCES\",\"result\":\"skipped: ") != NULL,
+		  "%s", r.err);
+	cr_expect(strstr(r.err, "\"probe\":\"seccomp-setid\",\"expect\":\"EPERM\",\"result\":\"skipped: audit mode") != NULL,
+		  "%s", r.err);
+	cr_expect_eq(rt_count_lines(r.err, "\"holds\":false"), 0, "%s", r.err);
+	rt_result_free(&r);
+	rt_cleanup(e.dir);
+}
