@@ -349,3 +349,23 @@ Test(events_sink, audit_mode_skips_the_enforcement_probes)
 	rt_result_free(&r);
 	rt_cleanup(e.dir);
 }
+
+/* rampart suggest counts the events a "repeat" line stands for. */
+Test(events_sink, suggest_counts_repeats)
+{
+	const char *dir = rt_tmpdir();
+	char log[PATH_MAX];
+	char *argv[] = { (char *)rt_path("rampart"), "suggest", log, NULL };
+	struct rt_result r;
+
+	snprintf(log, sizeof(log), "%s/events.log", dir);
+	rt_write_file(log,
+		      "{\"rampart\":\"shim\",\"state\":\"live\",\"mode\":\"audit\",\"sink\":\"relay\",\"pid\":7,\"exe\":\"/bin/sh\",\"policy\":\"/p\"}\n"
+		      "{\"rampart\":1,\"ts\":1.000,\"decision\":\"audit\",\"op\":\"open\",\"path\":\"/srv/a/x\",\"rule\":\"writable-path\",\"pid\":7,\"uid\":1000,\"exe\":\"/bin/sh\"}\n"
+		      "{\"rampart\":1,\"ts\":1.900,\"decision\":\"audit\",\"op\":\"open\",\"path\":\"/srv/a/x\",\"rule\":\"writable-path\",\"pid\":7,\"uid\":1000,\"exe\":\"/bin/sh\",\"repeat\":4999,\"first_ts\":1.001}\n");
+	cr_assert_eq(rt_run(argv, NULL, 20, &r), 0);
+	cr_expect(strstr(r.err, "5000 events read") != NULL, "%s", r.err);
+	cr_expect(strstr(r.out, "# 5000 writes, e.g. /srv/a/x") != NULL, "%s", r.out);
+	rt_result_free(&r);
+	rt_cleanup(dir);
+}
