@@ -178,15 +178,68 @@ handle(int out, char *buf, size_t len)
 	memcpy(s->key, rest, keylen);
 }
 
+/* Datagrams from another uid are not the app's: abstract socket names
+ * are listed in /proc/net/unix to every process of the network namespace
+ * (a host-network container shares it with the host), so anyone there
+ * could write lines into the container log.  The kernel stamps each
+ * datagram with its sender's credentials (SO_PASSCRED, unix(7)); the app's
+ * processes all have the relay's uid, since no_new_privs and the dropped
+ * capabilities keep them from changing it. */
+static unsigned long foreign;
+
+static void
+note_foreign(int out, const struct ucred *uc, int at_exit)
+{
+	char line[160];
+	int n;
+
+	if (at_exit)
+		n = snprintf(line, sizeof(line),
+			     "{\"rampart\":\"relay\",\"state\":\"foreign datagrams dropped\",\"count\":%lu}\n",
+			     foreign);
+	else
+		n = snprintf(line, sizeof(line),
+			     "{\"rampart\":\"relay\",\"state\":\"foreign datagram dropped\",\"pid\":%d,\"uid\":%u}\n",
+			     (int)uc->pid, (unsigned)uc->uid);
+	if (n > 0 && (size_t)n < sizeof(line))
+		write_all(out, line, (size_t)n);
+}
+
 static void
 drain(int sock, int out)
 {
 	char buf[LINE_MAX_ + 1];
+	union {
+		struct cmsghdr h;
+		char space[CMSG_SPACE(sizeof(struct ucred))];
+	} c;
 	ssize_t n;
 
-	while ((n = recv(sock, buf, sizeof(buf), MSG_DONTWAIT)) > 0 || (n < 0 && errno == EINTR))
-		if (n > 0)
-			handle(out, buf, (size_t)n);
+	for (;;) {
+		struct iovec iov = { buf, sizeof(buf) };
+		struct msghdr m = { 0 };
+		struct cmsghdr *h;
+		const struct ucred *uc = NULL;
+
+		m.msg_iov = &iov;
+		m.msg_iovlen = 1;
+		m.msg_control = c.space;
+		m.msg_controllen = sizeof(c.space);
+		n = recvmsg(sock, &m, MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		for (h = CMSG_FIRSTHDR(&m); h; h = CMSG_NXTHDR(&m, h))
+			if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_CREDENTIALS)
+				uc = (const struct ucred *)CMSG_DATA(h);
+		if (uc && uc->uid != getuid()) {
+			if (foreign++ == 0)
+				note_foreign(out, uc, 0);
+			continue;
+		}
+		handle(out, buf, (size_t)n);
+	}
 }
 
 void
@@ -216,6 +269,8 @@ rp_relay_loop(int sock, int pidfd, int out)
 	}
 	drain(sock, out);
 	expire(out, 0, 1);
+	if (foreign)
+		note_foreign(out, NULL, 1);
 }
 
 /* What ps shows: the loader's argv would read as a second copy of the
@@ -246,7 +301,7 @@ rp_relay_start(const struct rp_policy *p, char *err, size_t errsz)
 	unsigned long long rnd = 0;
 	char name[96], pidtxt[24];
 	pid_t app = getpid(), pid;
-	int s, size = 1 << 20;
+	int s, size = 1 << 20, one = 1;
 	size_t n;
 
 	snprintf(pidtxt, sizeof(pidtxt), "%d", (int)app);
@@ -278,6 +333,11 @@ rp_relay_start(const struct rp_policy *p, char *err, size_t errsz)
 	}
 	/* room for bursts; the kernel caps it at net.core.rmem_max */
 	setsockopt(s, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (setsockopt(s, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) != 0) {
+		snprintf(err, errsz, "event relay: SO_PASSCRED: %s", strerror(errno));
+		close(s);
+		return -1;
+	}
 	/* fork without SIGCHLD (see above); flags 0, stack shared copy-on-
 	 * write as in fork */
 	pid = (pid_t)syscall(SYS_clone, 0L, 0L, 0L, 0L, 0L);

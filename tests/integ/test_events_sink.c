@@ -6,12 +6,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "test_loader.h"
@@ -368,4 +370,58 @@ Test(events_sink, suggest_counts_repeats)
 	cr_expect(strstr(r.out, "# 5000 writes, e.g. /srv/a/x") != NULL, "%s", r.out);
 	rt_result_free(&r);
 	rt_cleanup(dir);
+}
+
+/* A datagram from another uid (here root, while the app runs as 1000) is
+ * not written into the log as an event; the relay says it dropped it. */
+Test(events_sink, relay_drops_datagrams_of_other_uids, .timeout = 30)
+{
+	static const char py[] =
+		"import os, sys, time\n"
+		"w = sys.argv[1]\n"
+		"open(w + '/addr', 'w').write(os.environ.get('RAMPART_EVENTS', ''))\n"
+		"for i in range(500):\n"
+		"    if os.path.exists(w + '/go'):\n"
+		"        break\n"
+		"    time.sleep(0.01)\n";
+	struct lt_env e;
+	struct rt_result r;
+	const char *args[] = { "/usr/bin/python3", "-c", py, NULL, NULL };
+	char addr[PATH_MAX + 8], go[PATH_MAX + 8];
+	pid_t pid;
+	int st;
+
+	lt_setup(&e, NULL);
+	lt_need_landlock();
+	args[3] = e.wdir;
+	snprintf(addr, sizeof(addr), "%s/addr", e.wdir);
+	snprintf(go, sizeof(go), "%s/go", e.wdir);
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		static const char forged[] = "{\"rampart\":1,\"ts\":1.000,\"decision\":\"deny\",\"op\":\"open\",\"path\":\"/forged\",\"rule\":\"writable-path\",\"pid\":1,\"uid\":1000,\"exe\":\"/x\"}\n";
+		struct sockaddr_un a = { .sun_family = AF_UNIX };
+		char *name = NULL;
+		int i, s;
+
+		for (i = 0; i < 500 && !(name = rt_read_file(addr)); i++)
+			usleep(10000);
+		if (name && name[0] == '@' && strlen(name) < sizeof(a.sun_path)) {
+			memcpy(a.sun_path + 1, name + 1, strlen(name + 1));
+			s = socket(AF_UNIX, SOCK_DGRAM, 0);
+			sendto(s, forged, sizeof(forged) - 1, 0, (struct sockaddr *)&a,
+			       (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(name)));
+		}
+		usleep(100000);
+		rt_write_file(go, "");
+		_exit(0);
+	}
+	cr_assert_eq(lt_run_ex(&e, NULL, no_opts, args, NULL, &r), 0);
+	waitpid(pid, &st, 0);
+	cr_expect_eq(r.status, 0, "%d %s", r.status, r.err);
+	cr_expect(strstr(r.err, "/forged") == NULL, "a forged event reached the log: %s", r.err);
+	cr_expect(strstr(r.err, "{\"rampart\":\"relay\",\"state\":\"foreign datagram dropped\",\"pid\":") != NULL,
+		  "%s", r.err);
+	rt_result_free(&r);
+	rt_cleanup(e.dir);
 }
