@@ -425,3 +425,45 @@ Test(events_sink, relay_drops_datagrams_of_other_uids, .timeout = 30)
 	rt_result_free(&r);
 	rt_cleanup(e.dir);
 }
+
+/* Under the loader a file sink beneath the WritablePath gets the events of
+ * children without stderr; one elsewhere is refused before the app runs
+ * (Landlock would refuse every write to it). */
+Test(events_sink, loader_file_sink_beneath_writable_path_only)
+{
+	struct lt_env e;
+	struct rt_result r;
+	char ro[PATH_MAX + 8], log[PATH_MAX + 16], extra[3 * PATH_MAX];
+	const char *args[] = { "/usr/bin/python3", "-c", children_py, ro, NULL, NULL };
+	char *got;
+
+	lt_setup(&e, NULL);
+	lt_need_landlock();
+	snprintf(ro, sizeof(ro), "%s/ro", e.dir);
+	cr_assert(mkdir(ro, 0755) == 0);
+	args[4] = e.wdir;
+	snprintf(log, sizeof(log), "%s/events.log", e.wdir);
+	snprintf(extra, sizeof(extra), "WritablePath %s\nUser %d\nEventSink file:%s\n", e.wdir, LT_UID, log);
+	lt_policy(&e, extra);
+	cr_assert_eq(lt_run_ex(&e, NULL, no_opts, args, NULL, &r), 0);
+	cr_expect_eq(r.status, 0, "%d %s", r.status, r.err);
+	got = rt_read_file(log);
+	cr_assert_not_null(got, "no %s: %s", log, r.err);
+	expect_child_events(got, ro, "loader file");
+	cr_expect_eq(rt_count_lines(got, "{\"rampart\":\"shim\",\"state\":\"live\""), 1, "%s", got);
+	cr_expect_eq(rt_count_lines(r.err, "\"rampart\":1"), 0, "%s", r.err);
+	free(got);
+	rt_result_free(&r);
+	rt_cleanup(e.dir);
+
+	snprintf(extra, sizeof(extra), "EventSink file:/tmp/rampart-not-writable.log\n");
+	lt_setup(&e, extra);
+	args[3] = e.dir;
+	args[4] = e.wdir;
+	cr_assert_eq(lt_run_ex(&e, NULL, no_opts, args, NULL, &r), 0);
+	cr_expect_eq(r.status, 125, "%d %s", r.status, r.err);
+	cr_expect(strstr(r.err, "rampart: events: EventSink file:/tmp/rampart-not-writable.log is not beneath a WritablePath") != NULL,
+		  "%s", r.err);
+	rt_result_free(&r);
+	rt_cleanup(e.dir);
+}
