@@ -23,13 +23,16 @@ static const char *const no_opts[] = { NULL };
 /* Denials made by children that lost their stderr: captured, closed with
  * close_fds, sent to /dev/null by a shell, and a double-forked daemon that
  * closed every descriptor (it signals the parent through a file, since it
- * has no pipe left).  argv: DIR (not writable) W (writable). */
+ * has no pipe left), and a child started with an empty environment (the
+ * exec wrappers restore the shim and the relay's address).  argv: DIR
+ * (not writable) W (writable). */
 static const char children_py[] =
 	"import os, subprocess, sys, time\n"
 	"d, w = sys.argv[1], sys.argv[2]\n"
 	"subprocess.run(['touch', d + '/capture'], capture_output=True)\n"
 	"subprocess.run(['touch', d + '/closefds'], close_fds=True, stderr=subprocess.DEVNULL)\n"
 	"subprocess.run('touch ' + d + '/devnull 2>/dev/null', shell=True)\n"
+	"subprocess.run(['/usr/bin/touch', d + '/noenv'], env={}, capture_output=True)\n"
 	"pid = os.fork()\n"
 	"if pid == 0:\n"
 	"    if os.fork() == 0:\n"
@@ -47,7 +50,7 @@ static const char children_py[] =
 	"        break\n"
 	"    time.sleep(0.01)\n";
 
-static const char *const child_names[] = { "capture", "closefds", "devnull", "daemon" };
+static const char *const child_names[] = { "capture", "closefds", "devnull", "noenv", "daemon" };
 
 static void
 expect_child_events(const char *text, const char *dir, const char *where)
@@ -125,6 +128,7 @@ Test(events_sink, loader_children_without_stderr_reach_the_container_log)
 	cr_expect_eq(rt_count_lines(r.err, "{\"rampart\":\"shim\",\"state\":\"live\""), 1, "%s", r.err);
 	cr_expect_eq(rt_count_lines(r.err, "\"sink\":\"relay\""), 1, "%s", r.err);
 	cr_expect_eq(rt_count_lines(r.err, "sink_lost"), 0, "%s", r.err);
+	cr_expect_eq(rt_count_lines(r.err, "RAMPART_EVENTS reset\""), 1, "%s", r.err);
 	rt_result_free(&r);
 	rt_cleanup(e.dir);
 }
@@ -149,7 +153,7 @@ Test(events_sink, file_sink_under_the_shim_alone)
 	got = rt_read_file(log);
 	cr_assert_not_null(got, "no %s", log);
 	expect_child_events(got, ro, "file");
-	cr_expect_eq(count_events(got, "\"rampart\":1"), 4, "%s", got);
+	cr_expect_eq(count_events(got, "\"rampart\":1,"), 5 + 1, "%s", got);	/* + sticky-env */
 	cr_expect_eq(rt_count_lines(r.err, "\"rampart\":1"), 0, "events on stderr too: %s", r.err);
 	free(got);
 	rt_result_free(&r);
