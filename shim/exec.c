@@ -33,6 +33,7 @@
 
 #include "exec.h"
 #include "execdecide.h"
+#include "fprint.h"
 #include "rawsys.h"
 #include "shim.h"
 #include "stickyenv.h"
@@ -117,7 +118,7 @@ static int
 sticky(const char *op, const char *path, char *const envp[], struct rp_env *e)
 {
 	int r = rp_env_make_sticky(e, envp, rp_state.shim_path, rp_state.policy_path,
-				   rp_state.mode_env_audit);
+				   rp_state.mode_env_audit, rp_exec_fingerprint_entry());
 
 	if (r < 0) {
 		errno = -r;
@@ -910,6 +911,12 @@ repair_environ(const char *op)
 		r = -1;
 	if ((e.fixed & RP_ENV_FIXED_MODE) &&
 	    set_var(rp_state.mode_env_audit ? e.mode : RP_MODE_ENV) < 0)
+		r = -1;
+	if ((e.fixed & RP_ENV_FIXED_FPRINT) &&
+	    set_var(rp_exec_fingerprint_entry() ? rp_exec_fingerprint_entry() : RP_FPRINT_ENV) < 0)
+		r = -1;
+	/* the event relay's address (event.c), or none */
+	if ((e.fixed & RP_ENV_FIXED_EVENTS) && set_var(e.events[0] ? e.events : RP_EVENTS_ENV) < 0)
 		r = -1;
 	rp_env_release(&e);
 	return r;

@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "exec.h"
+#include "execdecide.h"
+#include "fprint.h"
 #include "rawsys.h"
 #include "shim.h"
 #include "strbuf.h"
@@ -204,6 +206,8 @@ do_init(void)
 		rp_state.err_ino = st.st_ino;
 		rp_state.err_ok = 1;
 	}
+	/* the loader's fingerprints of the files it made unreadable */
+	rp_exec_set_fingerprints(env_lookup(RP_FPRINT_ENV));
 	rp_state.start_preload = env_lookup("LD_PRELOAD") != NULL;
 	p = env_lookup(RP_POLICY_ENV);
 	rp_state.start_policy = p != NULL;

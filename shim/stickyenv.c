@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "fprint.h"
 #include "rawsys.h"
 #include "strbuf.h"
 
@@ -48,11 +49,11 @@ build_preload(char *out, size_t cap, const char *shim, const char *old)
 
 int
 rp_env_make_sticky(struct rp_env *e, char *const envp[], const char *shim,
-		   const char *policy, int audit)
+		   const char *policy, int audit, const char *fprint)
 {
 	const char *preload_entry = NULL, *policy_entry = NULL, *mode_entry = NULL;
-	const char *events_entry = NULL;
-	int n_preload = 0, n_policy = 0, n_audit = 0, n_mode = 0, n_events = 0;
+	const char *fprint_entry = NULL, *events_entry = NULL;
+	int n_preload = 0, n_policy = 0, n_audit = 0, n_mode = 0, n_fprint = 0, n_events = 0;
 	size_t n, k, need;
 	char **arr;
 
@@ -73,11 +74,16 @@ rp_env_make_sticky(struct rp_env *e, char *const envp[], const char *shim,
 		} else if (is_var(envp[n], RP_MODE_ENV, sizeof(RP_MODE_ENV) - 1)) {
 			n_mode++;
 			mode_entry = envp[n];
+		} else if (is_var(envp[n], RP_FPRINT_ENV, sizeof(RP_FPRINT_ENV) - 1)) {
+			n_fprint++;
+			fprint_entry = envp[n];
 		} else if (is_var(envp[n], RP_EVENTS_ENV, sizeof(RP_EVENTS_ENV) - 1)) {
 			n_events++;
 			events_entry = envp[n];
 		}
 	}
+	if (fprint ? (n_fprint != 1 || strcmp(fprint_entry, fprint) != 0) : n_fprint != 0)
+		e->fixed |= RP_ENV_FIXED_FPRINT;
 	/* the event sink: a child may not send its events elsewhere, nor lose
 	 * the relay by clearing its environment */
 	e->events[0] = '\0';
@@ -111,7 +117,7 @@ rp_env_make_sticky(struct rp_env *e, char *const envp[], const char *shim,
 		e->absent |= e->fixed & RP_ENV_FIXED_POLICY;
 	if (!e->fixed)
 		return 0;
-	need = n + 5;
+	need = n + 6;
 	if (need <= RP_ENV_STACK_SLOTS) {
 		arr = e->slots;
 	} else {
@@ -134,11 +140,14 @@ rp_env_make_sticky(struct rp_env *e, char *const envp[], const char *shim,
 		arr[k++] = e->policy;
 	if (audit)
 		arr[k++] = e->mode;
+	if (fprint)
+		arr[k++] = (char *)fprint;
 	if (e->events[0])
 		arr[k++] = e->events;
 	for (n = 0; envp && envp[n]; n++) {
 		if (is_var(envp[n], "LD_AUDIT", 8) ||
 		    is_var(envp[n], RP_MODE_ENV, sizeof(RP_MODE_ENV) - 1) ||
+		    is_var(envp[n], RP_FPRINT_ENV, sizeof(RP_FPRINT_ENV) - 1) ||
 		    is_var(envp[n], RP_EVENTS_ENV, sizeof(RP_EVENTS_ENV) - 1))
 			continue;
 		if (shim && shim[0] && is_var(envp[n], "LD_PRELOAD", 10))
@@ -173,49 +182,44 @@ rp_env_tampering(const struct rp_env *e, int start_had_preload, int start_had_po
 	return bits;
 }
 
+/* The repairs of bits 1..8, in RP_ENV_* order; bit 16 adds
+ * ", RAMPART_DENY_IDS reset", bit 32 ", RAMPART_EVENTS reset". */
+#define RP_FIXED_TEXTS(X) \
+	X("") \
+	X("LD_PRELOAD restored") \
+	X("RAMPART_POLICY restored") \
+	X("LD_PRELOAD and RAMPART_POLICY restored") \
+	X("LD_AUDIT removed") \
+	X("LD_PRELOAD restored, LD_AUDIT removed") \
+	X("RAMPART_POLICY restored, LD_AUDIT removed") \
+	X("LD_PRELOAD and RAMPART_POLICY restored, LD_AUDIT removed") \
+	X("RAMPART_MODE reset") \
+	X("LD_PRELOAD restored, RAMPART_MODE reset") \
+	X("RAMPART_POLICY restored, RAMPART_MODE reset") \
+	X("LD_PRELOAD and RAMPART_POLICY restored, RAMPART_MODE reset") \
+	X("LD_AUDIT removed, RAMPART_MODE reset") \
+	X("LD_PRELOAD restored, LD_AUDIT removed, RAMPART_MODE reset") \
+	X("RAMPART_POLICY restored, LD_AUDIT removed, RAMPART_MODE reset") \
+	X("LD_PRELOAD and RAMPART_POLICY restored, LD_AUDIT removed, RAMPART_MODE reset")
+#define RP_PLAIN(s) s,
+#define RP_WITH_FPRINT(s) s ", " RP_FPRINT_ENV " reset",
+#define RP_WITH_EVENTS(s) s ", " RP_EVENTS_ENV " reset",
+#define RP_WITH_BOTH(s) s ", " RP_FPRINT_ENV " reset, " RP_EVENTS_ENV " reset",
+
 const char *
 rp_env_fixed_text(unsigned fixed)
 {
 	/* indexed by the RP_ENV_* bits; static strings, so an event can point
 	 * at them from a vfork child */
-	static const char *const text[16] = {
-		"",
-		"LD_PRELOAD restored",
-		"RAMPART_POLICY restored",
-		"LD_PRELOAD and RAMPART_POLICY restored",
-		"LD_AUDIT removed",
-		"LD_PRELOAD restored, LD_AUDIT removed",
-		"RAMPART_POLICY restored, LD_AUDIT removed",
-		"LD_PRELOAD and RAMPART_POLICY restored, LD_AUDIT removed",
-		"RAMPART_MODE reset",
-		"LD_PRELOAD restored, RAMPART_MODE reset",
-		"RAMPART_POLICY restored, RAMPART_MODE reset",
-		"LD_PRELOAD and RAMPART_POLICY restored, RAMPART_MODE reset",
-		"LD_AUDIT removed, RAMPART_MODE reset",
-		"LD_PRELOAD restored, LD_AUDIT removed, RAMPART_MODE reset",
-		"RAMPART_POLICY restored, LD_AUDIT removed, RAMPART_MODE reset",
-		"LD_PRELOAD and RAMPART_POLICY restored, LD_AUDIT removed, RAMPART_MODE reset",
+	static const char *const text[64] = {
+		RP_FIXED_TEXTS(RP_PLAIN)
+		RP_FIXED_TEXTS(RP_WITH_FPRINT)
+		RP_FIXED_TEXTS(RP_WITH_EVENTS)
+		RP_FIXED_TEXTS(RP_WITH_BOTH)
 	};
 
-	/* the same with the event sink's repair appended */
-	static const char *const text_ev[16] = {
-		"RAMPART_EVENTS reset",
-		"LD_PRELOAD restored, RAMPART_EVENTS reset",
-		"RAMPART_POLICY restored, RAMPART_EVENTS reset",
-		"LD_PRELOAD and RAMPART_POLICY restored, RAMPART_EVENTS reset",
-		"LD_AUDIT removed, RAMPART_EVENTS reset",
-		"LD_PRELOAD restored, LD_AUDIT removed, RAMPART_EVENTS reset",
-		"RAMPART_POLICY restored, LD_AUDIT removed, RAMPART_EVENTS reset",
-		"LD_PRELOAD and RAMPART_POLICY restored, LD_AUDIT removed, RAMPART_EVENTS reset",
-		"RAMPART_MODE reset, RAMPART_EVENTS reset",
-		"LD_PRELOAD restored, RAMPART_MODE reset, RAMPART_EVENTS reset",
-		"RAMPART_POLICY restored, RAMPART_MODE reset, RAMPART_EVENTS reset",
-		"LD_PRELOAD and RAMPART_POLICY restored, RAMPART_MODE reset, RAMPART_EVENTS reset",
-		"LD_AUDIT removed, RAMPART_MODE reset, RAMPART_EVENTS reset",
-		"LD_PRELOAD restored, LD_AUDIT removed, RAMPART_MODE reset, RAMPART_EVENTS reset",
-		"RAMPART_POLICY restored, LD_AUDIT removed, RAMPART_MODE reset, RAMPART_EVENTS reset",
-		"LD_PRELOAD and RAMPART_POLICY restored, LD_AUDIT removed, RAMPART_MODE reset, RAMPART_EVENTS reset",
-	};
+	unsigned i = fixed & 63;
 
-	return (fixed & RP_ENV_FIXED_EVENTS ? text_ev : text)[fixed & 15];
+	/* no repair of bits 1..8 before it: drop the leading ", " */
+	return (i & 15) == 0 && i ? text[i] + 2 : text[i];
 }

@@ -31,7 +31,8 @@ enum {
 	RP_ENV_FIXED_POLICY = 2,	/* RAMPART_POLICY missing, changed, or repeated */
 	RP_ENV_STRIPPED_AUDIT = 4,	/* LD_AUDIT removed */
 	RP_ENV_FIXED_MODE = 8,		/* RAMPART_MODE set back to its start value */
-	RP_ENV_FIXED_EVENTS = 16,	/* RAMPART_EVENTS set back to its start value */
+	RP_ENV_FIXED_FPRINT = 16,	/* RAMPART_DENY_IDS set back to its start value */
+	RP_ENV_FIXED_EVENTS = 32,	/* RAMPART_EVENTS set back to its start value */
 };
 
 struct rp_env {
@@ -47,14 +48,16 @@ struct rp_env {
 	char events[160];
 };
 
-/* Build e->envp from `envp` (NULL = empty).  `shim` and `policy` are
+/* Build e->envp from `envp` (NULL = empty).  `fprint` is the
+ * "RAMPART_DENY_IDS=..." entry this process started with (fprint.h), or
+ * NULL: the new program gets exactly that, or no such variable.  `shim` and `policy` are
  * absolute paths; an empty one is left as the caller had it.  `audit` is
  * whether this process started with RAMPART_MODE=audit: the new program
  * gets exactly that (an app cannot put its children in audit mode, nor
  * take them out of it).  Returns 0, or -errno (ENOMEM when mmap fails)
  * with e->envp = the caller's envp. */
 int rp_env_make_sticky(struct rp_env *e, char *const envp[], const char *shim,
-		       const char *policy, int audit);
+		       const char *policy, int audit, const char *fprint);
 
 /* Unmap what rp_env_make_sticky mapped (after a failed exec or a spawn). */
 void rp_env_release(struct rp_env *e);

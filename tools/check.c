@@ -181,6 +181,8 @@ rp_check_main(const struct rp_policy *p, const struct rp_options *o)
 		printf(" at hop %d (%s)", v.hop, v.hop_path[0] ? v.hop_path : v.path);
 		if (v.resolved[0])
 			printf(", final target %s", v.resolved);
+		if (v.unverified)	/* deny-id that failed closed */
+			printf(" (same size as that file, which cannot be read to compare)");
 		printf("\n");
 	}
 	/* rampart's own failure first, as `rampart CMD` would meet it */

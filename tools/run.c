@@ -22,9 +22,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "execdecide.h"
+#include "fprint.h"
 #include "landlock.h"
 #include "privs.h"
 #include "probes.h"
@@ -72,14 +74,12 @@ fail(int status, const char *step, const char *reason, const char *hint)
 	exit(status);
 }
 
-/* Like execvp's search (posix/execvpe.c): the first regular file that is
- * executable wins; one that exists but is not executable gives EACCES. */
+/* The command as the exec decision finds it: execvp's search, the one in
+ * execdecide.c (same default PATH, same rules). */
 static int
 find_command(const char *cmd, const char *pathenv, char *out, size_t outsz)
 {
-	char list[8192];
-	char *save = NULL, *dir;
-	int saw_eacces = 0;
+	int err;
 
 	if (strchr(cmd, '/')) {
 		struct stat st;
@@ -89,20 +89,9 @@ find_command(const char *cmd, const char *pathenv, char *out, size_t outsz)
 			return -errno;
 		return 0;
 	}
-	snprintf(list, sizeof(list), "%s",
-		 pathenv ? pathenv : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-	for (dir = strtok_r(list, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-		struct stat st;
-
-		if ((size_t)snprintf(out, outsz, "%s/%s", *dir ? dir : ".", cmd) >= outsz)
-			continue;
-		if (stat(out, &st) != 0 || !S_ISREG(st.st_mode))
-			continue;
-		if (access(out, X_OK) == 0)
-			return 0;
-		saw_eacces = 1;
-	}
-	return saw_eacces ? -EACCES : -ENOENT;
+	if (!cmd[0])
+		return -ENOENT;
+	return rp_exec_search_path(cmd, pathenv, out, outsz, &err) ? 0 : -err;
 }
 
 /* librampart.so beside the loader, or ../lib/rampart/ (installed layout). */
@@ -187,6 +176,7 @@ plan_init(struct rp_plan *plan, const struct rp_policy *p)
 	plan->core_dumps = p->core_dumps;
 	plan->policy = p->source;
 	plan->landlock_build_us = -1;
+	plan->fingerprint_us = -1;
 	plan->seccomp_action = plan->audit ? "log" : "errno";
 }
 
@@ -197,8 +187,37 @@ plan_landlock(struct rp_plan *plan, const struct rp_ll *ll)
 	plan->landlock_handled = ll->handled;
 	plan->landlock_rules = ll->rules;
 	plan->landlock_withheld = ll->withheld;
+	plan->landlock_abi_kernel = ll->abi_kernel;
+	plan->landlock_abi_capped = ll->abi_capped;
 	if (ll->rules)
 		plan->landlock_build_us = ll->build_us;
+}
+
+/* An invalid RAMPART_LANDLOCK_ABI_MAX is a setup error, whatever the
+ * policy says about Landlock. */
+static void
+check_abi_cap(const struct rp_ll *ll)
+{
+	if (ll->cap_error[0])
+		fail(RP_EXIT_FAILURE, RP_LANDLOCK_ABI_MAX_ENV, ll->cap_error, NULL);
+}
+
+/* The fingerprints of the files the shim's identity check compares with
+ * (execdecide.c), taken while they can still be read: Landlock withholds
+ * READ_FILE from them, and the app's shim must still know a renamed copy
+ * (fprint.h).  Into `out` as RAMPART_DENY_IDS's value. */
+static void
+plan_fingerprints(struct rp_plan *plan, const struct rp_policy *p, char *out, size_t cap)
+{
+	struct timespec t0, t1;
+	int r;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	r = rp_exec_fingerprints(p, getenv("PATH"), out, cap, &plan->fingerprints);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (r != 0)
+		fail(RP_EXIT_FAILURE, "fingerprints", strerror(-r), NULL);
+	plan->fingerprint_us = (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000;
 }
 
 /* Mount point and options of the mount holding `path` (longest match in
@@ -287,6 +306,7 @@ rp_plan_for_check(const struct rp_policy *p, const struct rp_options *o, struct 
 	static struct rp_ll ll;
 	static struct rp_sc_rule rules[RP_SC_MAX_RULES];
 	static char shim[PATH_MAX], prog[PATH_MAX], policy_abs[PATH_MAX];
+	static char fprints[RP_FPRINT_ENV_MAX];
 	struct rp_ids ids;
 	char err[512];
 	size_t nrules;
@@ -318,7 +338,9 @@ rp_plan_for_check(const struct rp_policy *p, const struct rp_options *o, struct 
 				shim);
 	if (o->cmd && find_command(o->cmd[0], getenv("PATH"), prog, sizeof(prog)) == 0)
 		plan->command = prog;
+	plan_fingerprints(plan, p, fprints, sizeof(fprints));
 	rp_landlock_probe(&ll);
+	check_abi_cap(&ll);
 	if (landlock_skip_reason(p)) {
 		plan->landlock_state = landlock_skip_reason(p);
 	} else if (ll.abi == 0) {
@@ -394,6 +416,7 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 	static struct rp_ll ll;
 	static struct rp_sc_rule rules[RP_SC_MAX_RULES];
 	static struct rp_exec_verdict verdict;
+	static char fprints[RP_FPRINT_ENV_MAX];
 	char prog[PATH_MAX], shim[PATH_MAX], policy_abs[PATH_MAX], err[2 * PATH_MAX];
 	int strict = p->landlock == RP_LANDLOCK_STRICT;
 	int audit = p->mode == RP_MODE_AUDIT;
@@ -412,7 +435,9 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 	if (r < 0)
 		fail(RP_EXIT_CANNOT_RUN, o->cmd[0], strerror(-r), NULL);
 	plan.command = prog;
-	if (rp_exec_decide(p, prog, o->cmd, 0, NULL, &verdict)) {
+	/* PATH also names the dirs whose denied files the identity check
+	 * records, as for --check and the app's shim */
+	if (rp_exec_decide(p, prog, o->cmd, 0, getenv("PATH"), &verdict)) {
 		const char *rule = verdict.rule ? verdict.rule : "policy";
 
 		if (strcmp(rule, "wx") == 0)
@@ -446,7 +471,9 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 	if (stat(shim, &st) == 0 && ids.uid != 0 && st.st_uid == ids.uid)
 		rp_warnings_add(&plan.warn, "the shim %s is owned by the app's uid %u: it could make it unreadable",
 				shim, (unsigned)ids.uid);
+	plan_fingerprints(&plan, p, fprints, sizeof(fprints));
 	rp_landlock_probe(&ll);
+	check_abi_cap(&ll);
 	if (landlock_skip_reason(p)) {
 		plan.landlock_state = landlock_skip_reason(p);
 		rp_warnings_add(&plan.warn, "Landlock %s", plan.landlock_state);
@@ -537,6 +564,10 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 	if (set_preload(shim) != 0 || setenv(RP_POLICY_ENV, policy_abs, 1) != 0)
 		fail(RP_EXIT_FAILURE, "environment", "cannot set LD_PRELOAD/RAMPART_POLICY", NULL);
 	unsetenv("LD_AUDIT");
+	/* Only the fingerprints taken above: an inherited list would tell the
+	 * shim what the withheld files look like. */
+	if (fprints[0] ? setenv(RP_FPRINT_ENV, fprints, 1) != 0 : unsetenv(RP_FPRINT_ENV) != 0)
+		fail(RP_EXIT_FAILURE, "environment", "cannot set " RP_FPRINT_ENV, NULL);
 	/* Only --audit may put the shim in audit mode: an inherited
 	 * RAMPART_MODE (from the image or the orchestrator) must not weaken
 	 * an enforce policy unnoticed. */

@@ -23,8 +23,9 @@ static const char *const no_opts[] = { NULL };
 /* Denials made by children that lost their stderr: captured, closed with
  * close_fds, sent to /dev/null by a shell, and a double-forked daemon that
  * closed every descriptor (it signals the parent through a file, since it
- * has no pipe left), and a child started with an empty environment (the
- * exec wrappers restore the shim and the relay's address).  argv: DIR
+ * has no pipe left), a child started with an empty environment (the
+ * exec wrappers restore the shim and the relay's address), and system()
+ * after the app removed the relay's address from its environment.  argv: DIR
  * (not writable) W (writable). */
 static const char children_py[] =
 	"import os, subprocess, sys, time\n"
@@ -48,9 +49,12 @@ static const char children_py[] =
 	"for i in range(500):\n"
 	"    if os.path.exists(w + '/daemon-done'):\n"
 	"        break\n"
-	"    time.sleep(0.01)\n";
+	"    time.sleep(0.01)\n"
+	"os.environ.pop('RAMPART_EVENTS', None)\n"
+	"os.system('touch ' + d + '/system 2>/dev/null')\n";
 
-static const char *const child_names[] = { "capture", "closefds", "devnull", "noenv", "daemon" };
+static const char *const child_names[] = { "capture", "closefds", "devnull", "noenv", "daemon",
+					    "system" };
 
 static void
 expect_child_events(const char *text, const char *dir, const char *where)
@@ -128,7 +132,9 @@ Test(events_sink, loader_children_without_stderr_reach_the_container_log)
 	cr_expect_eq(rt_count_lines(r.err, "{\"rampart\":\"shim\",\"state\":\"live\""), 1, "%s", r.err);
 	cr_expect_eq(rt_count_lines(r.err, "\"sink\":\"relay\""), 1, "%s", r.err);
 	cr_expect_eq(rt_count_lines(r.err, "sink_lost"), 0, "%s", r.err);
-	cr_expect_eq(rt_count_lines(r.err, "RAMPART_EVENTS reset\""), 1, "%s", r.err);
+	/* the empty environment, and system() after the app dropped the
+	 * variable (its own environment is repaired for good) */
+	cr_expect_eq(rt_count_lines(r.err, "RAMPART_EVENTS reset\""), 2, "%s", r.err);
 	rt_result_free(&r);
 	rt_cleanup(e.dir);
 }
@@ -153,7 +159,7 @@ Test(events_sink, file_sink_under_the_shim_alone)
 	got = rt_read_file(log);
 	cr_assert_not_null(got, "no %s", log);
 	expect_child_events(got, ro, "file");
-	cr_expect_eq(count_events(got, "\"rampart\":1,"), 5 + 1, "%s", got);	/* + sticky-env */
+	cr_expect_eq(count_events(got, "\"rampart\":1,"), 6 + 1, "%s", got);	/* + sticky-env */
 	cr_expect_eq(rt_count_lines(r.err, "\"rampart\":1"), 0, "events on stderr too: %s", r.err);
 	free(got);
 	rt_result_free(&r);
