@@ -899,7 +899,7 @@ static int
 repair_environ(const char *op)
 {
 	struct rp_env e;
-	int r = 0;
+	int r = 0, i;
 
 	if (sticky(op, "/bin/sh", environ, &e) < 0)
 		return -1;
@@ -915,6 +915,9 @@ repair_environ(const char *op)
 	if ((e.fixed & RP_ENV_FIXED_FPRINT) &&
 	    set_var(rp_exec_fingerprint_entry() ? rp_exec_fingerprint_entry() : RP_FPRINT_ENV) < 0)
 		r = -1;
+	for (i = 0; i < RP_ENV_CODE_VARS; i++)	/* library paths cleaned */
+		if (e.code[i] && set_var(e.code[i][0] ? e.code[i] : e.codebuf[i]) < 0)
+			r = -1;
 	/* the event relay's address (event.c), or none */
 	if ((e.fixed & RP_ENV_FIXED_EVENTS) && set_var(e.events[0] ? e.events : RP_EVENTS_ENV) < 0)
 		r = -1;

@@ -16,6 +16,7 @@
 #include "exec.h"
 #include "execdecide.h"
 #include "fprint.h"
+#include "loadlib.h"
 #include "rawsys.h"
 #include "shim.h"
 #include "strbuf.h"
@@ -282,4 +283,6 @@ rp_constructor(void)
 	 * exec wrappers (and Landlock's EXECUTE check) saw only ld.so.  Judge
 	 * PROG now, before main, and refuse to run a denied one (exec.c). */
 	rp_exec_check_self();
+	/* GCONV_PATH, read by glibc later (loadlib.c) */
+	rp_loadlib_check_self();
 }

@@ -501,13 +501,17 @@ event_sink(struct parser *ps, const char *file, int line, const char *val)
 	enum rp_path_error pe;
 	size_t i, n = 0;
 
-	if (strcmp(val, "stderr") == 0) {
+	if (streq_ci(val, "stderr")) {
 		p->sink = RP_SINK_STDERR;
 		return;
 	}
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 3; i++) {	/* the kind is case-insensitive, the path not */
+		size_t k;
+
 		n = strlen(kinds[i]);
-		if (strncmp(val, kinds[i], n) == 0)
+		for (k = 0; k < n && lower((unsigned char)val[k]) == kinds[i][k]; k++)
+			;
+		if (k == n)
 			break;
 	}
 	if (i == 3) {
@@ -630,6 +634,17 @@ directive(struct parser *ps, const char *file, int line, char **tok, int ntok)
 			report(ps, file, line, "CoreDumps must be yes or no, not", tok[1], NULL);
 		else
 			p->core_dumps = v;
+		break;
+	case RP_KW_MEMORY_WX:
+	case RP_KW_REQUIRE_NOEXEC:
+		if ((v = choice(tok[1], "no|yes")) < 0)
+			report(ps, file, line, kw == RP_KW_MEMORY_WX ?
+			       "MemoryDenyWriteExecute must be yes or no, not" :
+			       "RequireNoexec must be yes or no, not", tok[1], NULL);
+		else if (kw == RP_KW_MEMORY_WX)
+			p->memory_wx = v;
+		else
+			p->require_noexec = v;
 		break;
 	case RP_KW_MEMFD_EXEC:
 		if ((v = choice(tok[1], "deny|allow")) < 0)

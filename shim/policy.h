@@ -66,6 +66,8 @@ struct rp_policy {
 	const char *sink_path;		/* RP_SINK_FILE/SOCKET/FIFO: normalised */
 	int core_dumps;
 	int memfd_exec;			/* 1 = allowed */
+	int memory_wx;			/* MemoryDenyWriteExecute yes */
+	int require_noexec;		/* RequireNoexec yes */
 	const char *user;		/* NULL when not set */
 	const char *group;
 	uint64_t keep_caps;		/* bit n = capability n */

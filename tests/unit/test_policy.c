@@ -422,7 +422,10 @@ Test(policy, event_sink_values)
 	cr_expect_str_eq(policy.sink_path, "/run/shipper.sock");
 	cr_assert_eq(parse("EventSink fifo:/run/events\n"), 0, "%s", msgs);
 	cr_expect_eq(policy.sink, RP_SINK_FIFO);
-	cr_assert_eq(parse("EventSink stderr\n"), 0, "%s", msgs);
+	cr_assert_eq(parse("eventsink FIFO:/run/Events\n"), 0, "%s", msgs);
+	cr_expect_eq(policy.sink, RP_SINK_FIFO);
+	cr_expect_str_eq(policy.sink_path, "/run/Events");
+	cr_assert_eq(parse("EventSink StdErr\n"), 0, "%s", msgs);
 	cr_expect_eq(policy.sink, RP_SINK_STDERR);
 	cr_expect_neq(parse("EventSink file:relative.log\n"), 0);
 	cr_expect_neq(parse("EventSink syslog\n"), 0);
@@ -442,5 +445,19 @@ Test(policy, keyword_table_is_complete)
 		cr_expect_gt(strlen(k->syntax), 0, "%s has no syntax", k->name);
 		cr_expect_gt(strlen(k->help), 0, "%s has no help", k->name);
 	}
-	cr_expect_eq(RP_KW_COUNT, 16, "the keyword set is fixed API (issue 2; EventSink: issue 15)");
+	cr_expect_eq(RP_KW_COUNT, 18, "the keyword set is fixed API (issue 2; EventSink: issue 15)");
+}
+
+Test(policy, memory_wx_and_require_noexec_default_off_and_parse)
+{
+	cr_assert_eq(parse("# nothing\n"), 0, "%s", msgs);
+	cr_expect_eq(policy.memory_wx, 0);
+	cr_expect_eq(policy.require_noexec, 0);
+	cr_assert_eq(parse("MemoryDenyWriteExecute yes\nrequirenoexec YES\n"), 0, "%s", msgs);
+	cr_expect_eq(policy.memory_wx, 1);
+	cr_expect_eq(policy.require_noexec, 1);
+	cr_assert_eq(parse("MemoryDenyWriteExecute no\nRequireNoexec no\n"), 0, "%s", msgs);
+	cr_expect_eq(policy.memory_wx, 0);
+	cr_expect_eq(policy.require_noexec, 0);
+	cr_expect_neq(parse("MemoryDenyWriteExecute maybe\n"), 0);
 }
