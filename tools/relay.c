@@ -20,7 +20,8 @@
  * child termination signal"), so an app that waits for all its children
  * (a shell's wait, an init's reaping loop, `while (wait(NULL) > 0)`)
  * neither hangs on the relay nor reaps it.  It holds a pidfd of the app
- * and leaves when the app has exited, after draining what is queued;
+ * (or, without pidfd_open, watches for a new parent) and leaves when the
+ * app has exited, after draining what is queued;
  * orphaned, it is re-parented with SIGCHLD (kernel/exit.c,
  * reparent_leader) and reaped like any other.  It ignores the
  * terminal's signals (a Ctrl-C to the process group must not lose the
@@ -242,6 +243,11 @@ drain(int sock, int out)
 	}
 }
 
+/* The app, when there is no pidfd (pidfd_open is Linux 5.3, and older
+ * container seccomp profiles refuse it): then its exit shows as a new
+ * parent, checked every 200 ms. */
+static pid_t app_pid;
+
 void
 rp_relay_loop(int sock, int pidfd, int out)
 {
@@ -259,12 +265,14 @@ rp_relay_loop(int sock, int pidfd, int out)
 				if (timeout < 0 || left < timeout)
 					timeout = left;
 			}
+		if (pidfd < 0 && (timeout < 0 || timeout > 200))
+			timeout = 200;
 		if (poll(fds, pidfd >= 0 ? 2 : 1, (int)timeout) < 0 && errno != EINTR)
 			break;
 		if (fds[0].revents & POLLIN)
 			drain(sock, out);
 		expire(out, now_ms(), 0);
-		if (pidfd >= 0 && fds[1].revents)
+		if (pidfd >= 0 ? fds[1].revents != 0 : getppid() != app_pid)
 			break;	/* the app has exited */
 	}
 	drain(sock, out);
@@ -371,7 +379,8 @@ rp_relay_start(const struct rp_policy *p, char *err, size_t errsz)
 
 		for (i = 0; i < sizeof(ignore) / sizeof(ignore[0]); i++)
 			signal(ignore[i], SIG_IGN);
-		if (pidfd < 0 || getppid() != app)
+		app_pid = app;
+		if (getppid() != app)
 			_exit(0);	/* the app is gone already */
 		close(0);
 		close(1);

@@ -477,3 +477,27 @@ Test(events_sink, loader_file_sink_beneath_writable_path_only)
 	rt_result_free(&r);
 	rt_cleanup(e.dir);
 }
+
+/* Without pidfd_open the relay still delivers, and still leaves when the
+ * app has exited (rt_run waits for the end of the stderr pipe, which the
+ * relay holds: a relay that stayed would time the test out). */
+Test(events_sink, relay_without_pidfd_open, .timeout = 30)
+{
+	struct lt_env e;
+	struct rt_result r;
+	char ro[PATH_MAX + 8];
+	const char *prefix[] = { rt_prog("ev_nopidfd"), NULL };
+	const char *args[] = { "/usr/bin/python3", "-c", children_py, ro, NULL, NULL };
+
+	lt_setup(&e, NULL);
+	lt_need_landlock();
+	snprintf(ro, sizeof(ro), "%s/ro", e.dir);
+	cr_assert(mkdir(ro, 0755) == 0);
+	args[4] = e.wdir;
+	cr_assert_eq(lt_run_ex(&e, prefix, no_opts, args, NULL, &r), 0);
+	cr_expect_eq(r.status, 0, "%d %s", r.status, r.err);
+	expect_child_events(r.err, ro, "no pidfd");
+	cr_expect_eq(rt_count_lines(r.err, "sink_lost"), 0, "%s", r.err);
+	rt_result_free(&r);
+	rt_cleanup(e.dir);
+}
