@@ -9,12 +9,13 @@
  *                    from Landlock.  Should it succeed, the file is
  *                    removed at once and the probe fails.
  *   landlock-exec    execveat(AT_EXECVE_CHECK) (Linux 6.14,
- *                    Documentation/userspace-api/check_exec.rst) of a
- *                    0700 file the loader creates beneath the first
- *                    WritablePath and removes right after: EACCES from
- *                    Landlock's execute right (or a noexec mount).  Nothing
- *                    runs: the flag stops execveat before the point of no
- *                    return.
+ *                    Documentation/userspace-api/check_exec.rst) of an
+ *                    unnamed 0700 file (O_TMPFILE) beneath the first
+ *                    WritablePath, gone when its descriptors close: EACCES
+ *                    from Landlock's execute right (or a noexec mount).
+ *                    Nothing runs: the flag stops execveat before the
+ *                    point of no return; the directory, its times
+ *                    included, does not change.
  *   seccomp-setid    fchmodat(PATH, 04700) of a name that does not exist:
  *                    the filter decides on the mode argument before the
  *                    kernel looks the path up, so EPERM is the filter and
@@ -161,7 +162,7 @@ probe_exec(const struct rp_policy *p, struct rp_plan *plan, int expected)
 	char path[RP_PATH_MAX + 64], res[64];
 	const char *dir = NULL;
 	char *const argv[] = { NULL };
-	long fd, r;
+	long fd, pfd, r;
 	int i;
 
 	if (!expected) {
@@ -182,19 +183,26 @@ probe_exec(const struct rp_policy *p, struct rp_plan *plan, int expected)
 		add(plan, "landlock-exec", "EACCES", "skipped: no WritablePath to probe", -1);
 		return;
 	}
-	probe_name(path, sizeof(path), dir);
-	fd = rp_raw4(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
+	/* An unnamed file (O_TMPFILE): the directory does not change, not
+	 * even its times.  Execution needs no writer, so the check goes
+	 * through an O_PATH descriptor of it, the writable one closed. */
+	fd = rp_raw4(SYS_openat, AT_FDCWD, dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0700);
 	if (RP_RAW_ERR(fd)) {
 		errtext(res, sizeof(res), -fd);
-		add(plan, "landlock-exec", "EACCES", "skipped: cannot create a file beneath the WritablePath", -1);
+		snprintf(path, sizeof(path), "skipped: cannot create an unnamed file beneath the WritablePath (%s)",
+			 res);
+		add(plan, "landlock-exec", "EACCES", path, -1);
 		return;
 	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%ld", fd);
+	pfd = rp_raw4(SYS_openat, AT_FDCWD, path, O_PATH | O_CLOEXEC, 0);
 	rp_raw1(SYS_close, fd);
-	r = rp_raw5(SYS_execveat, AT_FDCWD, path, argv, environ, AT_EXECVE_CHECK);
-	if (RP_RAW_ERR(rp_raw3(SYS_unlinkat, AT_FDCWD, path, 0))) {
-		add(plan, "landlock-exec", "EACCES", "probe file left behind", 0);
+	if (RP_RAW_ERR(pfd)) {
+		add(plan, "landlock-exec", "EACCES", "skipped: cannot reopen the unnamed file", -1);
 		return;
 	}
+	r = rp_raw5(SYS_execveat, pfd, "", argv, environ, AT_EMPTY_PATH | AT_EXECVE_CHECK);
+	rp_raw1(SYS_close, pfd);
 	if (r == -EINVAL) {
 		add(plan, "landlock-exec", "EACCES", "skipped: kernel without AT_EXECVE_CHECK", -1);
 		return;
