@@ -379,9 +379,14 @@ rp_relay_start(const struct rp_policy *p, char *err, size_t errsz)
 
 		for (i = 0; i < sizeof(ignore) / sizeof(ignore[0]); i++)
 			signal(ignore[i], SIG_IGN);
+		/* The app may be gone already (a short command): the loop then
+		 * sees the new parent at once, and still writes what it sent. */
 		app_pid = app;
-		if (getppid() != app)
-			_exit(0);	/* the app is gone already */
+		if (pidfd >= 0 && getppid() != app) {
+			/* the app has exited, and its pid may be someone else's */
+			close(pidfd);
+			pidfd = -1;
+		}
 		close(0);
 		close(1);
 		retitle();

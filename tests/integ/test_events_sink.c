@@ -501,3 +501,29 @@ Test(events_sink, relay_without_pidfd_open, .timeout = 30)
 	rt_result_free(&r);
 	rt_cleanup(e.dir);
 }
+
+/* A command that is over before the relay is ready: its events are still
+ * written (the relay drains what was sent before it leaves). */
+Test(events_sink, short_command_loses_nothing, .timeout = 60)
+{
+	struct lt_env e;
+	struct rt_result r;
+	char target[PATH_MAX + 16], needle[PATH_MAX + 32];
+	const char *args[] = { "/usr/bin/touch", target, NULL };
+	int i, missing = 0;
+
+	lt_setup(&e, NULL);
+	snprintf(target, sizeof(target), "%s/denied", e.dir);
+	snprintf(needle, sizeof(needle), "\"path\":\"%s\"", target);
+	for (i = 0; i < 40; i++) {
+		cr_assert_eq(lt_run_ex(&e, NULL, no_opts, args, NULL, &r), 0);
+		if (rt_count_lines(r.err, needle) != 1 ||
+		    rt_count_lines(r.err, "{\"rampart\":\"shim\",\"state\":\"live\"") != 1) {
+			cr_log_error("run %d: %s", i, r.err);
+			missing++;
+		}
+		rt_result_free(&r);
+	}
+	cr_expect_eq(missing, 0, "%d of 40 runs lost their events", missing);
+	rt_cleanup(e.dir);
+}
