@@ -527,3 +527,31 @@ Test(events_sink, short_command_loses_nothing, .timeout = 60)
 	cr_expect_eq(missing, 0, "%d of 40 runs lost their events", missing);
 	rt_cleanup(e.dir);
 }
+
+/* rampart scan names the CIS Docker Benchmark item a finding checks
+ * (docs/compliance.md). */
+Test(events_sink, scan_findings_name_their_cis_item)
+{
+	const char *dir = rt_tmpdir();
+	char root[PATH_MAX], suid[PATH_MAX + 16], pol[PATH_MAX + 32], etc[PATH_MAX + 8], pw[PATH_MAX + 16];
+	char *argv[] = { (char *)rt_path("rampart"), "scan", "--json", root, NULL };
+	struct rt_result r;
+
+	snprintf(root, sizeof(root), "%s/img", dir);
+	snprintf(etc, sizeof(etc), "%s/etc", root);
+	snprintf(suid, sizeof(suid), "%s/tool", root);
+	snprintf(pw, sizeof(pw), "%s/passwd", etc);
+	snprintf(pol, sizeof(pol), "%s/rampart", etc);
+	cr_assert(mkdir(root, 0755) == 0 && mkdir(etc, 0755) == 0 && mkdir(pol, 0755) == 0);
+	strcat(pol, "/policy");	/* the default, /etc/rampart/policy of the image */
+	rt_write_file(pw, "root:x:0:0::/root:/bin/sh\n");
+	rt_write_file(suid, "#!/bin/sh\n");
+	cr_assert(chmod(suid, 04755) == 0);
+	rt_write_file(pol, "OptionalWritablePath /data\n");
+	cr_assert_eq(rt_run(argv, NULL, 30, &r), 0);
+	cr_expect(strstr(r.out, "\"check\":\"setuid\",\"path\":\"/tool\"") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "\"cis\":\"4.8\"}") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "\"check\":\"user\"") && strstr(r.out, "\"cis\":\"4.1\"}"), "%s", r.out);
+	rt_result_free(&r);
+	rt_cleanup(dir);
+}
