@@ -206,6 +206,7 @@ rp_ensure_init(void)
 					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 		rp_in_shim++;
 		do_init();
+		rp_event_init();	/* where events go (event.c) */
 		rp_in_shim--;
 		__atomic_store_n(&rp_state.ready, RP_READY_YES, __ATOMIC_RELEASE);
 		return;

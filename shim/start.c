@@ -151,6 +151,7 @@ __attribute__((constructor)) static void
 rp_constructor(void)
 {
 	rp_ensure_init();
+	rp_event_live();	/* the loader's first process says the shim is live */
 	/* A program started as `ld.so PROG` was never execve'd itself: the
 	 * exec wrappers (and Landlock's EXECUTE check) saw only ld.so.  Judge
 	 * PROG now, before main, and refuse to run a denied one. */

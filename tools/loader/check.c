@@ -97,6 +97,12 @@ print_keyword(const struct rp_policy *p, enum rp_keyword k)
 	case RP_KW_REQUIRE_NOEXEC:
 		printf("%-22s %s\n", kw, p->require_noexec ? "yes" : "no");
 		break;
+	case RP_KW_EVENT_SINK:
+		printf("%-22s %s%s%s\n", kw,
+		       (const char *const[]){ "stderr", "file:", "socket:", "fifo:" }[p->sink],
+		       p->sink_path ? p->sink_path : "",
+		       p->sink == RP_SINK_STDERR ? " (the loader's, through its relay)" : "");
+		break;
 	case RP_KW_COUNT:
 		break;
 	}
