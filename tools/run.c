@@ -402,6 +402,7 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 
 	plan_init(&plan, p);
 	plan.applied = 1;
+	rp_phase_end(RP_PH_PARSE);
 
 	/* 1. Everything that needs the full view of the file system. */
 	r = find_command(o->cmd[0], getenv("PATH"), prog, sizeof(prog));
@@ -427,6 +428,7 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 			fail(RP_EXIT_CANNOT_RUN, o->cmd[0], err, NULL);
 		rp_warnings_add(&plan.warn, "audit: the command would be %s", err);
 	}
+	rp_phase_end(RP_PH_DECIDE);
 	r = find_shim(o->shim_path, shim, sizeof(shim));
 	if (r == -EINVAL)
 		fail(RP_EXIT_FAILURE, "shim", "--shim must be an absolute path", NULL);
@@ -444,6 +446,7 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 	if (stat(shim, &st) == 0 && ids.uid != 0 && st.st_uid == ids.uid)
 		rp_warnings_add(&plan.warn, "the shim %s is owned by the app's uid %u: it could make it unreadable",
 				shim, (unsigned)ids.uid);
+	rp_phase_end(RP_PH_RESOLVE);
 	rp_landlock_probe(&ll);
 	if (landlock_skip_reason(p)) {
 		plan.landlock_state = landlock_skip_reason(p);
@@ -461,6 +464,7 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 		plan.landlock_state = "not applied (ruleset failed, best-effort)";
 		rp_warnings_add(&plan.warn, "landlock: %s", ll.error);
 	}
+	rp_phase_end(RP_PH_LANDLOCK);
 
 	/* 2. Nothing inherited stays open: Landlock does not govern fds opened
 	 * before it (landlock.7).  Only the ruleset survives. */
@@ -471,13 +475,16 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 	/* 3. Core dumps of a process handling sensitive data are a leak. */
 	if (!p->core_dumps && rp_privs_no_core(err, sizeof(err)) != 0)
 		fail(RP_EXIT_FAILURE, "core dumps", err, NULL);
+	rp_phase_end(RP_PH_FDS);
 
 	/* 4. Identity and capabilities. */
 	if (rp_privs_drop(&ids, p->keep_caps, &plan.caps_kept, err, sizeof(err), &plan.warn) != 0)
 		fail(RP_EXIT_FAILURE, "capabilities", err, NULL);
 	plan.uid = getuid();
 	plan.gid = getgid();
+	rp_phase_end(RP_PH_PRIVS);
 	warn_common(&plan, p, plan.uid);
+	rp_phase_end(RP_PH_WARN);
 
 	/* 5. no_new_privs: setuid bits and file capabilities give nothing
 	 * (research notes E07); Landlock needs it without CAP_SYS_ADMIN. */
@@ -498,6 +505,7 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 		}
 	}
 	plan_landlock(&plan, &ll);
+	rp_phase_end(RP_PH_RESTRICT);
 
 	/* The app must be able to load the shim and read the policy with the
 	 * identity and the Landlock domain it now has: ld.so skips a preload
@@ -516,12 +524,14 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 			 "would deny every write", policy_abs, (unsigned)geteuid(), strerror(errno));
 		fail(RP_EXIT_FAILURE, "policy", err, NULL);
 	}
+	rp_phase_end(RP_PH_CHECKS);
 
 	/* 7. seccomp, last. */
 	nrules = rp_seccomp_rules_abi(p, ll.applied ? ll.abi : 0, rules, RP_SC_MAX_RULES);
 	if (rp_seccomp_install(rules, nrules, &plan.seccomp_rules, err, sizeof(err)) != 0)
 		fail(RP_EXIT_FAILURE, "seccomp", err, hint_seccomp);
 	plan.seccomp_state = audit ? "installed (log only)" : "enforced";
+	rp_phase_end(RP_PH_SECCOMP);
 
 	/* 8. The shim, then the command itself (no extra process: signals and
 	 * the exit status are the command's own). */
@@ -535,6 +545,7 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 		setenv(RP_MODE_ENV, "audit", 1);
 	else
 		unsetenv(RP_MODE_ENV);
+	rp_phase_end(RP_PH_ENV);
 	rp_report_emit(&plan);
 	/* A raw execve: when the image preloads the shim into rampart itself
 	 * (LD_PRELOAD in its environment, /etc/ld.so.preload), libc's execve

@@ -348,6 +348,70 @@ class Bench:
         log(f"bench: startup: {rounds} rounds of {len(cmds)} commands")
         self.results["startup"].update(self.timed_startups(cmds, rounds))
         self.bench_landlock()
+        self.bench_shim_start()
+
+    # The shim constructor's steps (shim/init.c do_init) by callgrind's
+    # inclusive count of the functions it calls; what is left of do_init
+    # (the roots, the environment, prctl) is "roots+rest".
+    SHIM_STEPS = (("symbols", "rp_resolve_all"), ("policy", "rp_policy_load"),
+                  ("ld.so check", "rp_exec_check_self"))
+
+    def bench_shim_start(self):
+        """Instructions and system calls of one /bin/true start, bare,
+        under the pass-through preload and under the shim, and the shim's
+        start split by step.  Exact where the wall time of one start is
+        not."""
+        out = {}
+        vg = shutil.which("valgrind.bin") or shutil.which("valgrind")
+        st = shutil.which("strace")
+        cgdir = os.path.join(self.tmp, "callgrind-start")
+        os.makedirs(cgdir, exist_ok=True)
+        for v in ("bare", "passthrough", "shim"):
+            if v in self.na:
+                out[v] = {"na": self.na[v]}
+                continue
+            row = {}
+            env = self.env_for(v)
+            if vg:
+                # The preload must reach /bin/true, not valgrind's own
+                # launcher: valgrind runs env, env sets it.
+                prefix = os.path.join(cgdir, v)
+                pre = [f"{k}={env[k]}" for k in ("LD_PRELOAD", "RAMPART_POLICY") if k in env]
+                argv = [vg, "--tool=callgrind", "--trace-children=yes",
+                        f"--callgrind-out-file={prefix}.%p", "/usr/bin/env"] + pre + ["/bin/true"]
+                try:
+                    subprocess.run(argv, env=self.base_env, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   timeout=120)
+                except (OSError, subprocess.TimeoutExpired):
+                    pass
+                files = [os.path.join(cgdir, f) for f in os.listdir(cgdir)
+                         if f.startswith(v + ".")]
+                if files:
+                    path = max(files, key=os.path.getmtime)
+                    row["ir"] = cg_total(path)
+                    if v == "shim":
+                        inc = cg_inclusive(path)
+                        steps = {k: inc.get(f, 0) for k, f in self.SHIM_STEPS}
+                        init = inc.get("do_init", 0)
+                        steps["roots+rest"] = max(0, init - steps["symbols"] - steps["policy"])
+                        row["steps_ir"] = steps
+            if st:
+                f = os.path.join(self.tmp, f"strace-start.{v}")
+                try:
+                    subprocess.run([st, "-f", "-o", f] +
+                                   [x for k in ("LD_PRELOAD", "RAMPART_POLICY") if k in env
+                                    for x in ("-E", f"{k}={env[k]}")] + ["/bin/true"],
+                                   env=self.base_env, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   timeout=60)
+                    with open(f) as fh:
+                        row["syscalls"] = sum(1 for line in fh
+                                              if re.match(r"\d+\s+\w+\(", line))
+                except (OSError, subprocess.TimeoutExpired):
+                    pass
+            out[v] = row
+        self.results["shim_start"] = out
 
     def bench_landlock(self):
         """The loader prints its start-up report as one JSON line on stderr
@@ -357,7 +421,7 @@ class Bench:
         if "loader" in self.na:
             self.results["landlock"] = {"na": self.na["loader"]}
             return
-        nums, strs, seen = {}, {}, False
+        nums, strs, seen, phases = {}, {}, False, {}
         for _ in range(self.size["runs"]):
             try:
                 p = subprocess.run(self.argv_for("loader", ["/bin/true"]),
@@ -370,12 +434,18 @@ class Bench:
             for rec in json_lines(p.stderr.decode(errors="replace")):
                 seen = True
                 for k, v in flatten(rec):
+                    if k.startswith("phases_us.") and isinstance(v, (int, float)):
+                        phases.setdefault(k.split(".", 1)[1], []).append(v)
+                        continue
                     if "landlock" not in k.lower():
                         continue
                     if isinstance(v, (int, float)) and not isinstance(v, bool):
                         nums.setdefault(k, []).append(v)
                     else:
                         strs[k] = v
+        # the loader's steps (startup report "phases_us"), medians, in
+        # the report's order
+        self.results["loader_phases"] = {k: statistics.median(v) for k, v in phases.items()}
         if nums or strs:
             self.results["landlock"] = dict(strs, **{k: statistics.median(v)
                                                      for k, v in nums.items()})
@@ -660,6 +730,21 @@ def cg_total(path):
     return 0
 
 
+def cg_inclusive(path):
+    """Inclusive instructions by function name (callgrind_annotate)."""
+    try:
+        p = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100", path],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=120)
+    except (OSError, subprocess.TimeoutExpired):
+        return {}
+    out = {}
+    for line in p.stdout.decode(errors="replace").splitlines():
+        m = re.match(r"\s*([\d,]+)\s+(?:\([\s\d.]+%\)\s+)?\S*?:?(\w+)\s+\[", line)
+        if m:
+            out.setdefault(m.group(2), int(m.group(1).replace(",", "")))
+    return out
+
+
 def cg_functions(path, obj):
     """Self instructions of each function of `obj` (the shim), largest
     first, from callgrind_annotate."""
@@ -833,6 +918,25 @@ def render(doc):
             rest = ", ".join(f"{k.split('.', 1)[-1]} {v}" for k, v in ll.items()
                              if k != "landlock.build_us")
             lines.append(f"  Landlock ruleset build (loader report): {head} ({rest})")
+        ss = res.get("shim_start") or {}
+        if ss:
+            cells = []
+            for v in ("bare", "passthrough", "shim"):
+                x = ss.get(v, {})
+                if "na" in x:
+                    cells.append(f"{v} n/a")
+                else:
+                    cells.append(f"{v} {x.get('ir', '-')} Ir, {x.get('syscalls', '-')} syscalls")
+            lines.append("  one /bin/true start (callgrind, strace -f): " + "; ".join(cells))
+            steps = ss.get("shim", {}).get("steps_ir")
+            if steps:
+                lines.append("  shim constructor by step (Ir, inclusive): " +
+                             ", ".join(f"{k} {v}" for k, v in steps.items()))
+        ph = res.get("loader_phases") or {}
+        if ph:
+            total = sum(ph.values())
+            lines.append(f"  loader steps (report phases_us, medians; sum {total / 1000:.3f} ms): " +
+                         ", ".join(f"{k} {v:.0f}" for k, v in ph.items()) + " us")
 
     lines.append("")
     lines.append("targets")
