@@ -45,6 +45,8 @@ SIZES = {
     "py_write_n": (10000, 3000),  # 10,000 files (the issue's figure)
     "py_write_runs": (4, 2),
     "startup_rounds": (40, 10),
+    "svc_n": (3000, 800),         # requests per service run
+    "svc_runs": (5, 3),
     "cg_fs_n": (2000, 300),       # iterations under callgrind
     "cg_exec_n": (40, 10),
     "st_fs_n": (200, 100),        # iterations under strace (and twice that)
@@ -71,6 +73,9 @@ HOT = [
 ]
 PY_START_TARGET = 1.03
 PY_WRITE_TARGET = 1.10
+# >= 0.97x the bare requests per second, as time per request: 1 / 0.97.
+PY_SERVICE_TARGET = 1.031
+APP_DIR = os.path.join(os.path.dirname(os.path.dirname(HERE)), "docs", "examples", "app")
 LOADER_OVER_BARE_MS = 1.5
 
 BENCH_POLICY = """\
@@ -81,6 +86,11 @@ WritablePath {tree}/w
 DenyExec gcc gcc-* cc c++ g++ g++-* clang clang-* clang++ tcc
 DenyExec ld ld.* as make gmake cmake ninja rustc cargo go javac
 DenyExec /usr/lib/gcc/* /usr/libexec/gcc/*
+"""
+SERVICE_POLICY = """\
+# The example service: the bench policy plus its upload and log dirs.
+Include bench.policy
+WritablePath {svc}/uploads {svc}/logs
 """
 QUIET_POLICY = """\
 Include bench.policy
@@ -135,6 +145,12 @@ class Bench:
             f.write(BENCH_POLICY.format(tree=self.tree))
         with open(self.quiet_policy, "w") as f:
             f.write(QUIET_POLICY)
+        self.svc = os.path.join(self.tmp, "svc")
+        for d in ("uploads", "logs"):
+            os.makedirs(os.path.join(self.svc, d))
+        self.svc_policy = os.path.join(self.tmp, "service.policy")
+        with open(self.svc_policy, "w") as f:
+            f.write(SERVICE_POLICY.format(svc=self.svc))
         for path, what in ((self.loops, "benchmark program"),
                            (self.timeexec, "benchmark program")):
             if not os.access(path, os.X_OK):
@@ -279,6 +295,98 @@ class Bench:
                                            "target": PY_WRITE_TARGET,
                                            "target_what": "python file writing",
                                            "variants": res})
+
+    def bench_service(self):
+        """Requests per second of docs/examples/app (Starlette on uvicorn)
+        over loopback, the service bare, under the pass-through preload,
+        the shim and the loader, alternated; the client (pyclient.py) runs
+        bare.  Reported as time per request, so the ratio reads like the
+        other rows; the target is >= 0.97x the bare rate."""
+        if not self.wanted("py_service"):
+            return
+        row = {"name": "py_service", "target": PY_SERVICE_TARGET,
+               "target_what": "service requests (>= 0.97x req/s)"}
+        try:
+            import starlette  # noqa: F401
+            import uvicorn  # noqa: F401
+        except ImportError as e:
+            row["variants"] = {v: {"na": f"python3-uvicorn/python3-starlette missing ({e})"}
+                               for v in VARIANTS}
+            self.results["python"].append(row)
+            return
+        n, runs = self.size["svc_n"], self.size["svc_runs"]
+        log(f"bench: py_service: {runs} runs x {n} requests per variant")
+        out, live = {}, []
+        for v in VARIANTS + ("bare-aa",):
+            base = "bare" if v == "bare-aa" else v
+            if base in self.na:
+                out[v] = {"na": self.na[base]}
+            else:
+                live.append(v)
+                out[v] = {"ns_per_op": [], "fail": 0, "n": 0}
+        for r in range(runs):
+            k = r % len(live) if live else 0
+            for v in live[k:] + live[:k]:
+                res, why = self.service_run("bare" if v == "bare-aa" else v, n)
+                if res is None:
+                    out[v] = {"na": why}
+                    live.remove(v)
+                    continue
+                out[v]["ns_per_op"].append(res["ns"] / res["n"])
+                out[v]["fail"] += res["fail"]
+                out[v]["n"] += res["n"]
+        for v in live:
+            out[v]["median"] = statistics.median(out[v]["ns_per_op"])
+            out[v]["req_per_s"] = round(1e9 / out[v]["median"], 1)
+        row["variants"] = out
+        self.results["python"].append(row)
+
+    def service_run(self, variant, n):
+        import socket
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        env = self.env_for(variant, self.svc_policy)
+        env["APP_ROOT"] = self.svc
+        cmd = [PYTHON, "-m", "uvicorn", "--app-dir", APP_DIR, "main:app",
+               "--host", "127.0.0.1", "--port", str(port),
+               "--log-level", "warning", "--no-access-log"]
+        with open(self.errfile, "wb") as err:
+            srv = subprocess.Popen(self.argv_for(variant, cmd, self.svc_policy), env=env,
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=err)
+        try:
+            deadline = time.monotonic() + 20
+            while True:
+                if srv.poll() is not None:
+                    return None, f"service exit {srv.returncode}: {first_line(self.errfile)}"
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        return None, "service did not listen within 20 s"
+                    time.sleep(0.05)
+            try:
+                p = subprocess.run([PYTHON, os.path.join(HERE, "pyclient.py"), str(port), str(n)],
+                                   env=self.base_env, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+            except subprocess.TimeoutExpired:
+                return None, "client timed out"
+            for line in p.stdout.decode(errors="replace").splitlines():
+                if line.startswith("{"):
+                    return json.loads(line), None
+            return None, f"client exit {p.returncode}: {why_failed(p.stderr.decode(errors='replace'))}"
+        finally:
+            srv.terminate()
+            try:
+                srv.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                srv.kill()
+                srv.wait()
+            for d in ("uploads",):
+                shutil.rmtree(os.path.join(self.svc, d), ignore_errors=True)
+                os.makedirs(os.path.join(self.svc, d), exist_ok=True)
 
     def timed_startups(self, cmds, rounds):
         """cmds: [(name, env, argv)].  Probes each once (a failing one is
@@ -607,6 +715,7 @@ class Bench:
         try:
             self.bench_hot()
             self.bench_python()
+            self.bench_service()
             self.bench_startup()
             self.bench_callgrind()
             self.bench_syscalls()
@@ -804,7 +913,8 @@ def verdicts(results):
 
 # ---- the table ------------------------------------------------------------------
 
-UNITS = {"py_startup": ("ms", 1e-6), "py_write": ("us/file", 1e-3)}
+UNITS = {"py_startup": ("ms", 1e-6), "py_write": ("us/file", 1e-3),
+         "py_service": ("us/req", 1e-3)}
 
 
 def fmt_num(x):
@@ -879,6 +989,13 @@ def render(doc):
         if r is not None:
             lines.append(f"  {row['name']}: A/A control (bare against bare again) {r:.2f}x; "
                          f"ratios within {abs(r - 1) * 100:.0f}% of 1 are not resolved")
+    svc = next((r for r in res["python"] if r["name"] == "py_service"), None)
+    if svc:
+        rates = [f"{v} {x['req_per_s']:.0f}" for v, x in svc["variants"].items()
+                 if "req_per_s" in x and v != "bare-aa"]
+        if rates:
+            lines.append("  py_service: requests per second (docs/examples/app, uvicorn, loopback): " +
+                         ", ".join(rates))
     den = next((r for r in res["hot"] if r["name"] == "open_denied"), None)
     if den and "median" in den["variants"].get("shim", {}) and \
             den["variants"]["shim"].get("fail", 0) == 0:
@@ -1001,7 +1118,7 @@ def main():
     ap.add_argument("--quick", action="store_true",
                     default=os.environ.get("BENCH_QUICK", "") not in ("", "0"))
     ap.add_argument("--only", default=os.environ.get("BENCH_ONLY", ""),
-                    help="comma-separated workloads (open_ro,...,py_startup,py_write,startup)")
+                    help="comma-separated workloads (open_ro,...,py_startup,py_write,py_service,startup)")
     ap.add_argument("--json", default=None, help="output file (default BUILD/bench.json)")
     a = ap.parse_args()
     only = {x for x in a.only.split(",") if x}
