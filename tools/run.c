@@ -199,16 +199,22 @@ plan_landlock(struct rp_plan *plan, const struct rp_ll *ll)
 		plan->landlock_build_us = ll->build_us;
 }
 
-/* Mount point and options of the mount holding `path` (longest match in
- * /proc/self/mountinfo: fields 5 and 6, proc(5)). */
+/* Mount point and options of the mount holding each writable dir
+ * (longest match in /proc/self/mountinfo: fields 5 and 6, proc(5)), in
+ * one pass over the file whatever the number of dirs. */
+static char dir_mnt[RP_MAX_DIRS][PATH_MAX];
+static char dir_opts[RP_MAX_DIRS][256];
+
 static void
-mount_of(const char *path, size_t len, char *mnt_out, size_t mntsz, char *opts_out, size_t optsz)
+mounts_of_writable(const struct rp_policy *p)
 {
 	FILE *m = fopen("/proc/self/mountinfo", "re");
 	char line[4096], mnt[PATH_MAX], o[256];
-	size_t bestlen = 0;
+	size_t bestlen[RP_MAX_DIRS] = { 0 };
+	int i;
 
-	mnt_out[0] = opts_out[0] = '\0';
+	for (i = 0; i < p->n_writable; i++)
+		dir_mnt[i][0] = dir_opts[i][0] = '\0';
 	if (!m)
 		return;
 	while (fgets(line, sizeof(line), m)) {
@@ -217,11 +223,14 @@ mount_of(const char *path, size_t len, char *mnt_out, size_t mntsz, char *opts_o
 		if (sscanf(line, "%*s %*s %*s %*s %4095s %255s", mnt, o) != 2)
 			continue;
 		ml = strlen(mnt);
-		if (rp_path_beneath(path, len, mnt, ml) && ml >= bestlen) {
-			bestlen = ml;
-			snprintf(mnt_out, mntsz, "%s", mnt);
-			snprintf(opts_out, optsz, "%s", o);
-		}
+		for (i = 0; i < p->n_writable; i++)
+			if (!p->writable[i].missing &&
+			    rp_path_beneath(p->writable[i].path, p->writable[i].len, mnt, ml) &&
+			    ml >= bestlen[i]) {
+				bestlen[i] = ml;
+				snprintf(dir_mnt[i], sizeof(dir_mnt[i]), "%s", mnt);
+				snprintf(dir_opts[i], sizeof(dir_opts[i]), "%s", o);
+			}
 	}
 	fclose(m);
 }
@@ -229,23 +238,22 @@ mount_of(const char *path, size_t len, char *mnt_out, size_t mntsz, char *opts_o
 static void
 warn_common(struct rp_plan *plan, const struct rp_policy *p, uid_t app_uid)
 {
-	char mnt[PATH_MAX], opts[256];
 	int i;
 
 	if (app_uid == 0)
 		rp_warnings_add(&plan->warn, "the command runs as root (set User in the policy)");
 	/* A writable dir on an exec-capable mount still lets `ld.so FILE` run
 	 * what was written there (research notes §3 row 7, E22). */
+	mounts_of_writable(p);
 	for (i = 0; i < p->n_writable; i++) {
 		if (p->writable[i].missing)
 			continue;
-		mount_of(p->writable[i].path, p->writable[i].len, mnt, sizeof(mnt), opts, sizeof(opts));
-		if (!strstr(opts, "noexec"))
+		if (!strstr(dir_opts[i], "noexec"))
 			rp_warnings_add(&plan->warn, "writable dir %s is not on a noexec mount (%s): "
 					"mount a noexec tmpfs or volume there (docker run --tmpfs "
 					"%s:noexec, compose tmpfs:), so that `ld.so FILE` cannot run "
-					"what is written", p->writable[i].path, mnt[0] ? mnt : "?",
-					p->writable[i].path);
+					"what is written", p->writable[i].path,
+					dir_mnt[i][0] ? dir_mnt[i] : "?", p->writable[i].path);
 	}
 }
 
