@@ -2,7 +2,8 @@
  *
  *   sc_equiv
  *
- * For several policies (enforce, audit, DenySyscall, AllowSyscall) and
+ * For several policies (enforce, audit, DenySyscall with the
+ * MemoryDenyWriteExecute rules, AllowSyscall) and
  * Landlock ABIs (7, 2: the truncation rules, 0), builds the rule table,
  * the program rp_seccomp_bpf writes and the one libseccomp generates for
  * the same table (seccomp_export_bpf), and runs both in a classic BPF
@@ -259,6 +260,18 @@ main(void)
 			snprintf(label, sizeof(label), "%s%s abi %d", v & 1 ? "audit" : "enforce",
 				 v >= 4 ? "+allow" : v >= 2 ? "+deny" : "", abis[a]);
 			n = rp_seccomp_rules_abi(&pol, abis[a], rules, RP_SC_MAX_RULES);
+			if (v >= 2 && v < 4) {
+				/* MemoryDenyWriteExecute on a kernel without
+				 * PR_SET_MDWE (tools/run.c memory_wx) */
+				static const char *const wx[] = { "mmap", "mprotect", "pkey_mprotect" };
+
+				for (i = 0; i < 3; i++) {
+					struct rp_sc_rule r = { wx[i], -1, RP_SC_ERRNO, EACCES, 1,
+								{ { 2, RP_SC_MASKED_EQ, 6, 6 } }, "wx" };
+
+					rules[n++] = r;
+				}
+			}
 			compare(label, rules, n, &fallbacks);
 		}
 	printf("cases %lu mismatches %lu fallbacks %lu\n", cases, mismatches, fallbacks);
