@@ -871,6 +871,8 @@ parse_file(struct parser *ps, const char *path, const char *from_file, int from_
 		if (r == 0)
 			break;
 		got += (size_t)r;
+		if (st.st_size > 0 && got == (size_t)st.st_size && got <= RP_MAX_FILE)
+			break;	/* all fstat saw: no read(2) just to meet the end */
 		if (got > RP_MAX_FILE) {
 			rp_raw1(SYS_close, fd);
 			report(ps, name, 0, "policy file too large (limit 256 KiB)", NULL, NULL);

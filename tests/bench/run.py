@@ -452,6 +452,8 @@ class Bench:
             cmds.append(("bwrap", self.base_env, [bwrap, "--ro-bind", "/", "/", true]))
         else:
             self.results["startup"]["bwrap"] = {"na": "bwrap not installed"}
+        # the floor of any preload, next to the shim
+        cmds.append(("passthrough", self.env_for("passthrough"), [true]))
         cmds.append(("shim", self.env_for("shim"), [true]))
         cmds.append(("loader", self.base_env, self.argv_for("loader", [true])))
         rounds = self.size["startup_rounds"]
@@ -1015,10 +1017,11 @@ def render(doc):
         names = {"bare": "/bin/true", "env": "env /bin/true",
                  "setpriv": "setpriv --no-new-privs /bin/true",
                  "bwrap": "bwrap --ro-bind / / /bin/true",
+                 "passthrough": "LD_PRELOAD=libpassthrough.so /bin/true",
                  "shim": "LD_PRELOAD=librampart.so /bin/true",
                  "loader": "rampart --policy P -- /bin/true"}
         base = st.get("bare", {}).get("median")
-        for k in ("bare", "env", "setpriv", "bwrap", "shim", "loader"):
+        for k in ("bare", "env", "setpriv", "bwrap", "passthrough", "shim", "loader"):
             if k not in st:
                 continue
             x = st[k]
