@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "rampart.h"
+#include "report.h"
 
 static void
 usage(FILE *f)
@@ -103,6 +104,7 @@ main(int argc, char **argv)
 	}
 	o.cmd = i < argc ? argv + i : NULL;
 
+	rp_phase_begin();	/* the startup report's "phases_us" */
 	/* --check often runs on a build host, outside the image */
 	if ((o.check ? rp_load_policy_lint : rp_load_policy_verbose)(&policy, o.policy_path) != 0)
 		return RP_EXIT_FAILURE;
