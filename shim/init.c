@@ -2,7 +2,7 @@
  *
  * Runs from the library constructor, or earlier from the first wrapper
  * that needs it (a DT_NEEDED library's constructor runs before ours and may
- * already open files: research notes, pitfall 1).  All work here happens
+ * already open files: docs/threat-model.md, P1).  All work here happens
  * while the process is still single-threaded in practice; it still uses an
  * atomic state word so a second thread waits rather than reading a half
  * built policy.

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "execdecide.h"
+#include "plan.h"
 #include "rampart.h"
 #include "report.h"
 #include "strbuf.h"

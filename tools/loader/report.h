@@ -89,10 +89,4 @@ size_t rp_report_format(const struct rp_plan *plan, char *buf, size_t bufsz);
 /* Write it to fd 2 with a single write(2). */
 void rp_report_emit(const struct rp_plan *plan);
 
-/* run.c: what `rampart CMD` would do, without doing it (for --check). */
-struct rp_policy;
-struct rp_options;
-void rp_plan_for_check(const struct rp_policy *p, const struct rp_options *o,
-		       struct rp_plan *plan);
-
 #endif

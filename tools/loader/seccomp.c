@@ -2,11 +2,11 @@
  * installation: as a BPF program the loader writes itself, or through
  * libseccomp for a table of another shape (rp_seccomp_bpf).
  *
- * Shape (research notes §6): default ALLOW, a deny list of what a web
+ * Shape: default ALLOW, a deny list of what a web
  * backend never needs and escapes use, native architecture only.  Sources:
  * the Docker default profile's blocked set (moby/moby
  * profiles/seccomp/default.json and docs.docker.com "Seccomp security
- * profiles"), plus the rows of the research notes' bypass catalog (§3).
+ * profiles"), plus the bypass routes of docs/threat-model.md (Rn in the rows' comments).
  */
 #include "syscall_rules.h"
 
@@ -91,12 +91,12 @@ static const char why_inject[] = "code injection into other processes";
 static const struct rp_sc_rule default_rules[] = {
 	/* libraries fall back only on ENOSYS (glibc clone-internal.c for
 	 * clone3; liburing, tokio, libuv for io_uring), and io_uring ops are
-	 * invisible to seccomp (research notes §3 row 4) */
+	 * invisible to seccomp (docs/threat-model.md, R4) */
 	DENY("clone3", 435, ENOSYS, "flags live in memory seccomp cannot read; ENOSYS makes glibc use clone"),
 	DENY("io_uring_setup", 425, ENOSYS, "io_uring operations bypass seccomp and the shim"),
 	DENY("io_uring_enter", 426, ENOSYS, "io_uring operations bypass seccomp and the shim"),
 	DENY("io_uring_register", 427, ENOSYS, "io_uring operations bypass seccomp and the shim"),
-	/* the app must not nest a Landlock domain that hides the shim (§3 row 6a) */
+	/* the app must not nest a Landlock domain that hides the shim (R6 a) */
 	DENY("landlock_create_ruleset", 444, EPERM, "a nested domain could make the shim unloadable"),
 	DENY("landlock_add_rule", 445, EPERM, "a nested domain could make the shim unloadable"),
 	DENY("landlock_restrict_self", 446, EPERM, "a nested domain could make the shim unloadable"),
@@ -195,7 +195,7 @@ static const struct rp_sc_rule default_rules[] = {
 	/* socket(2) takes an int domain: compare the low 32 bits */
 	{ "socket", 41, RP_SC_ERRNO, EPERM, 1, { { 0, RP_SC_MASKED_EQ, AF_VSOCK_, LOW32 } },
 	  "AF_VSOCK talks to the host (blocked by Docker's default profile)" },
-	/* Landlock does not cover chmod (research notes E05) */
+	/* Landlock does not cover chmod (landlock.7: no right for it) */
 	SETUID_RULE("chmod", 90, 1, why_setid),
 	SETUID_RULE("fchmod", 91, 1, why_setid),
 	SETUID_RULE("fchmodat", 268, 2, why_setid),
@@ -209,7 +209,8 @@ static const struct rp_sc_rule default_rules[] = {
 	SETID_RULES("mknodat", 259, 2, why_create),
 };
 
-/* Landlock ABI 1 and 2 cannot stop truncation (research notes §5). */
+/* Landlock ABI 1 and 2 cannot stop truncation (LANDLOCK_ACCESS_FS_TRUNCATE
+ * is ABI 3, landlock.7). */
 static const struct rp_sc_rule truncate_rules[] = {
 	DENY("truncate", 76, EACCES, "Landlock below ABI 3 cannot stop truncation"),
 	{ "open", 2, RP_SC_ERRNO, EACCES, 1,
@@ -369,7 +370,7 @@ libseccomp_ctx(const struct rp_sc_rule *rules, size_t n, unsigned *installed, ch
 		return NULL;
 	}
 	/* The default bad-arch action kills only the thread; an i386 or x32
-	 * system call here is an escape attempt (research notes E13). */
+	 * system call here is an escape attempt (docs/threat-model.md, R30). */
 	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
 	if (r != 0) {
 		snprintf(err, errsz, "seccomp_attr_set(ACT_BADARCH): %s", strerror(-r));

@@ -49,7 +49,8 @@ size_t rp_seccomp_rules(const struct rp_policy *p, struct rp_sc_rule *out, size_
 /* Same, for a kernel whose Landlock ABI is `landlock_abi` (0 = none
  * applied).  rp_seccomp_rules() assumes ABI >= 3; with ABI 1 or 2 Landlock
  * cannot stop truncation, so path truncate(2) and open(O_RDONLY|O_TRUNC)
- * are denied here instead (research notes §5, "ABI < 3"). */
+ * are denied here instead (LANDLOCK_ACCESS_FS_TRUNCATE is ABI 3,
+ * landlock.7). */
 size_t rp_seccomp_rules_abi(const struct rp_policy *p, int landlock_abi,
 			    struct rp_sc_rule *out, size_t max);
 
