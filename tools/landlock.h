@@ -37,11 +37,28 @@
  * kernels runs on a newer one (rampart(1), ENVIRONMENT). */
 #define RP_LANDLOCK_ABI_MAX_ENV "RAMPART_LANDLOCK_ABI_MAX"
 
+/* Tests and `make bench` only: which rights the ruleset handles, so the
+ * cost of each can be measured against the others (rampart(1),
+ * ENVIRONMENT):
+ *   default      what the threat model needs (below);
+ *   writes-exec  writes, removals, creations, refer and exec only: no
+ *                truncate, no read, no ioctl -- the floor of a Landlock
+ *                that still confines writes and W^X, NOT the guarantees
+ *                of docs/threat-model.md (truncation and withholding go);
+ *   all          every right the ABI knows, read_dir included, and
+ *                read_file even when nothing is withheld. */
+#define RP_LANDLOCK_RIGHTS_ENV "RAMPART_LANDLOCK_RIGHTS"
+
+enum rp_ll_rights { RP_LL_RIGHTS_DEFAULT, RP_LL_RIGHTS_WRITES_EXEC, RP_LL_RIGHTS_ALL };
+
 struct rp_ll {
 	int abi;		/* the ABI used; 0 when Landlock is unavailable */
 	int abi_kernel;		/* what the kernel has */
 	int abi_capped;		/* abi < abi_kernel: RP_LANDLOCK_ABI_MAX_ENV */
-	char cap_error[160];	/* an invalid RP_LANDLOCK_ABI_MAX_ENV, or "" */
+	char cap_error[160];	/* an invalid RP_LANDLOCK_ABI_MAX_ENV or
+				 * RP_LANDLOCK_RIGHTS_ENV, or "" */
+	const char *cap_var;	/* the variable cap_error is about */
+	enum rp_ll_rights rights;	/* RP_LANDLOCK_RIGHTS_ENV */
 	int probe_errno;	/* why, when abi == 0 (ENOSYS, EOPNOTSUPP) */
 	uint64_t handled;	/* handled_access_fs for this ABI */
 	int ruleset_fd;		/* -1 until built, and after restrict */

@@ -197,7 +197,7 @@ static void
 check_abi_cap(const struct rp_ll *ll)
 {
 	if (ll->cap_error[0])
-		fail(RP_EXIT_FAILURE, RP_LANDLOCK_ABI_MAX_ENV, ll->cap_error, NULL);
+		fail(RP_EXIT_FAILURE, ll->cap_var, ll->cap_error, NULL);
 }
 
 /* The fingerprints of the files the shim's identity check compares with
