@@ -1,30 +1,38 @@
 /* landlock.h - the loader's Landlock ruleset: probe, build, restrict.
  *
- * What the ruleset enforces (research notes §5):
+ * What the ruleset enforces (research notes §5, docs/threat-model.md):
  *   - writes (every write-like right the running ABI knows, truncate
  *     included) only beneath the policy's writable dirs;
  *   - EXECUTE everywhere except beneath writable dirs (W^X), unless the dir
  *     is an ExecWritablePath;
- *   - no READ_FILE and no EXECUTE on the files of the PATH dirs, the
- *     standard bin dirs (RP_EXEC_STD_DIRS) and /usr/lib/gcc that DenyExec
- *     names (denymatch.h, the rule every layer applies), so neither a
- *     static binary nor `ld.so PROGRAM` can load them;
+ *   - no READ_FILE and no EXECUTE on the files of the PATH dirs and the
+ *     standard bin dirs (RP_EXEC_STD_DIRS) that DenyExec names (denymatch.h,
+ *     the rule every layer applies), nor on anything in /usr/lib/gcc and
+ *     /usr/libexec/gcc when they hold such a file, so neither a static
+ *     binary nor `ld.so PROGRAM` can load them;
  *   - /dev/null, /dev/zero, /dev/full, /dev/random, /dev/urandom, /dev/tty
- *     and /dev/pts read+write.
+ *     and /dev/pts read+write, with device ioctls.
  * Rules are a union along the path (landlock.7: "at least one of its rules
  * encountered on the path grants the access"), so a right that must be
  * withheld somewhere below a directory cannot be granted on that directory:
- * such directories get READ_DIR only and one rule per entry instead.
+ * such directories get no rule and one rule per entry instead.
  *
- * Cost (build_us in the startup report): listing the PATH dirs and gcc's
- * trees, with names matched through struct rp_names (execdecide.h), then
- * for each file of a directory holding a DenyExec'd file an openat and a
- * landlock_add_rule (closes go in batches through close_range): that
- * floor is about 2 system calls per file.  Measured (CPU time, loaded
- * 2-core VM): policies/compilers.policy 15 ms where gcc, clang and
- * binutils are installed (1,548 rules; 77 ms before the names were
- * prepared and realpath left out), 0.8 ms in a runtime image without
- * them (16 ms before), 0.3 ms without DenyExec.
+ * Which rights are handled is the per-call cost: a handled right makes the
+ * calls it governs walk the path up to a rule that grants it
+ * (security/landlock/fs.c, hook_file_open).  TRUNCATE is looked up at
+ * every open and stays handled, because openat2(O_RDONLY|O_TRUNC) keeps
+ * its flags where seccomp cannot see them; READ_FILE only when a file is
+ * withheld (an image without compilers has none); READ_DIR and
+ * RESOLVE_UNIX never, since no guarantee needs them.
+ *
+ * Cost of the build (build_us in the startup report): listing the PATH
+ * dirs and gcc's trees, with names matched through struct rp_names
+ * (execdecide.h), then for each file of a directory holding a DenyExec'd
+ * file an openat and a landlock_add_rule (closes go in batches through
+ * close_range): about 2 system calls per file.  Measured (CPU time,
+ * loaded 2-core VM): policies/compilers.policy 15 ms where gcc, clang and
+ * binutils are installed (about 1,550 rules), 0.8 ms in a runtime image
+ * without them, 0.3 ms without DenyExec.
  */
 #ifndef RAMPART_LANDLOCK_H
 #define RAMPART_LANDLOCK_H
