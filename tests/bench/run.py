@@ -89,13 +89,18 @@ Log none
 
 # The Landlock A/B (bench_landlock_ab): the loader with the default
 # ruleset, without Landlock, handling only writes and exec (the floor of a
-# Landlock that still confines writes and W^X), and handling every right.
+# Landlock that still confines writes and W^X), and handling every right;
+# and the default ruleset where nothing is withheld (no DenyExec'd file
+# found: what an image without compilers gets).
 LL_AB_ROWS = ("open_ro", "open_write", "py_startup")
-LL_AB_VARIANTS = ("bare", "ll-off", "ll-writes-exec", "ll-default", "ll-all")
+LL_AB_VARIANTS = ("bare", "ll-off", "ll-writes-exec", "ll-default", "ll-all", "ll-nodeny")
 LL_AB_RIGHTS = {"ll-writes-exec": "writes-exec", "ll-default": "default", "ll-all": "all"}
 LL_OFF_POLICY = """\
 Include bench.policy
 Landlock off
+"""
+LL_NODENY_POLICY = """\
+WritablePath {tree}/w
 """
 
 
@@ -123,6 +128,7 @@ class Bench:
         self.policy = os.path.join(self.tmp, "bench.policy")
         self.quiet_policy = os.path.join(self.tmp, "quiet.policy")
         self.ll_off_policy = os.path.join(self.tmp, "landlock-off.policy")
+        self.ll_nodeny_policy = os.path.join(self.tmp, "landlock-nodeny.policy")
         self.errfile = os.path.join(self.tmp, "stderr")
         self.base_env = {
             "PATH": "/usr/local/bin:/usr/bin:/bin",
@@ -408,6 +414,8 @@ class Bench:
         policy = self.policy
         if variant == "ll-off":
             policy = self.ll_off_policy
+        elif variant == "ll-nodeny":
+            policy = self.ll_nodeny_policy
         elif variant in LL_AB_RIGHTS:
             env["RAMPART_LANDLOCK_RIGHTS"] = LL_AB_RIGHTS[variant]
         return env, [self.loader, "--policy", policy, "--"] + argv
@@ -467,12 +475,14 @@ class Bench:
             return
         with open(self.ll_off_policy, "w") as f:
             f.write(LL_OFF_POLICY)
+        with open(self.ll_nodeny_policy, "w") as f:
+            f.write(LL_NODENY_POLICY.format(tree=self.tree))
         doc = {"variants": {v: self.ab_report(v) for v in LL_AB_VARIANTS if v != "bare"},
                "rows": []}
         runs = self.size["runs"] * 2
         for name in rows:
             if name == "py_startup":
-                rounds = self.size["py_start_rounds"]
+                rounds = self.size["py_start_rounds"] * 2
                 log(f"bench: landlock A/B: py_startup: {rounds} rounds x {len(LL_AB_VARIANTS)}")
                 cmd = [PYTHON, "-c", PY_IMPORTS]
                 res = self.timed_startups([(v,) + self.ab_command(v, cmd)
