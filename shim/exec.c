@@ -177,6 +177,7 @@ beneath_writable(const char *abs)
 	size_t len = strlen(abs);
 	int i;
 
+	rp_roots_ready();	/* the canonical names are found at first use */
 	for (i = 0; i < rp_state.policy.n_writable; i++) {
 		const struct rp_root *r = &rp_state.roots[i];
 
@@ -899,7 +900,7 @@ static int
 repair_environ(const char *op)
 {
 	struct rp_env e;
-	int r = 0;
+	int r = 0, i;
 
 	if (sticky(op, "/bin/sh", environ, &e) < 0)
 		return -1;
@@ -915,6 +916,9 @@ repair_environ(const char *op)
 	if ((e.fixed & RP_ENV_FIXED_FPRINT) &&
 	    set_var(rp_exec_fingerprint_entry() ? rp_exec_fingerprint_entry() : RP_FPRINT_ENV) < 0)
 		r = -1;
+	for (i = 0; i < RP_ENV_CODE_VARS; i++)	/* library paths cleaned */
+		if (e.code[i] && set_var(e.code[i][0] ? e.code[i] : e.codebuf[i]) < 0)
+			r = -1;
 	rp_env_release(&e);
 	return r;
 }

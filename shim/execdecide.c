@@ -797,6 +797,16 @@ under_dirs(const struct rp_dir *d, int n, struct canon_slot *slots, const char *
 	return -1;
 }
 
+int
+rp_exec_wx_dir(const struct rp_policy *p, const char *canon)
+{
+	int w = under_dirs(p->writable, p->n_writable, canon_writable, canon);
+
+	if (w < 0 || under_dirs(p->exec_writable, p->n_exec_writable, canon_exec, canon) >= 0)
+		return -1;
+	return w;
+}
+
 static int
 judge_wx(const struct rp_policy *p, const char *canon, struct rp_exec_verdict *v)
 {
@@ -833,11 +843,52 @@ static const struct {
 	{ "--version", 0, 1, 0 },
 };
 
+/* An entry of an ld.so --preload or --library-path value that names
+ * something beneath a writable dir: the library that option would map (or
+ * the dir it would search) is code from a writable dir (docs/threat-model.md,
+ * "Code loading").  By the spelling, lexically normalised (what the app can
+ * create later), and by the kernel's name of what exists.  Returns the
+ * writable dir's index, or -1. */
+static int
+ld_opt_writable(const struct rp_policy *p, const char *val, int dirs)
+{
+	const char *seps = dirs ? ":" : " :";
+
+	while (p) {
+		size_t n = strcspn(val, seps);
+		char ent[RP_PATH_MAX], abs[RP_PATH_MAX], canon[RP_PATH_MAX];
+		int w = -1;
+		long fd;
+
+		/* a file name without '/' is searched, in the checked dirs */
+		if (n < sizeof(ent) && (dirs || (n && memchr(val, '/', n)))) {
+			memcpy(ent, val, n);
+			ent[n] = '\0';
+			if (!n)
+				strcpy(ent, ".");	/* empty path entry: the cwd */
+			abs_of(AT_FDCWD, ent, abs, sizeof(abs));
+			w = rp_exec_wx_dir(p, abs);
+			fd = rp_raw4(SYS_openat, AT_FDCWD, ent, O_PATH | O_CLOEXEC, 0);
+			if (w < 0 && !RP_RAW_ERR(fd) && fd_name(fd, canon, sizeof(canon)) > 0)
+				w = rp_exec_wx_dir(p, canon);
+			if (!RP_RAW_ERR(fd))
+				rp_raw1(SYS_close, fd);
+			if (w >= 0)
+				return w;
+		}
+		val += n;
+		if (!*val)
+			break;
+		val++;
+	}
+	return -1;
+}
+
 /* Find the program ld.so would run.  Returns 1 with *prog (and *argv0)
  * set, 0 when it runs nothing, -1 (verdict set) when it must be denied. */
 static int
-parse_ld_args(char *const argv[], const char **prog, const char **argv0,
-	      const char *where, struct rp_exec_verdict *v)
+parse_ld_args(const struct rp_policy *p, char *const argv[], const char **prog,
+	      const char **argv0, const char *where, struct rp_exec_verdict *v)
 {
 	int i, info = 0;
 
@@ -866,6 +917,13 @@ parse_ld_args(char *const argv[], const char **prog, const char **argv0,
 				}
 				if (strcmp(ld_opts[k].name, "--argv0") == 0)
 					*argv0 = argv[i + 1];
+				if ((strcmp(ld_opts[k].name, "--preload") == 0 &&
+				     ld_opt_writable(p, argv[i + 1], 0) >= 0) ||
+				    (strcmp(ld_opts[k].name, "--library-path") == 0 &&
+				     ld_opt_writable(p, argv[i + 1], 1) >= 0)) {
+					deny(v, "wx", ld_opts[k].name, 0, argv[i + 1]);
+					return -1;
+				}
 				i++;
 			}
 			break;
@@ -1010,7 +1068,7 @@ judge_stage(const struct rp_policy *p, const struct stage *s, const char *pathen
 	if (rp_exec_is_loader_name(base_of(v->resolved)) ||
 	    (ids.ld_ok && st.st_dev == ids.ld_dev && st.st_ino == ids.ld_ino)) {
 		const char *prog, *a0;
-		int k = parse_ld_args(s->argv, &prog, &a0, v->resolved, v);
+		int k = parse_ld_args(p, s->argv, &prog, &a0, v->resolved, v);
 
 		if (k < 0) {
 			r = 1;

@@ -72,6 +72,12 @@ int rp_exec_decide_at(const struct rp_policy *p, int dirfd, const char *path,
  * ld-*.so*. */
 int rp_exec_is_loader_name(const char *name);
 
+/* W^X for any code: the index of the writable dir that `canon` (a kernel
+ * name, absolute) lies beneath when it is not also beneath an
+ * ExecWritablePath, else -1.  The rule exec applies to the final target;
+ * loadlib.c applies it to libraries. */
+int rp_exec_wx_dir(const struct rp_policy *p, const char *canon);
+
 /* Forget the per-process table of denied (device, inode) pairs, so the
  * next decision rebuilds it (tests that load several policies). */
 void rp_exec_forget(void);

@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 
 #include "fprint.h"
+#include "loadlib.h"
 #include "rawsys.h"
 #include "strbuf.h"
 
@@ -31,7 +32,8 @@ build_preload(char *out, size_t cap, const char *shim, const char *old)
 	while (old && *old) {
 		size_t n = strcspn(old, " :");
 
-		if (n && !(n == slen && memcmp(old, shim, n) == 0)) {
+		if (n && !(n == slen && memcmp(old, shim, n) == 0) &&
+		    !rp_loadlib_drop_entry(RP_CODE_PRELOAD, old, n)) {
 			rp_buf_char(&b, ':');
 			rp_buf_mem(&b, old, n);
 		}
@@ -43,6 +45,71 @@ build_preload(char *out, size_t cap, const char *shim, const char *old)
 		rp_buf_str(&b, "LD_PRELOAD=");
 		rp_buf_str(&b, shim);
 	}
+}
+
+/* ---- loader variables naming code ---------------------------------------
+ *
+ * LD_LIBRARY_PATH (read by the child's ld.so; the last occurrence wins,
+ * elf/rtld.c process_envvars) and GCONV_PATH (read by the child's
+ * iconv_open through getenv: the first wins) lose their entries beneath
+ * writable dirs (loadlib.c judges them); the variable itself stays, unless
+ * nothing is left.  Only when something is removed is the entry replaced.
+ */
+static const struct {
+	const char *name;
+	size_t len;
+	enum rp_code_var var;
+	int last_wins;
+} code_vars[RP_ENV_CODE_VARS] = {
+	{ "LD_LIBRARY_PATH", 15, RP_CODE_LIBPATH, 1 },
+	{ "GCONV_PATH", 10, RP_CODE_GCONV, 0 },
+};
+
+static void
+clean_code_vars(struct rp_env *e, char *const envp[])
+{
+	size_t n, i;
+
+	for (i = 0; i < RP_ENV_CODE_VARS; i++) {
+		const char *use = NULL;
+		int count = 0;
+		struct rp_buf b;
+
+		e->code[i] = NULL;
+		for (n = 0; envp && envp[n]; n++)
+			if (is_var(envp[n], code_vars[i].name, code_vars[i].len)) {
+				count++;
+				if (!use || code_vars[i].last_wins)
+					use = envp[n];
+			}
+		if (!use)
+			continue;
+		rp_buf_init(&b, e->codebuf[i], sizeof(e->codebuf[i]));
+		rp_buf_str(&b, code_vars[i].name);
+		rp_buf_char(&b, '=');
+		if (rp_loadlib_clean_list(code_vars[i].var, use + code_vars[i].len + 1, NULL,
+					  e->codebuf[i] + b.len, sizeof(e->codebuf[i]) - b.len) == 0)
+			continue;
+		if (e->codebuf[i][b.len]) {
+			e->code[i] = e->codebuf[i];
+		} else {
+			/* nothing left: the variable goes ("", and codebuf
+			 * holds its bare name for unsetenv) */
+			e->codebuf[i][b.len - 1] = '\0';
+			e->code[i] = "";
+		}
+	}
+}
+
+static int
+is_code_var(const struct rp_env *e, const char *entry)
+{
+	size_t i;
+
+	for (i = 0; i < RP_ENV_CODE_VARS; i++)
+		if (e->code[i] && is_var(entry, code_vars[i].name, code_vars[i].len))
+			return 1;
+	return 0;
 }
 
 int
@@ -103,9 +170,10 @@ rp_env_make_sticky(struct rp_env *e, char *const envp[], const char *shim,
 		e->absent |= e->fixed & RP_ENV_FIXED_PRELOAD;
 	if (!n_policy)
 		e->absent |= e->fixed & RP_ENV_FIXED_POLICY;
-	if (!e->fixed)
+	clean_code_vars(e, envp);
+	if (!e->fixed && !e->code[0] && !e->code[1])
 		return 0;
-	need = n + 5;
+	need = n + 5 + RP_ENV_CODE_VARS;
 	if (need <= RP_ENV_STACK_SLOTS) {
 		arr = e->slots;
 	} else {
@@ -130,7 +198,12 @@ rp_env_make_sticky(struct rp_env *e, char *const envp[], const char *shim,
 		arr[k++] = e->mode;
 	if (fprint)
 		arr[k++] = (char *)fprint;
+	for (n = 0; n < RP_ENV_CODE_VARS; n++)
+		if (e->code[n] && e->code[n][0])
+			arr[k++] = (char *)e->code[n];
 	for (n = 0; envp && envp[n]; n++) {
+		if (is_code_var(e, envp[n]))
+			continue;
 		if (is_var(envp[n], "LD_AUDIT", 8) ||
 		    is_var(envp[n], RP_MODE_ENV, sizeof(RP_MODE_ENV) - 1) ||
 		    is_var(envp[n], RP_FPRINT_ENV, sizeof(RP_FPRINT_ENV) - 1))

@@ -26,6 +26,8 @@ enum {
 	RP_ENV_FIXED_FPRINT = 16,	/* RAMPART_DENY_IDS set back to its start value */
 };
 
+#define RP_ENV_CODE_VARS 2	/* LD_LIBRARY_PATH, GCONV_PATH */
+
 struct rp_env {
 	char **envp;		/* the environment to pass on */
 	unsigned fixed;		/* RP_ENV_* bits; 0: envp is the caller's own */
@@ -36,6 +38,11 @@ struct rp_env {
 	char preload[2 * RP_PATH_MAX];
 	char policy[RP_PATH_MAX + 16];
 	char mode[32];
+	/* loader variables cleaned of entries beneath writable dirs
+	 * (stickyenv.c, clean_code_vars): NULL = unchanged, "" = removed,
+	 * else the new "NAME=value" in codebuf */
+	const char *code[RP_ENV_CODE_VARS];
+	char codebuf[RP_ENV_CODE_VARS][RP_PATH_MAX + 16];
 };
 
 /* Build e->envp from `envp` (NULL = empty).  `fprint` is the

@@ -56,6 +56,8 @@ print_policy(const struct rp_policy *p)
 	printf("%-22s %s\n", "Landlock", ll[p->landlock]);
 	printf("%-22s %s\n", "CoreDumps", p->core_dumps ? "yes" : "no");
 	printf("%-22s %s\n", "Log", p->log == RP_LOG_NONE ? "none" : "stderr");
+	printf("%-22s %s\n", "MemoryDenyWriteExecute", p->memory_wx ? "yes" : "no");
+	printf("%-22s %s\n", "RequireNoexec", p->require_noexec ? "yes" : "no");
 }
 
 /* --check reads the policy with RP_LOAD_LINT: a writable dir missing on

@@ -96,6 +96,7 @@ rp_report_format(const struct rp_plan *pl, char *buf, size_t bufsz)
 	json_str(&b, "action", pl->seccomp_action);
 	rp_buf_str(&b, "},\"core_dumps\":");
 	rp_buf_str(&b, pl->core_dumps ? "true" : "false");
+	json_str(&b, "memory_wx", pl->memory_wx ? pl->memory_wx : "off");
 	json_str(&b, "shim", pl->shim);
 	json_str(&b, "policy", pl->policy);
 	json_str(&b, "command", pl->command);

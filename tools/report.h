@@ -51,6 +51,7 @@ struct rp_plan {
 	unsigned seccomp_rules;
 	const char *seccomp_action;	/* "errno" or "log" */
 	int core_dumps;
+	const char *memory_wx;	/* MemoryDenyWriteExecute: "off", "enforced (PR_SET_MDWE)", ... */
 	const char *shim;
 	const char *policy;
 	const char *command;	/* the resolved program */
