@@ -174,12 +174,11 @@ rp_landlock_probe(struct rp_ll *ll)
 	case 1:
 		break;
 	}
-	/* What each handled right costs and buys (docs/threat-model.md,
-	 * "What each Landlock right costs"): READ_DIR guards nothing the
-	 * threat model claims and would make every directory open walk the
-	 * path, RESOLVE_UNIX neither (pathname sockets stay reachable, as
-	 * docs/threat-model.md says); READ_FILE is dropped at build time
-	 * when no file is withheld (rp_landlock_build). */
+	/* docs/threat-model.md, "What each Landlock right buys and costs":
+	 * READ_DIR guards nothing the threat model claims and would make
+	 * every directory open walk the path, RESOLVE_UNIX neither (pathname
+	 * sockets stay reachable, as docs/threat-model.md says); READ_FILE is
+	 * dropped at build time when no file is withheld (rp_landlock_build). */
 	if (ll->rights == RP_LL_RIGHTS_WRITES_EXEC)
 		ll->handled &= LL_WRITES_EXEC;
 	else if (ll->rights == RP_LL_RIGHTS_DEFAULT)
@@ -546,7 +545,8 @@ scan_dir(struct build *b, const char *dir, int depth)
 		 * file systems) falls back to fstatat */
 		if (type == DT_UNKNOWN)
 			type = type_at(dirfd(d), e->d_name);
-		if ((type == DT_DIR && depth == 0) || (type == DT_REG && marked && !b->count_denied) ||
+		if ((type == DT_DIR && depth == 0) ||
+		    (type == DT_REG && marked && !b->count_denied) ||
 		    (type != DT_DIR && type != DT_REG && type != DT_LNK) ||
 		    join(child, dir, e->d_name) != 0)
 			continue;
@@ -871,7 +871,8 @@ rp_landlock_build(struct rp_ll *ll, const struct rp_policy *p, const char *pathe
 	 * compilers' trees hold); handled, it makes every open of a regular
 	 * file walk the path until a rule grants it.  With nothing to
 	 * withhold (an image without compilers) it is left to DAC. */
-	if (ll->rights == RP_LL_RIGHTS_DEFAULT && !special_below_kind(&b, "/", SP_EXPLODE | SP_WITHHOLD))
+	if (ll->rights == RP_LL_RIGHTS_DEFAULT &&
+	    !special_below_kind(&b, "/", SP_EXPLODE | SP_WITHHOLD))
 		ll->handled &= ~LANDLOCK_ACCESS_FS_READ_FILE;
 	/* Only handled_access_fs: the 8-byte struct every ABI accepts.  Network
 	 * ports (ABI 4) and scopes (ABI 6) are not part of the policy. */
