@@ -28,6 +28,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -919,6 +920,9 @@ repair_environ(const char *op)
 	for (i = 0; i < RP_ENV_CODE_VARS; i++)	/* library paths cleaned */
 		if (e.code[i] && set_var(e.code[i][0] ? e.code[i] : e.codebuf[i]) < 0)
 			r = -1;
+	/* the event relay's address (event.c), or none */
+	if ((e.fixed & RP_ENV_FIXED_EVENTS) && set_var(e.events[0] ? e.events : RP_EVENTS_ENV) < 0)
+		r = -1;
 	rp_env_release(&e);
 	return r;
 }
@@ -1076,6 +1080,13 @@ rp_exec_check_self(void)
 	long n;
 
 	rp_ensure_init();
+	/* A program the kernel mapped has its interpreter's load address in
+	 * AT_BASE (fs/binfmt_elf.c create_elf_tables); ld.so run as the
+	 * program has no interpreter, so AT_BASE is 0, and ld.so leaves it
+	 * so when it makes AT_PHDR and AT_ENTRY look like PROGRAM's
+	 * (elf/rtld.c dl_main).  Nonzero: judged at exec, no /proc read. */
+	if (getauxval(AT_BASE) != 0)
+		return;
 	n = rp_raw4(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", exe, sizeof(exe) - 1);
 	if (RP_RAW_ERR(n) || n <= 0)
 		return;

@@ -487,6 +487,55 @@ choice(const char *value, const char *choices)
 	return -1;
 }
 
+/* ---- EventSink (events: see docs/events.md "Where events go") ---------- */
+
+/* "stderr", or "file:PATH", "socket:PATH", "fifo:PATH" with PATH absolute
+ * and normalised.  One token, so that the value stays a scalar.  A socket
+ * path must fit sockaddr_un.sun_path (108 bytes with the NUL, unix(7)). */
+static void
+event_sink(struct parser *ps, const char *file, int line, const char *val)
+{
+	static const char *const kinds[] = { "file:", "socket:", "fifo:" };
+	struct rp_policy *p = ps->p;
+	char norm[RP_PATH_MAX];
+	enum rp_path_error pe;
+	size_t i, n = 0;
+
+	if (streq_ci(val, "stderr")) {
+		p->sink = RP_SINK_STDERR;
+		return;
+	}
+	for (i = 0; i < 3; i++) {	/* the kind is case-insensitive, the path not */
+		size_t k;
+
+		n = strlen(kinds[i]);
+		for (k = 0; k < n && lower((unsigned char)val[k]) == kinds[i][k]; k++)
+			;
+		if (k == n)
+			break;
+	}
+	if (i == 3) {
+		report(ps, file, line, "EventSink must be stderr, file:PATH, socket:PATH or fifo:PATH, not",
+		       val, NULL);
+		return;
+	}
+	pe = rp_path_normalize(val + n, norm, sizeof(norm));
+	if (pe != RP_PATH_OK) {
+		report(ps, file, line, rp_path_error_str(pe), val + n, NULL);
+		return;
+	}
+	if (i == 1 && strlen(norm) >= 108) {
+		report(ps, file, line, "EventSink socket path longer than 107 bytes:", val + n, NULL);
+		return;
+	}
+	p->sink_path = pool_dup(ps, norm, strlen(norm));
+	if (!p->sink_path) {
+		report(ps, file, line, "policy too large at", val, NULL);
+		return;
+	}
+	p->sink = (enum rp_sink)(RP_SINK_FILE + i);
+}
+
 static void
 directive(struct parser *ps, const char *file, int line, char **tok, int ntok)
 {
@@ -576,6 +625,9 @@ directive(struct parser *ps, const char *file, int line, char **tok, int ntok)
 			report(ps, file, line, "Log must be stderr or none, not", tok[1], NULL);
 		else
 			p->log = (enum rp_log)v;
+		break;
+	case RP_KW_EVENT_SINK:
+		event_sink(ps, file, line, tok[1]);
 		break;
 	case RP_KW_CORE_DUMPS:
 		if ((v = choice(tok[1], "no|yes")) < 0)
@@ -713,6 +765,27 @@ directive(struct parser *ps, const char *file, int line, char **tok, int ntok)
 	}
 }
 
+/* Length of the leading run of printable ASCII (0x20..0x7f) of s, in
+ * whole 8-byte words: a usual policy line is all of it, and needs neither
+ * the UTF-8 decoder nor the per-byte checks.  A word fails if a byte has
+ * its high bit set, or is below 0x20 (w - 0x20 per byte borrows into that
+ * byte's high bit only when the byte is below 0x20, given no high bits). */
+static size_t
+ascii_prefix(const char *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, s + i, 8);
+		if ((w & high) || ((w - 0x20 * ones) & ~w & high))
+			break;
+	}
+	return i;
+}
+
 static void
 parse_text(struct parser *ps, const char *file, char *text, size_t len)
 {
@@ -730,8 +803,11 @@ parse_text(struct parser *ps, const char *file, char *text, size_t len)
 		int ntok, comment;
 
 		line++;
-		while (pos + n < len && start[n] != '\n')
-			n++;
+		{
+			const char *nl = memchr(start, '\n', len - pos);
+
+			n = nl ? (size_t)(nl - start) : len - pos;
+		}
 		pos += n + 1;	/* past the newline (or the end) */
 		if (n > 0 && start[n - 1] == '\r')
 			n--;	/* tolerate CRLF */
@@ -746,9 +822,12 @@ parse_text(struct parser *ps, const char *file, char *text, size_t len)
 			       "over several lines of the same keyword)", NULL, NULL);
 			continue;
 		}
-		for (i = 0; i < n; i++) {
+		for (i = ascii_prefix(start, n); i < n; i++) {
+			unsigned char c = (unsigned char)start[i];
 			size_t sl;
 
+			if (c >= 0x20 && c < 0x80)
+				continue;	/* printable ASCII */
 			if (start[i] == '\0') {
 				err = "NUL byte in line";
 				break;
@@ -844,6 +923,8 @@ parse_file(struct parser *ps, const char *path, const char *from_file, int from_
 		if (r == 0)
 			break;
 		got += (size_t)r;
+		if (st.st_size > 0 && got == (size_t)st.st_size && got <= RP_MAX_FILE)
+			break;	/* all fstat saw: no read(2) just to meet the end */
 		if (got > RP_MAX_FILE) {
 			rp_raw1(SYS_close, fd);
 			report(ps, name, 0, "policy file too large (limit 256 KiB)", NULL, NULL);
@@ -865,8 +946,18 @@ static void
 policy_reset(struct rp_policy *p)
 {
 	/* memset of the whole struct would touch 150 KiB of pages on every
-	 * process start; reset the header and let the pool be overwritten. */
-	memset(p, 0, offsetof(struct rp_policy, pool));
+	 * process start; the entry arrays (23 KiB) need no reset either:
+	 * add_dirs and add_items write every field of each entry they count,
+	 * and nothing reads past the counts.  Reset the scalars (everything
+	 * before the first array), the counts and the keyword locations. */
+	memset(p, 0, offsetof(struct rp_policy, writable));
+	p->n_writable = 0;
+	p->n_exec_writable = 0;
+	p->n_deny_exec = 0;
+	p->n_deny_syscall = 0;
+	p->n_allow_syscall = 0;
+	memset(p->set_at, 0, sizeof(p->set_at));
+	p->pool_used = 0;
 	p->mode = RP_MODE_ENFORCE;
 	p->landlock = RP_LANDLOCK_STRICT;
 	p->log = RP_LOG_STDERR;

@@ -45,6 +45,8 @@ SIZES = {
     "py_write_n": (10000, 3000),  # 10,000 files (the issue's figure)
     "py_write_runs": (4, 2),
     "startup_rounds": (40, 10),
+    "svc_n": (3000, 800),         # requests per service run
+    "svc_runs": (5, 3),
     "cg_fs_n": (2000, 300),       # iterations under callgrind
     "cg_exec_n": (40, 10),
     "st_fs_n": (200, 100),        # iterations under strace (and twice that)
@@ -73,6 +75,9 @@ HOT = [
 ]
 PY_START_TARGET = 1.03
 PY_WRITE_TARGET = 1.10
+# >= 0.97x the bare requests per second, as time per request: 1 / 0.97.
+PY_SERVICE_TARGET = 1.031
+APP_DIR = os.path.join(os.path.dirname(os.path.dirname(HERE)), "docs", "examples", "app")
 LOADER_OVER_BARE_MS = 1.5
 
 BENCH_POLICY = """\
@@ -83,6 +88,11 @@ WritablePath {tree}/w
 DenyExec gcc gcc-* cc c++ g++ g++-* clang clang-* clang++ tcc
 DenyExec ld ld.* as make gmake cmake ninja rustc cargo go javac
 DenyExec /usr/lib/gcc/* /usr/libexec/gcc/*
+"""
+SERVICE_POLICY = """\
+# The example service: the bench policy plus its upload and log dirs.
+Include bench.policy
+WritablePath {svc}/uploads {svc}/logs
 """
 QUIET_POLICY = """\
 Include bench.policy
@@ -155,6 +165,12 @@ class Bench:
             f.write(BENCH_POLICY.format(tree=self.tree))
         with open(self.quiet_policy, "w") as f:
             f.write(QUIET_POLICY)
+        self.svc = os.path.join(self.tmp, "svc")
+        for d in ("uploads", "logs"):
+            os.makedirs(os.path.join(self.svc, d))
+        self.svc_policy = os.path.join(self.tmp, "service.policy")
+        with open(self.svc_policy, "w") as f:
+            f.write(SERVICE_POLICY.format(svc=self.svc))
         for path, what in ((self.loops, "benchmark program"),
                            (self.timeexec, "benchmark program")):
             if not os.access(path, os.X_OK):
@@ -300,6 +316,98 @@ class Bench:
                                            "target_what": "python file writing",
                                            "variants": res})
 
+    def bench_service(self):
+        """Requests per second of docs/examples/app (Starlette on uvicorn)
+        over loopback, the service bare, under the pass-through preload,
+        the shim and the loader, alternated; the client (pyclient.py) runs
+        bare.  Reported as time per request, so the ratio reads like the
+        other rows; the target is >= 0.97x the bare rate."""
+        if not self.wanted("py_service"):
+            return
+        row = {"name": "py_service", "target": PY_SERVICE_TARGET,
+               "target_what": "service requests (>= 0.97x req/s)"}
+        try:
+            import starlette  # noqa: F401
+            import uvicorn  # noqa: F401
+        except ImportError as e:
+            row["variants"] = {v: {"na": f"python3-uvicorn/python3-starlette missing ({e})"}
+                               for v in VARIANTS}
+            self.results["python"].append(row)
+            return
+        n, runs = self.size["svc_n"], self.size["svc_runs"]
+        log(f"bench: py_service: {runs} runs x {n} requests per variant")
+        out, live = {}, []
+        for v in VARIANTS + ("bare-aa",):
+            base = "bare" if v == "bare-aa" else v
+            if base in self.na:
+                out[v] = {"na": self.na[base]}
+            else:
+                live.append(v)
+                out[v] = {"ns_per_op": [], "fail": 0, "n": 0}
+        for r in range(runs):
+            k = r % len(live) if live else 0
+            for v in live[k:] + live[:k]:
+                res, why = self.service_run("bare" if v == "bare-aa" else v, n)
+                if res is None:
+                    out[v] = {"na": why}
+                    live.remove(v)
+                    continue
+                out[v]["ns_per_op"].append(res["ns"] / res["n"])
+                out[v]["fail"] += res["fail"]
+                out[v]["n"] += res["n"]
+        for v in live:
+            out[v]["median"] = statistics.median(out[v]["ns_per_op"])
+            out[v]["req_per_s"] = round(1e9 / out[v]["median"], 1)
+        row["variants"] = out
+        self.results["python"].append(row)
+
+    def service_run(self, variant, n):
+        import socket
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        env = self.env_for(variant, self.svc_policy)
+        env["APP_ROOT"] = self.svc
+        cmd = [PYTHON, "-m", "uvicorn", "--app-dir", APP_DIR, "main:app",
+               "--host", "127.0.0.1", "--port", str(port),
+               "--log-level", "warning", "--no-access-log"]
+        with open(self.errfile, "wb") as err:
+            srv = subprocess.Popen(self.argv_for(variant, cmd, self.svc_policy), env=env,
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=err)
+        try:
+            deadline = time.monotonic() + 20
+            while True:
+                if srv.poll() is not None:
+                    return None, f"service exit {srv.returncode}: {first_line(self.errfile)}"
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        return None, "service did not listen within 20 s"
+                    time.sleep(0.05)
+            try:
+                p = subprocess.run([PYTHON, os.path.join(HERE, "pyclient.py"), str(port), str(n)],
+                                   env=self.base_env, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+            except subprocess.TimeoutExpired:
+                return None, "client timed out"
+            for line in p.stdout.decode(errors="replace").splitlines():
+                if line.startswith("{"):
+                    return json.loads(line), None
+            return None, f"client exit {p.returncode}: {why_failed(p.stderr.decode(errors='replace'))}"
+        finally:
+            srv.terminate()
+            try:
+                srv.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                srv.kill()
+                srv.wait()
+            for d in ("uploads",):
+                shutil.rmtree(os.path.join(self.svc, d), ignore_errors=True)
+                os.makedirs(os.path.join(self.svc, d), exist_ok=True)
+
     def timed_startups(self, cmds, rounds):
         """cmds: [(name, env, argv)].  Probes each once (a failing one is
         n/a with its first stderr line), then times the rest together with
@@ -362,12 +470,78 @@ class Bench:
             cmds.append(("bwrap", self.base_env, [bwrap, "--ro-bind", "/", "/", true]))
         else:
             self.results["startup"]["bwrap"] = {"na": "bwrap not installed"}
+        # the floor of any preload, next to the shim
+        cmds.append(("passthrough", self.env_for("passthrough"), [true]))
         cmds.append(("shim", self.env_for("shim"), [true]))
         cmds.append(("loader", self.base_env, self.argv_for("loader", [true])))
         rounds = self.size["startup_rounds"]
         log(f"bench: startup: {rounds} rounds of {len(cmds)} commands")
         self.results["startup"].update(self.timed_startups(cmds, rounds))
         self.bench_landlock()
+        self.bench_shim_start()
+
+    # The shim constructor's steps (shim/init.c do_init) by callgrind's
+    # inclusive count of the functions it calls; what is left of do_init
+    # (the roots, the environment, prctl) is "roots+rest".
+    SHIM_STEPS = (("symbols", "rp_resolve_all"), ("policy", "rp_policy_load"),
+                  ("ld.so check", "rp_exec_check_self"))
+
+    def bench_shim_start(self):
+        """Instructions and system calls of one /bin/true start, bare,
+        under the pass-through preload and under the shim, and the shim's
+        start split by step.  Exact where the wall time of one start is
+        not."""
+        out = {}
+        vg = shutil.which("valgrind.bin") or shutil.which("valgrind")
+        st = shutil.which("strace")
+        cgdir = os.path.join(self.tmp, "callgrind-start")
+        os.makedirs(cgdir, exist_ok=True)
+        for v in ("bare", "passthrough", "shim"):
+            if v in self.na:
+                out[v] = {"na": self.na[v]}
+                continue
+            row = {}
+            env = self.env_for(v)
+            if vg:
+                # The preload must reach /bin/true, not valgrind's own
+                # launcher: valgrind runs env, env sets it.
+                prefix = os.path.join(cgdir, v)
+                pre = [f"{k}={env[k]}" for k in ("LD_PRELOAD", "RAMPART_POLICY") if k in env]
+                argv = [vg, "--tool=callgrind", "--trace-children=yes",
+                        f"--callgrind-out-file={prefix}.%p", "/usr/bin/env"] + pre + ["/bin/true"]
+                try:
+                    subprocess.run(argv, env=self.base_env, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   timeout=120)
+                except (OSError, subprocess.TimeoutExpired):
+                    pass
+                files = [os.path.join(cgdir, f) for f in os.listdir(cgdir)
+                         if f.startswith(v + ".")]
+                if files:
+                    path = max(files, key=os.path.getmtime)
+                    row["ir"] = cg_total(path)
+                    if v == "shim":
+                        inc = cg_inclusive(path)
+                        steps = {k: inc.get(f, 0) for k, f in self.SHIM_STEPS}
+                        init = inc.get("do_init", 0)
+                        steps["roots+rest"] = max(0, init - steps["symbols"] - steps["policy"])
+                        row["steps_ir"] = steps
+            if st:
+                f = os.path.join(self.tmp, f"strace-start.{v}")
+                try:
+                    subprocess.run([st, "-f", "-o", f] +
+                                   [x for k in ("LD_PRELOAD", "RAMPART_POLICY") if k in env
+                                    for x in ("-E", f"{k}={env[k]}")] + ["/bin/true"],
+                                   env=self.base_env, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   timeout=60)
+                    with open(f) as fh:
+                        row["syscalls"] = sum(1 for line in fh
+                                              if re.match(r"\d+\s+\w+\(", line))
+                except (OSError, subprocess.TimeoutExpired):
+                    pass
+            out[v] = row
+        self.results["shim_start"] = out
 
     def bench_landlock(self):
         """The loader prints its start-up report as one JSON line on stderr
@@ -377,7 +551,7 @@ class Bench:
         if "loader" in self.na:
             self.results["landlock"] = {"na": self.na["loader"]}
             return
-        nums, strs, seen = {}, {}, False
+        nums, strs, seen, phases = {}, {}, False, {}
         for _ in range(self.size["runs"]):
             try:
                 p = subprocess.run(self.argv_for("loader", ["/bin/true"]),
@@ -390,12 +564,18 @@ class Bench:
             for rec in json_lines(p.stderr.decode(errors="replace")):
                 seen = True
                 for k, v in flatten(rec):
+                    if k.startswith("phases_us.") and isinstance(v, (int, float)):
+                        phases.setdefault(k.split(".", 1)[1], []).append(v)
+                        continue
                     if "landlock" not in k.lower():
                         continue
                     if isinstance(v, (int, float)) and not isinstance(v, bool):
                         nums.setdefault(k, []).append(v)
                     else:
                         strs[k] = v
+        # the loader's steps (startup report "phases_us"), medians, in
+        # the report's order
+        self.results["loader_phases"] = {k: statistics.median(v) for k, v in phases.items()}
         if nums or strs:
             self.results["landlock"] = dict(strs, **{k: statistics.median(v)
                                                      for k, v in nums.items()})
@@ -649,6 +829,7 @@ class Bench:
         try:
             self.bench_hot()
             self.bench_python()
+            self.bench_service()
             self.bench_startup()
             self.bench_landlock_ab()
             self.bench_callgrind()
@@ -773,6 +954,21 @@ def cg_total(path):
     return 0
 
 
+def cg_inclusive(path):
+    """Inclusive instructions by function name (callgrind_annotate)."""
+    try:
+        p = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100", path],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=120)
+    except (OSError, subprocess.TimeoutExpired):
+        return {}
+    out = {}
+    for line in p.stdout.decode(errors="replace").splitlines():
+        m = re.match(r"\s*([\d,]+)\s+(?:\([\s\d.]+%\)\s+)?\S*?:?(\w+)\s+\[", line)
+        if m:
+            out.setdefault(m.group(2), int(m.group(1).replace(",", "")))
+    return out
+
+
 def cg_functions(path, obj):
     """Self instructions of each function of `obj` (the shim), largest
     first, from callgrind_annotate."""
@@ -832,7 +1028,8 @@ def verdicts(results):
 
 # ---- the table ------------------------------------------------------------------
 
-UNITS = {"py_startup": ("ms", 1e-6), "py_write": ("us/file", 1e-3)}
+UNITS = {"py_startup": ("ms", 1e-6), "py_write": ("us/file", 1e-3),
+         "py_service": ("us/req", 1e-3)}
 
 
 def fmt_num(x):
@@ -907,6 +1104,13 @@ def render(doc):
         if r is not None:
             lines.append(f"  {row['name']}: A/A control (bare against bare again) {r:.2f}x; "
                          f"ratios within {abs(r - 1) * 100:.0f}% of 1 are not resolved")
+    svc = next((r for r in res["python"] if r["name"] == "py_service"), None)
+    if svc:
+        rates = [f"{v} {x['req_per_s']:.0f}" for v, x in svc["variants"].items()
+                 if "req_per_s" in x and v != "bare-aa"]
+        if rates:
+            lines.append("  py_service: requests per second (docs/examples/app, uvicorn, loopback): " +
+                         ", ".join(rates))
     den = next((r for r in res["hot"] if r["name"] == "open_denied"), None)
     if den and "median" in den["variants"].get("shim", {}) and \
             den["variants"]["shim"].get("fail", 0) == 0:
@@ -924,10 +1128,11 @@ def render(doc):
         names = {"bare": "/bin/true", "env": "env /bin/true",
                  "setpriv": "setpriv --no-new-privs /bin/true",
                  "bwrap": "bwrap --ro-bind / / /bin/true",
+                 "passthrough": "LD_PRELOAD=libpassthrough.so /bin/true",
                  "shim": "LD_PRELOAD=librampart.so /bin/true",
                  "loader": "rampart --policy P -- /bin/true"}
         base = st.get("bare", {}).get("median")
-        for k in ("bare", "env", "setpriv", "bwrap", "shim", "loader"):
+        for k in ("bare", "env", "setpriv", "bwrap", "passthrough", "shim", "loader"):
             if k not in st:
                 continue
             x = st[k]
@@ -946,6 +1151,25 @@ def render(doc):
             rest = ", ".join(f"{k.split('.', 1)[-1]} {v}" for k, v in ll.items()
                              if k != "landlock.build_us")
             lines.append(f"  Landlock ruleset build (loader report): {head} ({rest})")
+        ss = res.get("shim_start") or {}
+        if ss:
+            cells = []
+            for v in ("bare", "passthrough", "shim"):
+                x = ss.get(v, {})
+                if "na" in x:
+                    cells.append(f"{v} n/a")
+                else:
+                    cells.append(f"{v} {x.get('ir', '-')} Ir, {x.get('syscalls', '-')} syscalls")
+            lines.append("  one /bin/true start (callgrind, strace -f): " + "; ".join(cells))
+            steps = ss.get("shim", {}).get("steps_ir")
+            if steps:
+                lines.append("  shim constructor by step (Ir, inclusive): " +
+                             ", ".join(f"{k} {v}" for k, v in steps.items()))
+        ph = res.get("loader_phases") or {}
+        if ph:
+            total = sum(ph.values())
+            lines.append(f"  loader steps (report phases_us, medians; sum {total / 1000:.3f} ms): " +
+                         ", ".join(f"{k} {v:.0f}" for k, v in ph.items()) + " us")
 
     lines += render_landlock_ab(res.get("landlock_ab"), t)
     lines.append("")
@@ -1038,7 +1262,7 @@ def main():
     ap.add_argument("--quick", action="store_true",
                     default=os.environ.get("BENCH_QUICK", "") not in ("", "0"))
     ap.add_argument("--only", default=os.environ.get("BENCH_ONLY", ""),
-                    help="comma-separated workloads (open_ro,...,py_startup,py_write,startup)")
+                    help="comma-separated workloads (open_ro,...,py_startup,py_write,py_service,startup)")
     ap.add_argument("--json", default=None, help="output file (default BUILD/bench.json)")
     a = ap.parse_args()
     only = {x for x in a.only.split(",") if x}
