@@ -99,6 +99,22 @@ Include bench.policy
 Log none
 """
 
+# The Landlock A/B (bench_landlock_ab): the loader with the default
+# ruleset, without Landlock, handling only writes and exec (the floor of a
+# Landlock that still confines writes and W^X), and handling every right;
+# and the default ruleset where nothing is withheld (no DenyExec'd file
+# found: what an image without compilers gets).
+LL_AB_ROWS = ("open_ro", "open_write", "py_startup")
+LL_AB_VARIANTS = ("bare", "ll-off", "ll-writes-exec", "ll-default", "ll-all", "ll-nodeny")
+LL_AB_RIGHTS = {"ll-writes-exec": "writes-exec", "ll-default": "default", "ll-all": "all"}
+LL_OFF_POLICY = """\
+Include bench.policy
+Landlock off
+"""
+LL_NODENY_POLICY = """\
+WritablePath {tree}/w
+"""
+
 
 T0 = time.monotonic()
 
@@ -123,6 +139,8 @@ class Bench:
         self.tree = os.path.realpath(os.path.join(self.tmp, "tree"))
         self.policy = os.path.join(self.tmp, "bench.policy")
         self.quiet_policy = os.path.join(self.tmp, "quiet.policy")
+        self.ll_off_policy = os.path.join(self.tmp, "landlock-off.policy")
+        self.ll_nodeny_policy = os.path.join(self.tmp, "landlock-nodeny.policy")
         self.errfile = os.path.join(self.tmp, "stderr")
         self.base_env = {
             "PATH": "/usr/local/bin:/usr/bin:/bin",
@@ -566,6 +584,98 @@ class Bench:
         else:
             self.results["landlock"] = {"na": "loader printed no JSON start-up report"}
 
+    # ---- Landlock ruleset variants (A/B) ------------------------------------------
+
+    def ab_command(self, variant, argv):
+        """(env, argv) of one Landlock variant of the loader: the default
+        ruleset, Landlock off (the policy's `Landlock off`), and the rights
+        RAMPART_LANDLOCK_RIGHTS selects (tools/landlock.h)."""
+        env = dict(self.base_env)
+        if variant == "bare":
+            return env, argv
+        policy = self.policy
+        if variant == "ll-off":
+            policy = self.ll_off_policy
+        elif variant == "ll-nodeny":
+            policy = self.ll_nodeny_policy
+        elif variant in LL_AB_RIGHTS:
+            env["RAMPART_LANDLOCK_RIGHTS"] = LL_AB_RIGHTS[variant]
+        return env, [self.loader, "--policy", policy, "--"] + argv
+
+    def ab_report(self, variant):
+        """The Landlock fields of the loader's start-up report."""
+        env, argv = self.ab_command(variant, ["/bin/true"])
+        try:
+            p = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            return {"na": f"cannot run the loader: {e}"}
+        for rec in json_lines(p.stderr.decode(errors="replace")):
+            ll = rec.get("landlock")
+            if isinstance(ll, dict):
+                return {k: ll.get(k) for k in ("state", "handled", "rules", "withheld_files",
+                                                "build_us")}
+        return {"na": f"exit {p.returncode}: {why_failed(p.stderr.decode(errors='replace'))}"}
+
+    def ab_loop(self, wl, n, runs):
+        """loops.c workload `wl` under each variant, alternated with rotation."""
+        out = {v: {"ns_per_op": []} for v in LL_AB_VARIANTS}
+        live = list(LL_AB_VARIANTS)
+        for r in range(runs):
+            k = r % len(live) if live else 0
+            for v in live[k:] + live[:k]:
+                env, argv = self.ab_command(v, [self.loops, wl, self.tree, str(n)])
+                try:
+                    p = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL,
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                       timeout=300)
+                    res = ([None] + list(json_lines(p.stdout.decode(errors="replace"))))[-1]
+                except (OSError, subprocess.TimeoutExpired) as e:
+                    res, p = None, e
+                self.clean_w()
+                if not res or res.get("fail"):
+                    why = (f"{res['fail']} calls failed" if res else
+                           why_failed(p.stderr.decode(errors="replace"))
+                           if hasattr(p, "stderr") else str(p))
+                    out[v] = {"na": why}
+                    live.remove(v)
+                    continue
+                out[v]["ns_per_op"].append(res["ns"] / res["n"])
+        for v in live:
+            out[v]["median"] = statistics.median(out[v]["ns_per_op"])
+        return out
+
+    def bench_landlock_ab(self):
+        """The loader's per-call and start-up cost under each Landlock
+        ruleset variant, so the choice of handled rights is visible
+        (docs/threat-model.md, "What each Landlock right costs")."""
+        rows = [r for r in LL_AB_ROWS if self.wanted(r) or self.wanted("landlock_ab")]
+        if not rows:
+            return
+        if "loader" in self.na:
+            self.results["landlock_ab"] = {"na": self.na["loader"]}
+            return
+        with open(self.ll_off_policy, "w") as f:
+            f.write(LL_OFF_POLICY)
+        with open(self.ll_nodeny_policy, "w") as f:
+            f.write(LL_NODENY_POLICY.format(tree=self.tree))
+        doc = {"variants": {v: self.ab_report(v) for v in LL_AB_VARIANTS if v != "bare"},
+               "rows": []}
+        runs = self.size["runs"] * 2
+        for name in rows:
+            if name == "py_startup":
+                rounds = self.size["py_start_rounds"] * 2
+                log(f"bench: landlock A/B: py_startup: {rounds} rounds x {len(LL_AB_VARIANTS)}")
+                cmd = [PYTHON, "-c", PY_IMPORTS]
+                res = self.timed_startups([(v,) + self.ab_command(v, cmd)
+                                           for v in LL_AB_VARIANTS], rounds)
+            else:
+                n = self.size["fs_n"]
+                log(f"bench: landlock A/B: {name}: {runs} runs x {n} x {len(LL_AB_VARIANTS)}")
+                res = self.ab_loop(name, n, runs)
+            doc["rows"].append({"name": name, "variants": res})
+        self.results["landlock_ab"] = doc
+
     # ---- callgrind -------------------------------------------------------------
 
     def bench_callgrind(self):
@@ -721,6 +831,7 @@ class Bench:
             self.bench_python()
             self.bench_service()
             self.bench_startup()
+            self.bench_landlock_ab()
             self.bench_callgrind()
             self.bench_syscalls()
         finally:
@@ -1060,6 +1171,7 @@ def render(doc):
             lines.append(f"  loader steps (report phases_us, medians; sum {total / 1000:.3f} ms): " +
                          ", ".join(f"{k} {v:.0f}" for k, v in ph.items()) + " us")
 
+    lines += render_landlock_ab(res.get("landlock_ab"), t)
     lines.append("")
     lines.append("targets")
     for vd in doc["verdicts"]:
@@ -1115,6 +1227,33 @@ def render(doc):
         for i, n in enumerate(t.notes, 1):
             lines.append(f"  [{i}] {n}")
     return "\n".join(lines)
+
+
+def render_landlock_ab(ab, t):
+    """The Landlock A/B table: each row's median per variant and its ratio
+    to bare, then what each variant's ruleset handles."""
+    if not ab:
+        return []
+    lines = ["", "loader by Landlock ruleset (alternated; ratio to bare; "
+                 "RAMPART_LANDLOCK_RIGHTS, tools/landlock.h)"]
+    if "na" in ab:
+        return lines + [f"  {t.na('landlock A/B: ' + ab['na'])}"]
+    hdr = f"  {'workload':<12} {'unit':<6} {'bare':>8}" + "".join(
+        f" {v:>16}" for v in LL_AB_VARIANTS if v != "bare")
+    lines.append(hdr)
+    for row in ab["rows"]:
+        unit, scale = UNITS.get(row["name"], ("ns/op", 1.0))
+        v = row["variants"]
+        lines.append(f"  {row['name']:<12} {unit:<6} {t.cell(v, 'bare', scale):>8}" + "".join(
+            f" {t.cell(v, k, scale):>16}" for k in LL_AB_VARIANTS if k != "bare"))
+    for k, rep in ab["variants"].items():
+        if "na" in rep:
+            lines.append(f"  {k:<15} {t.na(k + ': ' + rep['na'])}")
+        else:
+            lines.append(f"  {k:<15} {rep.get('rules')} rules, {rep.get('withheld_files')} "
+                         f"withheld, build {rep.get('build_us')} us, "
+                         f"handled {rep.get('handled') or '-'} ({rep.get('state')})")
+    return lines
 
 
 def main():

@@ -160,7 +160,7 @@ void
 rp_plan_check_abi_cap(const struct rp_ll *ll)
 {
 	if (ll->cap_error[0])
-		rp_loader_fail(RP_EXIT_FAILURE, RP_LANDLOCK_ABI_MAX_ENV, ll->cap_error, NULL);
+		rp_loader_fail(RP_EXIT_FAILURE, ll->cap_var, ll->cap_error, NULL);
 }
 
 /* The fingerprints of the files the shim's identity check compares with

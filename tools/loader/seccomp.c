@@ -219,6 +219,15 @@ static const struct rp_sc_rule truncate_rules[] = {
 	{ "openat", 257, RP_SC_ERRNO, EACCES, 1,
 	  { { 2, RP_SC_MASKED_EQ, O_TRUNC, O_ACCMODE | O_TRUNC } },
 	  "O_RDONLY|O_TRUNC truncates; Landlock below ABI 3 cannot stop it" },
+	/* access mode 3 opens for neither read nor write (no FMODE_READ or
+	 * FMODE_WRITE, so Landlock asks no WRITE_FILE), yet O_TRUNC still
+	 * truncates (fs/namei.c do_open) */
+	{ "open", 2, RP_SC_ERRNO, EACCES, 1,
+	  { { 1, RP_SC_MASKED_EQ, O_ACCMODE | O_TRUNC, O_ACCMODE | O_TRUNC } },
+	  "access mode 3 with O_TRUNC truncates; Landlock below ABI 3 cannot stop it" },
+	{ "openat", 257, RP_SC_ERRNO, EACCES, 1,
+	  { { 2, RP_SC_MASKED_EQ, O_ACCMODE | O_TRUNC, O_ACCMODE | O_TRUNC } },
+	  "access mode 3 with O_TRUNC truncates; Landlock below ABI 3 cannot stop it" },
 };
 
 static int
