@@ -1,6 +1,7 @@
 /* landlock.h - the loader's Landlock ruleset: probe, build, restrict.
  *
- * What the ruleset enforces (research notes §5, docs/threat-model.md):
+ * What the ruleset enforces (docs/threat-model.md, "What each Landlock
+ * right buys and costs"):
  *   - writes (every write-like right the running ABI knows, truncate
  *     included) only beneath the policy's writable dirs;
  *   - EXECUTE everywhere except beneath writable dirs (W^X), unless the dir
