@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "exec.h"
+#include "fdname.h"
 #include "rawsys.h"
 #include "shim.h"
 #include "strbuf.h"
@@ -74,18 +75,10 @@ app_can_repoint(int dirfd, const char *path)
 	if (path[0] != '/') {
 		long n;
 
-		if (dirfd == AT_FDCWD) {
+		if (dirfd == AT_FDCWD)
 			n = rp_raw2(SYS_getcwd, base, sizeof(base));
-		} else {
-			char link[40];
-
-			rp_buf_init(&b, link, sizeof(link));
-			rp_buf_str(&b, "/proc/self/fd/");
-			rp_buf_long(&b, dirfd);
-			n = rp_raw4(SYS_readlinkat, AT_FDCWD, link, base, sizeof(base) - 1);
-			if (!RP_RAW_ERR(n) && n > 0)
-				base[n] = '\0';
-		}
+		else
+			n = rp_fd_name(dirfd, base, sizeof(base));
 		if (RP_RAW_ERR(n) || n <= 0 || base[0] != '/')
 			return 1;	/* cannot tell: treat as changeable */
 	}

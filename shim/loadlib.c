@@ -57,6 +57,7 @@
 #include <sys/stat.h>
 
 #include "execdecide.h"
+#include "fdname.h"
 #include "rawsys.h"
 #include "rules.h"
 #include "shim.h"
@@ -84,18 +85,9 @@ policy(void)
 static size_t
 kernel_name(long fd, char *out, size_t cap)
 {
-	char link[40];
-	struct rp_buf b;
-	long n;
+	long n = rp_fd_name(fd, out, cap);
 
-	rp_buf_init(&b, link, sizeof(link));
-	rp_buf_str(&b, "/proc/self/fd/");
-	rp_buf_long(&b, fd);
-	n = rp_raw4(SYS_readlinkat, AT_FDCWD, link, out, cap - 1);
-	if (RP_RAW_ERR(n) || n <= 0 || out[0] != '/')
-		return 0;
-	out[n] = '\0';
-	return (size_t)n;
+	return n > 0 && out[0] == '/' ? (size_t)n : 0;
 }
 
 /* `path` made absolute against the cwd, runs of '/' and "." squeezed,
@@ -273,11 +265,7 @@ judge_path(const struct rp_policy *p, const char *name, struct judged *j)
 	if (j->rule || !moving)
 		return;
 	if (is_memfd_name(j->canon)) {
-		struct rp_buf b;
-
-		rp_buf_init(&b, j->fwd, sizeof(j->fwd));
-		rp_buf_str(&b, "/proc/self/fd/");
-		rp_buf_long(&b, j->fd);
+		rp_fd_path(j->fwd, (int)j->fd);
 	} else {
 		set_fwd(j, j->canon);
 	}

@@ -26,17 +26,6 @@
  * seccomp profile that predates it (Docker's answers EPERM). */
 static int openat2_state;
 
-char *
-rp_fd_path(char *buf, int fd)
-{
-	struct rp_buf b;
-
-	rp_buf_init(&b, buf, 32);
-	rp_buf_str(&b, "/proc/self/fd/");
-	rp_buf_long(&b, fd);
-	return buf;
-}
-
 static int
 needs_mode(int flags)
 {

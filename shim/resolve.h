@@ -26,6 +26,7 @@
 #include <fcntl.h>
 #include <sys/types.h>
 
+#include "fdname.h"
 #include "policy.h"
 
 enum rp_where {
@@ -106,8 +107,6 @@ int rp_open_where(struct rp_at *at, int dirfd, const char *path, int flags);
 /* Close at->fd if owned.  Preserves errno. */
 void rp_at_release(struct rp_at *at);
 
-/* "/proc/self/fd/N" into buf (>= 32 bytes). */
-char *rp_fd_path(char *buf, int fd);
 
 /* The writable root that the kernel's name `canon` lies beneath, or -1. */
 int rp_canon_root(const char *canon, size_t len);

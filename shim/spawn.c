@@ -13,6 +13,7 @@
 
 #include "exec.h"
 #include "execdecide.h"
+#include "fdname.h"
 #include "rawsys.h"
 #include "rules.h"
 #include "shim.h"
@@ -143,8 +144,6 @@ spawn_child_path(const posix_spawn_file_actions_t *fa, const char *path, char *o
 				goto too_long;
 			break;
 		case SA_FCHDIR: {
-			char link[40];
-			struct rp_buf b;
 			long len;
 
 			cwd_moved = 1;
@@ -152,11 +151,8 @@ spawn_child_path(const posix_spawn_file_actions_t *fa, const char *path, char *o
 				*why = "fchdir to a descriptor the file actions replace";
 				return -1;
 			}
-			rp_buf_init(&b, link, sizeof(link));
-			rp_buf_str(&b, "/proc/self/fd/");
-			rp_buf_long(&b, a[i].u.fchdir.fd);
-			len = rp_raw4(SYS_readlinkat, AT_FDCWD, link, out, cap - 1);
-			if (RP_RAW_ERR(len) || len <= 0 || out[0] != '/') {
+			len = rp_fd_name(a[i].u.fchdir.fd, out, cap);
+			if (len <= 0 || out[0] != '/') {
 				*why = "fchdir to a descriptor without a path";
 				return -1;
 			}

@@ -54,7 +54,7 @@ rp_exec_abs_of(int dirfd, const char *path, char *out, size_t cap)
 
 			if (RP_RAW_ERR(r))
 				base[0] = '\0';
-		} else if (fd_name(dirfd, base, sizeof(base)) < 0) {
+		} else if (rp_fd_name(dirfd, base, sizeof(base)) < 0) {
 			base[0] = '\0';
 		}
 	}
@@ -170,7 +170,7 @@ judge_stage(const struct rp_policy *p, const struct stage *s, const char *pathen
 	if ((s->flags & RP_EXEC_EMPTY_PATH) && !s->path[0]) {
 		char link[40];
 
-		fd_path(link, sizeof(link), s->dirfd);
+		rp_fd_path(link, s->dirfd);
 		fd = rp_raw4(SYS_openat, AT_FDCWD, link, O_PATH | O_CLOEXEC, 0);
 	} else {
 		fd = rp_raw4(SYS_openat, s->dirfd, s->path, O_PATH | O_CLOEXEC, 0);
@@ -179,7 +179,7 @@ judge_stage(const struct rp_policy *p, const struct stage *s, const char *pathen
 		return 0;	/* nothing there: the exec itself fails */
 	if (RP_RAW_ERR(rp_raw2(SYS_fstat, fd, &st)) || !S_ISREG(st.st_mode))
 		goto out;	/* not a regular file: the kernel refuses (EACCES) */
-	if (fd_name(fd, v->resolved, sizeof(v->resolved)) < 0)
+	if (rp_fd_name(fd, v->resolved, sizeof(v->resolved)) < 0)
 		rp_exec_abs_of(s->dirfd, s->path, v->resolved, sizeof(v->resolved));
 	if ((pat = rp_exec_match_name(p, base_of(v->resolved))) || (pat = match_path(p, v->resolved))) {
 		r = rp_exec_deny(v, RP_RULE(DENY_EXEC), pat, hop, v->resolved);
@@ -198,7 +198,7 @@ judge_stage(const struct rp_policy *p, const struct stage *s, const char *pathen
 	{
 		char link[40];
 
-		fd_path(link, sizeof(link), fd);
+		rp_fd_path(link, fd);
 		rfd = rp_raw4(SYS_openat, AT_FDCWD, link, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
 		if (RP_RAW_ERR(rfd))
 			rfd = -1;	/* execute-only file: no content checks */

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "execdecide.h"
+#include "fdname.h"
 #include "rawsys.h"
 #include "strbuf.h"
 
@@ -41,32 +42,6 @@ static inline int
 has_slash(const char *s)
 {
 	return strchr(s, '/') != NULL;
-}
-
-/* "/proc/self/fd/N" into buf (>= 32 bytes). */
-static inline void
-fd_path(char *buf, size_t cap, long fd)
-{
-	struct rp_buf b;
-
-	rp_buf_init(&b, buf, cap);
-	rp_buf_str(&b, "/proc/self/fd/");
-	rp_buf_long(&b, fd);
-}
-
-/* The kernel's name for an open file (d_path), or -1. */
-static inline long
-fd_name(long fd, char *out, size_t cap)
-{
-	char link[40];
-	long n;
-
-	fd_path(link, sizeof(link), fd);
-	n = rp_raw4(SYS_readlinkat, AT_FDCWD, link, out, cap - 1);
-	if (RP_RAW_ERR(n) || n <= 0)
-		return -1;
-	out[n] = '\0';
-	return n;
 }
 
 /* Absolute, lexically normalised form of `path` relative to `dirfd`, for

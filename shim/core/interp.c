@@ -55,7 +55,7 @@ ld_opt_writable(const struct rp_policy *p, const char *val, int dirs)
 			rp_exec_abs_of(AT_FDCWD, ent, abs, sizeof(abs));
 			w = rp_exec_wx_dir(p, abs);
 			fd = rp_raw4(SYS_openat, AT_FDCWD, ent, O_PATH | O_CLOEXEC, 0);
-			if (w < 0 && !RP_RAW_ERR(fd) && fd_name(fd, canon, sizeof(canon)) > 0)
+			if (w < 0 && !RP_RAW_ERR(fd) && rp_fd_name(fd, canon, sizeof(canon)) > 0)
 				w = rp_exec_wx_dir(p, canon);
 			if (!RP_RAW_ERR(fd))
 				rp_raw1(SYS_close, fd);

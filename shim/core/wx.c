@@ -39,7 +39,7 @@ canon_cached(struct canon_slot *slot, const char *dir, char *tmp, size_t cap,
 	*name = tmp;
 	fd = rp_raw4(SYS_openat, AT_FDCWD, dir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
 	if (!RP_RAW_ERR(fd)) {
-		n = fd_name(fd, tmp, cap);
+		n = rp_fd_name(fd, tmp, cap);
 		rp_raw1(SYS_close, fd);
 	}
 	if (n <= 0 || tmp[0] != '/') {
