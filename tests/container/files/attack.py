@@ -1,0 +1,88 @@
+"""attack.py - an attacker's code, run as the container's CMD under the
+image's rampart ENTRYPOINT (or under `rampart --audit`).
+
+Each operation prints one JSON line on stdout with its outcome.  Before it,
+a marker line `##op NAME` goes to fd 2, where rampart's events go too (the
+process's own and those of children, whose stderr is inherited): the
+driver counts the events between two markers.
+
+  attack.py [--gcc]      --gcc: also run the compiler in every way
+"""
+import ctypes
+import errno
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+LDSO = "/lib64/ld-linux-x86-64.so.2"
+SEEDED = "/app/uploads/seeded"  # 0755, put into the volume outside the loader
+
+
+def child(argv, env=None):
+    """Run argv with stderr inherited (events land on fd 2); stdout kept."""
+    p = subprocess.run(argv, stdout=subprocess.PIPE, text=True, timeout=30,
+                       env=dict(os.environ, **(env or {})))
+    return {"rc": p.returncode, "out": p.stdout.strip()[:200]}
+
+
+def op(name, fn):
+    os.write(2, ("##op %s\n" % name).encode())
+    res = {"op": name}
+    try:
+        r = fn()
+        res["ok"] = True
+        if isinstance(r, dict):
+            res.update(r)
+        elif r is not None:
+            res["value"] = r
+    except OSError as e:
+        res["ok"] = False
+        res["errno"] = errno.errorcode.get(e.errno, str(e.errno))
+        res["msg"] = str(e)[:200]
+    print(json.dumps(res), flush=True)
+
+
+def write(path, mode="w"):
+    with open(path, mode) as f:
+        f.write("x")
+
+
+def mode_of(path):
+    return oct(os.stat(path).st_mode & 0o7777)
+
+
+def main():
+    op("write /app/src/main.py", lambda: write("/app/src/main.py", "a"))
+    op("create /app/src/evil.py", lambda: write("/app/src/evil.py"))
+    op("mkdir /app/src/d", lambda: os.mkdir("/app/src/d"))
+    for d in ("/app/logs", "/app/uploads", "/app/tmp", "/app/.cache", "/tmp"):
+        op("write %s/ok" % d, lambda d=d: write(d + "/ok"))
+
+    # W^X: a copy of a program comes out without exec bits and cannot get
+    # them; one that has them (seeded) cannot run, directly or by ld.so
+    op("copy hello", lambda: shutil.copyfile("/art/hello", "/app/uploads/hello"))
+    op("chmod 0755 /app/uploads/hello", lambda: os.chmod("/app/uploads/hello", 0o755))
+    op("exec seeded", lambda: child([SEEDED]))
+    op("ld.so seeded", lambda: child([LDSO, SEEDED]))
+
+    # setuid bits, through the library call and through coreutils
+    op("create /app/uploads/s", lambda: write("/app/uploads/s"))
+    op("os.chmod 04644", lambda: os.chmod("/app/uploads/s", 0o4644))
+    op("chmod u+s", lambda: child(["chmod", "u+s", "/app/uploads/s"]))
+    op("mode of s", lambda: mode_of("/app/uploads/s"))
+
+    # a shared object dropped on the noexec tmpfs cannot be mapped
+    op("copy evil.so", lambda: shutil.copyfile("/art/evil.so", "/app/tmp/evil.so"))
+    op("dlopen /app/tmp/evil.so", lambda: ctypes.CDLL("/app/tmp/evil.so").evil())
+
+    if "--gcc" in sys.argv:
+        op("gcc by name", lambda: child(["gcc", "--version"], env={"PATH": "/usr/bin"}))
+        op("cc (symlink)", lambda: child(["/usr/bin/cc", "--version"]))
+        op("ld.so gcc-12", lambda: child([LDSO, "/usr/bin/gcc-12", "--version"]))
+        op("notgcc (renamed copy)", lambda: child(["/usr/local/bin/notgcc", "--version"]))
+    os.write(2, b"##end\n")
+
+
+main()
