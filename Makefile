@@ -88,13 +88,19 @@ check-container-deps:
 	$(call install_debs,$(CONTAINER_DEBS),quiet)
 
 # ---- build -------------------------------------------------------------------
-$(BUILD)/pic/%.o: %.c $(wildcard shim/*.h)
-	@mkdir -p $(dir $@)
-	$(CC) $(COMMON_CFLAGS) $(SHIM_CFLAGS) -fPIC -fvisibility=hidden -ftls-model=initial-exec -c -o $@ $<
+# Header dependencies come from the compiler (-MMD writes NAME.d beside
+# each object; -MP keeps a removed header from breaking the build).
+DEPFLAGS := -MMD -MP
 
-$(BUILD)/obj/%.o: %.c $(wildcard shim/*.h tools/*.h)
+$(BUILD)/pic/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) -fPIE -Itools -c -o $@ $<
+	$(CC) $(COMMON_CFLAGS) $(SHIM_CFLAGS) $(DEPFLAGS) -fPIC -fvisibility=hidden -ftls-model=initial-exec -c -o $@ $<
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(DEPFLAGS) -fPIE -Itools -c -o $@ $<
+
+-include $(SHIM_OBJS:.o=.d) $(TOOL_OBJS:.o=.d) $(SHARED_OBJS:.o=.d)
 
 $(SHIM): $(SHIM_OBJS) shim/shim.map.in
 	$(CC) -shared -o $@ $(SHIM_OBJS) -Wl,--version-script=shim/shim.map.in \
@@ -138,6 +144,11 @@ test: check-test-deps all $(BUILD)/tests/unit $(BUILD)/tests/integ $(PROGS) $(ST
 
 unit: all $(BUILD)/tests/unit
 	$(BUILD)/tests/unit
+
+# Only the Criterion integration tests (real processes under the shim and
+# the loader); `make test` runs them with everything else.
+integ: all $(BUILD)/tests/integ $(PROGS) $(STATIC_PROGS)
+	RAMPART_BUILD=$(BUILD) $(BUILD)/tests/integ --jobs 2 --short-filename
 
 # ---- the demo (README quick start) ------------------------------------------------
 demo: check-test-deps all

@@ -107,7 +107,7 @@ class Bench:
         self.passthrough = os.path.join(self.bench_dir, "libpassthrough.so")
         self.shim = os.path.join(self.build, "librampart.so")
         self.loader = os.path.join(self.build, "rampart")
-        self.tmp = tempfile.mkdtemp(prefix="rampart-bench.")
+        self.tmp = tempfile.mkdtemp(prefix="rampart-bench.", dir=bench_tmpdir())
         self.tree = os.path.realpath(os.path.join(self.tmp, "tree"))
         self.policy = os.path.join(self.tmp, "bench.policy")
         self.quiet_policy = os.path.join(self.tmp, "quiet.policy")
@@ -151,6 +151,7 @@ class Bench:
 
     def env_for(self, variant, policy=None):
         env = dict(self.base_env)
+        # "bare-aa" is bare again: the A/A control of a row.
         if variant == "passthrough":
             env["LD_PRELOAD"] = self.passthrough
         elif variant == "shim":
@@ -261,11 +262,19 @@ class Bench:
             n, runs = self.size["py_write_n"], self.size["py_write_runs"]
             log(f"bench: py_write: {runs} runs x {n} files per variant")
             script = os.path.join(HERE, "pywrite.py")
+            # Nothing is deleted between the alternated runs: each writes a
+            # fresh directory, all are removed after the last.  Deleting
+            # between runs made each run's cost depend on the inodes freed
+            # just before it (ext4 without a journal skips recently deleted
+            # inodes when it allocates, fs/ext4/ialloc.c recently_deleted()),
+            # not on the variant.  "bare-aa" runs bare a second time: the
+            # spread two identical variants show on this machine.
             res = self.alternate(
                 "py_write",
                 lambda v, r: [PYTHON, script,
                               os.path.join(self.tree, "w", f"py-{v}-{r}"), str(n)],
-                runs, VARIANTS, between=self.clean_w)
+                runs, VARIANTS + ("bare-aa",))
+            self.clean_w()
             self.results["python"].append({"name": "py_write", "n": n,
                                            "target": PY_WRITE_TARGET,
                                            "target_what": "python file writing",
@@ -514,12 +523,17 @@ class Bench:
                 "libc": " ".join(platform.libc_ver()), "commit": commit,
                 "date": time.strftime("%Y-%m-%d %H:%M:%S %z"),
                 "loadavg_start": self.load_start, "loadavg_end": os.getloadavg()[0],
-                "quick": self.quick}
+                "quick": self.quick, "workload_fs": getattr(self, "fs", "")}
 
     def run(self):
         self.load_start = os.getloadavg()[0]
         t0 = time.monotonic()
         self.setup()
+        self.fs = fs_type(self.tmp)
+        log(f"bench: workload files in {self.tmp} ({self.fs or 'unknown fs'})")
+        if ext4_without_journal(self.tmp):
+            log("bench: warning: ext4 without a journal: file-creating rows drift "
+                "with earlier deletions; set BENCH_TMPDIR to a tmpfs or journaled fs")
         try:
             self.bench_hot()
             self.bench_python()
@@ -535,6 +549,64 @@ class Bench:
 
 
 # ---- helpers ------------------------------------------------------------------
+
+def bench_tmpdir():
+    """Where the workloads' files go: $BENCH_TMPDIR, else /dev/shm when it
+    is a writable tmpfs (no allocator or writeback effects that depend on
+    what earlier runs did), else the default temporary directory."""
+    d = os.environ.get("BENCH_TMPDIR")
+    if d:
+        return d
+    if fs_type("/dev/shm") == "tmpfs" and os.access("/dev/shm", os.W_OK | os.X_OK):
+        return "/dev/shm"
+    return None
+
+
+def fs_type(path):
+    """The file system type of the mount holding path (/proc/self/mounts,
+    longest matching mount point), or "" when unknown."""
+    best, kind = "", ""
+    try:
+        real = os.path.realpath(path)
+        with open("/proc/self/mounts") as f:
+            for line in f:
+                fields = line.split()
+                if len(fields) < 3:
+                    continue
+                mnt = fields[1].replace("\\040", " ")
+                if (real == mnt or real.startswith(mnt.rstrip("/") + "/")) and len(mnt) >= len(best):
+                    best, kind = mnt, fields[2]
+    except OSError:
+        pass
+    return kind
+
+
+def ext4_without_journal(path):
+    """True when path is on an ext4 file system that has no journal
+    (/sys/fs/ext4/DEV/journal_task reads <none>): file creation there is
+    slowed by inodes deleted in the last minutes, so timings of workloads
+    that create files drift with what ran before."""
+    if fs_type(path) != "ext4":
+        return False
+    try:
+        dev = os.stat(path).st_dev
+        for name in os.listdir("/sys/fs/ext4"):
+            try:
+                with open(f"/sys/block/{name}/dev") as f:
+                    major, minor = (int(x) for x in f.read().split(":"))
+            except OSError:
+                try:
+                    with open(f"/sys/class/block/{name}/dev") as f:
+                        major, minor = (int(x) for x in f.read().split(":"))
+                except OSError:
+                    continue
+            if os.makedev(major, minor) == dev:
+                with open(f"/sys/fs/ext4/{name}/journal_task") as f:
+                    return f.read().strip() == "<none>"
+    except OSError:
+        pass
+    return False
+
 
 def workload_policy(name, bench):
     """(loops.c workload, policy file) of a HOT row."""
@@ -683,7 +755,7 @@ def render(doc):
     lines.append(f"rampart bench{' (BENCH_QUICK)' if m['quick'] else ''}: {m['cpu']}, "
                  f"{m['cpus']} CPUs, Linux {m['kernel']}, {m['libc']}, commit {m['commit']}, "
                  f"{m['date']}, load {m['loadavg_start']:.1f}->{m['loadavg_end']:.1f}, "
-                 f"{doc['seconds']}s")
+                 f"{doc['seconds']}s, files on {m.get('workload_fs') or 'unknown fs'}")
     lines.append("medians of alternated runs; ratio = variant / bare; "
                  "Ir/it = instructions per iteration (callgrind, user space)")
     lines.append("")
@@ -717,6 +789,11 @@ def render(doc):
             lines.append(f"  {row['name']} under {var}: {x['fail']} of {x['n']} calls "
                          f"failed (last errno {x.get('errno', 0)}: "
                          f"{os.strerror(x.get('errno', 0))})")
+    for row in res["hot"] + res["python"]:
+        r = ratio(row["variants"], "bare-aa")
+        if r is not None:
+            lines.append(f"  {row['name']}: A/A control (bare against bare again) {r:.2f}x; "
+                         f"ratios within {abs(r - 1) * 100:.0f}% of 1 are not resolved")
     den = next((r for r in res["hot"] if r["name"] == "open_denied"), None)
     if den and "median" in den["variants"].get("shim", {}) and \
             den["variants"]["shim"].get("fail", 0) == 0:
