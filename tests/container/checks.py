@@ -327,6 +327,20 @@ class Suite:
         self.check("service.stop-status", code == "42" and dt < 1.0,
                    "an app exiting 42 on SIGTERM: container exit %s after %.2f s" % (code, dt))
         self.docker("rm", "-f", name)
+        # an app without a SIGTERM handler: --init (tini) under the loader
+        # forwards the signal, and the app dies of it
+        self.docker("run", "-d", "--name", name, "--network", "none", "--init", *self.hard, IMG,
+                    "python3", "-c", "import time; print('ready', flush=True); time.sleep(60)", check=True)
+        t = time.monotonic()
+        while "ready" not in self.docker("logs", name).stdout and time.monotonic() - t < 20:
+            time.sleep(0.2)
+        t = time.monotonic()
+        self.docker("stop", name)
+        dt = time.monotonic() - t
+        code = self.docker("inspect", "-f", "{{.State.ExitCode}}", name).stdout.strip()
+        self.check("service.stop-init", code == "143" and dt < 1.0,
+                   "no SIGTERM handler, --init: container exit %s after %.2f s" % (code, dt))
+        self.docker("rm", "-f", name)
 
     # ---- an attacker's code under the entry point -----------------------------
     def attack(self, image, audit, gcc):
