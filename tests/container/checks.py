@@ -67,53 +67,57 @@ def events(text):
     return [json.loads(l) for l in text.splitlines() if l.startswith('{"rampart":1')]
 
 
-def sections(stderr):
-    """stderr of attack.py, split at its `##op NAME` markers: name -> events."""
-    sec, cur = {}, None
-    for line in stderr.splitlines():
-        if line.startswith("##op "):
-            cur = line[5:]
-            sec[cur] = []
-        elif line == "##end":
-            cur = None
-        elif cur is not None and line.startswith('{"rampart":1'):
-            sec[cur].append(json.loads(line))
-    return sec
+def event_key(ev):
+    """The file an event is about: its path, or for an ld.so run the target."""
+    path = ev.get("path") or ""
+    if path.endswith("/ld-linux-x86-64.so.2") and ev.get("target"):
+        return ev["target"]
+    return path
 
 
 def status_fields(text):
     return {l.split(":")[0]: l.split(":", 1)[1].strip() for l in text.splitlines() if ":" in l}
 
 
-# The operations of files/attack.py, and what each must give.  Enforce: the
-# errno (None: allowed) and the rule of the one deny event (None: no
-# event).  Audit: allowed by rampart, with audit events; `kernel` is the
-# errno the kernel itself still returns (the root file system is read-only,
-# the sources root's): either of them.
+# The operations of files/attack.py, and what each must give; an op's
+# events are those whose path (the target, for an ld.so run) is one of the
+# op's paths.  Enforce: any of the (results, decision, rule) triples, with
+# exactly one event of that decision and rule (rule None: any; decision
+# None: no event).  Where the kernel would refuse a call anyway the shim may
+# answer with the kernel's errno (the root file system is read-only, the
+# sources root's); a chmod beneath a writable dir may be applied without
+# its exec bits ("fixed") instead of refused.  Audit: the results, and the
+# number of audit events (an ld.so run is seen twice: by the caller's
+# execve and by the shim in the started ld.so, one process).
+OK = ("ok",)
 KERNEL = ("EROFS", "EACCES")
+DENIED_W = [(KERNEL, "deny", "writable-path")]
+ALLOWED = [(OK, None, None)]
 ATTACK = [
-    # op, enforce errno, enforce rule, audit: kernel errno or None, audit events
-    ("write /app/src/main.py", "EACCES", "writable-path", KERNEL, 1),
-    ("create /app/src/evil.py", "EACCES", "writable-path", KERNEL, 1),
-    ("mkdir /app/src/d", "EACCES", "writable-path", KERNEL, 1),
-    ("write /app/logs/ok", None, None, None, 0),
-    ("write /app/uploads/ok", None, None, None, 0),
-    ("write /app/tmp/ok", None, None, None, 0),
-    ("write /app/.cache/ok", None, None, None, 0),
-    ("write /tmp/ok", None, None, None, 0),
-    ("copy hello", None, None, None, 0),
-    ("chmod 0755 /app/uploads/hello", "EACCES", "wx-mode", None, 1),
-    ("exec seeded", "EACCES", "wx", None, 1),
-    ("ld.so seeded", "EACCES", "*", None, 1),
-    ("create /app/uploads/s", None, None, None, 0),
-    ("os.chmod 04644", "EPERM", "setid", None, 1),
-    ("chmod u+s", "rc=1", "setid", None, 1),
+    ("write /app/src/main.py", ["/app/src/main.py"], DENIED_W, (KERNEL, 1)),
+    ("create /app/src/evil.py", ["/app/src/evil.py"], DENIED_W, (KERNEL, 1)),
+    ("mkdir /app/src/d", ["/app/src/d"], DENIED_W, (KERNEL, 1)),
+    ("write /app/logs/ok", ["/app/logs/ok"], ALLOWED, (OK, 0)),
+    ("write /app/uploads/ok", ["/app/uploads/ok"], ALLOWED, (OK, 0)),
+    ("write /app/tmp/ok", ["/app/tmp/ok"], ALLOWED, (OK, 0)),
+    ("write /app/.cache/ok", ["/app/.cache/ok"], ALLOWED, (OK, 0)),
+    ("write /tmp/ok", ["/tmp/ok"], ALLOWED, (OK, 0)),
+    ("copy hello", None, ALLOWED, (OK, 0)),
+    ("chmod 0755 copy", ["/app/uploads/wx-chmod"],
+     [(("EACCES",), "deny", "wx-mode"), (OK, "fixed", None)], (OK, 1)),
+    ("exec seeded", ["/app/uploads/wx-exec"], [(("EACCES",), "deny", "wx")], (OK, 1)),
+    ("ld.so seeded", ["/app/uploads/wx-ldso"], [(("EACCES",), "deny", None)], (OK, 2)),
+    ("create setid-a", None, ALLOWED, (OK, 0)),
+    ("create setid-b", None, ALLOWED, (OK, 0)),
+    ("os.chmod 04644", ["/app/uploads/setid-a"], [(("EPERM",), "deny", "setid")], (OK, 1)),
+    ("chmod u+s", ["/app/uploads/setid-b"], [(("rc=1",), "deny", "setid")], (OK, 1)),
 ]
+GCC_12 = ["/usr/bin/gcc-12", "/usr/bin/x86_64-linux-gnu-gcc-12"]
 GCC_ATTACK = [
-    ("gcc by name", "EACCES", "deny-exec", None, 1),
-    ("cc (symlink)", "EACCES", "deny-exec", None, 1),
-    ("ld.so gcc-12", "EACCES", "*", None, 1),
-    ("notgcc (renamed copy)", "EACCES", "deny-id", None, 1),
+    ("gcc by name", ["/usr/bin/gcc"], [(("EACCES",), "deny", "deny-exec")], (OK, 1)),
+    ("cc (symlink)", ["/usr/bin/cc"], [(("EACCES",), "deny", "deny-exec")], (OK, 1)),
+    ("ld.so gcc-12", GCC_12, [(("EACCES",), "deny", None)], (OK, 2)),
+    ("notgcc (renamed copy)", ["/usr/local/bin/notgcc"], [(("EACCES",), "deny", "deny-id")], (OK, 1)),
 ]
 # a check that fails only until a known bug is fixed names it
 BUG = {
@@ -201,8 +205,8 @@ class Suite:
         the loader (as another container sharing the volume could)."""
         self.run(volflags + ["--user", "1000:1000", "-v", self.art + ":/art:ro",
                              "--entrypoint", "/bin/sh"],
-                 ["-c", "cp /art/hello /app/uploads/seeded && chmod 0755 /app/uploads/seeded"],
-                 image=image)
+                 ["-c", "for f in wx-exec wx-ldso; do cp /art/hello /app/uploads/$f"
+                  " && chmod 0755 /app/uploads/$f; done"], image=image)
 
     # ---- the image --------------------------------------------------------------
     def c_image(self):
@@ -358,11 +362,12 @@ class Suite:
             if line.startswith("{"):
                 d = json.loads(line)
                 res[d["op"]] = d
-        return p, res, sections(p.stderr)
+        return p, res, events(p.stderr)
 
-    def judge(self, prefix, table, res, sec, audit):
-        for op, e_errno, e_rule, a_errno, a_events in table:
-            r, ev = res.get(op), sec.get(op, [])
+    def judge(self, prefix, table, res, evs, audit):
+        for op, paths, enforce, (a_results, a_events) in table:
+            r = res.get(op)
+            ev = [x for x in evs if event_key(x) in (paths or ())]
             name = "%s.%s" % (prefix, op)
             if r is None:
                 self.check(name, False, "no result (attack.py stopped?)", bug=BUG.get(op))
@@ -371,20 +376,17 @@ class Suite:
             if r.get("rc") not in (None, 0):
                 got = "rc=%d" % r["rc"]
             desc = "%s; events %s" % (got, [(x["decision"], x["rule"]) for x in ev])
-            if not audit:
-                want_ev = [] if e_rule is None else ["deny"]
-                ok = got == (e_errno or "ok") and [x["decision"] for x in ev] == want_ev \
-                    and (e_rule in (None, "*") or ev[0]["rule"] == e_rule)
-                if e_errno is None and "out" in r:
-                    ok = ok and "DROPPED" not in r["out"]
-                self.check(name, ok, desc, bug=BUG.get(op))
+            if paths is None:  # a step: its outcome only
+                ok = got in (a_results if audit else enforce[0][0])
+            elif not audit:
+                ok = any(got in results and [x["decision"] for x in ev] == ([dec] if dec else [])
+                         and (rule is None or ev[0]["rule"] == rule)
+                         for results, dec, rule in enforce)
+                ok = ok and "DROPPED" not in r.get("out", "")
             else:
-                # an ld.so run is seen twice: by the caller's execve and by
-                # the shim in the started ld.so; one operation, one process
-                n = a_events * (2 if op.startswith("ld.so") else 1)
-                ok = got in (a_errno or ("ok",)) and [x["decision"] for x in ev] == ["audit"] * n \
+                ok = got in a_results and [x["decision"] for x in ev] == ["audit"] * a_events \
                     and len({x["pid"] for x in ev}) <= 1
-                self.check(name, ok, desc, bug=BUG.get(op))
+            self.check(name, ok, desc, bug=BUG.get(op))
 
     def c_attack(self):
         for audit in (False, True):
@@ -395,10 +397,13 @@ class Suite:
                        "rc=%d, startup mode %s" % (p.returncode, reps[0]["mode"] if reps else None))
             self.judge("attack.%s" % mode, ATTACK, res, sec, audit)
             if not audit:
-                r = res.get("mode of s", {})
-                self.check("attack.enforce.setid-mode-kept", r.get("value") == "0o644",
-                           "mode after the denied chmods: %s" % r.get("value"))
-                r = res.get("exec seeded", {})
+                r = res.get("modes of setid", {})
+                self.check("attack.enforce.setid-modes-kept", r.get("value") == ["0o644", "0o644"],
+                           "modes after the denied chmods: %s" % r.get("value"))
+                r = res.get("mode of copy", {})
+                self.check("attack.enforce.copy-has-no-exec-bits",
+                           r.get("ok") and int(r["value"], 8) & 0o111 == 0,
+                           "mode of the copied program after chmod 0755: %s" % r.get("value"))
                 self.check("attack.enforce.dropped-binary-never-ran",
                            "DROPPED_BINARY_RAN" not in p.stdout + p.stderr, "no output of the program")
             else:
@@ -429,7 +434,7 @@ class Suite:
         wdeny = [x for x in events(p.stderr) if x["rule"] == "writable-path"]
         ok = (ll.get("state") == "enforced" and res.get("create /var/tmp/x") == "EACCES"
               and res.get("create /app/tmp/x") == "ok"
-              and res.get("execve /app/uploads/seeded") == "EACCES"
+              and res.get("execve /app/uploads/wx-exec") == "EACCES"
               and len(wdeny) == 1 and "DROPPED_BINARY_RAN" not in p.stdout)
         self.check(name, ok, "landlock abi %s %s; kernel answers %s; shim write denials %d"
                    % (ll.get("abi"), ll.get("state"), res, len(wdeny)))

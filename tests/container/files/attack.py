@@ -1,10 +1,9 @@
 """attack.py - an attacker's code, run as the container's CMD under the
 image's rampart ENTRYPOINT (or under `rampart --audit`).
 
-Each operation prints one JSON line on stdout with its outcome.  Before it,
-a marker line `##op NAME` goes to fd 2, where rampart's events go too (the
-process's own and those of children, whose stderr is inherited): the
-driver counts the events between two markers.
+Each operation prints one JSON line on stdout with its outcome.  Every
+operation works on paths of its own, so the driver tells its events from
+the others' by their path, whatever order they arrive in.
 
   attack.py [--gcc]      --gcc: also run the compiler in every way
 """
@@ -17,7 +16,9 @@ import subprocess
 import sys
 
 LDSO = "/lib64/ld-linux-x86-64.so.2"
-SEEDED = "/app/uploads/seeded"  # 0755, put into the volume outside the loader
+# programs with mode 0755, put into the volume outside the loader
+SEEDED = "/app/uploads/wx-exec"
+SEEDED_LDSO = "/app/uploads/wx-ldso"
 
 
 def child(argv, env=None):
@@ -28,7 +29,6 @@ def child(argv, env=None):
 
 
 def op(name, fn):
-    os.write(2, ("##op %s\n" % name).encode())
     res = {"op": name}
     try:
         r = fn()
@@ -62,16 +62,18 @@ def main():
 
     # W^X: a copy of a program comes out without exec bits and cannot get
     # them; one that has them (seeded) cannot run, directly or by ld.so
-    op("copy hello", lambda: shutil.copyfile("/art/hello", "/app/uploads/hello"))
-    op("chmod 0755 /app/uploads/hello", lambda: os.chmod("/app/uploads/hello", 0o755))
+    op("copy hello", lambda: shutil.copyfile("/art/hello", "/app/uploads/wx-chmod"))
+    op("chmod 0755 copy", lambda: os.chmod("/app/uploads/wx-chmod", 0o755))
+    op("mode of copy", lambda: mode_of("/app/uploads/wx-chmod"))
     op("exec seeded", lambda: child([SEEDED]))
-    op("ld.so seeded", lambda: child([LDSO, SEEDED]))
+    op("ld.so seeded", lambda: child([LDSO, SEEDED_LDSO]))
 
     # setuid bits, through the library call and through coreutils
-    op("create /app/uploads/s", lambda: write("/app/uploads/s"))
-    op("os.chmod 04644", lambda: os.chmod("/app/uploads/s", 0o4644))
-    op("chmod u+s", lambda: child(["chmod", "u+s", "/app/uploads/s"]))
-    op("mode of s", lambda: mode_of("/app/uploads/s"))
+    for f in ("setid-a", "setid-b"):
+        op("create " + f, lambda f=f: write("/app/uploads/" + f))
+    op("os.chmod 04644", lambda: os.chmod("/app/uploads/setid-a", 0o4644))
+    op("chmod u+s", lambda: child(["chmod", "u+s", "/app/uploads/setid-b"]))
+    op("modes of setid", lambda: [mode_of("/app/uploads/setid-a"), mode_of("/app/uploads/setid-b")])
 
     # a shared object dropped on the noexec tmpfs cannot be mapped
     op("copy evil.so", lambda: shutil.copyfile("/art/evil.so", "/app/tmp/evil.so"))
@@ -82,7 +84,6 @@ def main():
         op("cc (symlink)", lambda: child(["/usr/bin/cc", "--version"]))
         op("ld.so gcc-12", lambda: child([LDSO, "/usr/bin/gcc-12", "--version"]))
         op("notgcc (renamed copy)", lambda: child(["/usr/local/bin/notgcc", "--version"]))
-    os.write(2, b"##end\n")
 
 
 main()

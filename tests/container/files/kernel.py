@@ -31,11 +31,11 @@ res["create /app/tmp/x"] = create("/app/tmp/x")
 # a program with exec bits beneath a writable dir (seeded outside the loader)
 pid = os.fork()
 if pid == 0:
-    argv = (ctypes.c_char_p * 2)(b"/app/uploads/seeded", None)
+    argv = (ctypes.c_char_p * 2)(b"/app/uploads/wx-exec", None)
     envp = (ctypes.c_char_p * 1)(None)
-    libc.execve(b"/app/uploads/seeded", argv, envp)
+    libc.execve(b"/app/uploads/wx-exec", argv, envp)
     os._exit(100 + ctypes.get_errno())
 _, st = os.waitpid(pid, 0)
 rc = os.waitstatus_to_exitcode(st)
-res["execve /app/uploads/seeded"] = errno.errorcode.get(rc - 100, "?") if rc >= 100 else "ran"
+res["execve /app/uploads/wx-exec"] = errno.errorcode.get(rc - 100, "?") if rc >= 100 else "ran"
 print(json.dumps(res), flush=True)
