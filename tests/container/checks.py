@@ -23,6 +23,7 @@ SRC = os.path.dirname(os.path.dirname(HERE))
 COMPOSE = os.path.join(SRC, "docs/examples/compose.yaml")
 IMG = "example/web:hardened"
 GCC_IMG = "example/web:gcc"
+PRELOAD_IMG = "example/web:preload"
 POLICY = "/etc/rampart/policy"
 ENTRY = ["rampart", "--policy", POLICY, "--"]
 PREFIX = "rct-"          # names of this suite's containers and volumes
@@ -171,7 +172,7 @@ class Suite:
         return 1 if n["FAIL"] or (strict and n["SKIP"]) else 0
 
     def run_all(self):
-        for name in ("image", "service", "attack", "kernel_abis", "start_modes",
+        for name in ("image", "service", "preload", "attack", "kernel_abis", "start_modes",
                      "seccomp_export", "compose", "scan"):
             if self.only and self.only not in name:
                 continue
@@ -290,6 +291,16 @@ class Suite:
                    "PID 1 %s: Uid %s CapBnd %s NoNewPrivs %s Seccomp %s" % (
                        " ".join(cmdline[:3]), st.get("Uid"), st.get("CapBnd"),
                        st.get("NoNewPrivs"), st.get("Seccomp")))
+        # docker exec (and the HEALTHCHECK, run the same way) starts beside
+        # the loader: Docker's seccomp filter only, no shim in its environment
+        st_x = status_fields(self.docker("exec", name, "cat", "/proc/self/status").stdout)
+        env_x = self.docker("exec", name, "env").stdout
+        self.check("service.docker-exec-outside-loader",
+                   st.get("Seccomp_filters") == "2" and st_x.get("Seccomp_filters") == "1"
+                   and "LD_PRELOAD=" not in env_x,
+                   "PID 1 has %s seccomp filters, a docker exec process %s, LD_PRELOAD %s" % (
+                       st.get("Seccomp_filters"), st_x.get("Seccomp_filters"),
+                       "set" if "LD_PRELOAD=" in env_x else "unset"))
         body = "upload-%d" % os.getpid()
         p = self.docker("exec", name, "python3", "-c",
                         "import urllib.request as u,sys; r=u.urlopen(u.Request("
@@ -345,6 +356,39 @@ class Suite:
         self.check("service.stop-init", code == "143" and dt < 1.0,
                    "no SIGTERM handler, --init: container exit %s after %.2f s" % (code, dt))
         self.docker("rm", "-f", name)
+
+    # ---- the Dockerfile's optional /etc/ld.so.preload line, uncommented ------
+    def c_preload(self):
+        line = "# RUN echo /usr/local/lib/rampart/librampart.so > /etc/ld.so.preload"
+        with open(os.path.join(SRC, "docs/examples/Dockerfile")) as f:
+            text = f.read()
+        if not self.check("preload.line-in-dockerfile", line in text, "the commented RUN line"):
+            return
+        df = os.path.join(self.work, "Dockerfile.preload")
+        with open(df, "w") as f:
+            f.write(text.replace(line, line[2:]))
+        self.e.build(PRELOAD_IMG, df, SRC, ["BASE=" + BASE_IMAGE])
+        name = PREFIX + "preload"
+        self.docker("rm", "-f", name)
+        self.docker("run", "-d", "--name", name, "--network", "none", *self.hard,
+                    *self.volumes("pre"), PRELOAD_IMG, check=True)
+        try:
+            for user in ("1000", "0"):
+                p = self.docker("exec", "-u", user, name, "sh", "-c", "echo x > /app/src/x")
+                ev = events(p.stderr)
+                self.check("preload.exec-as-%s-write-denied" % user,
+                           p.returncode != 0 and [(x["decision"], x["rule"]) for x in ev]
+                           == [("deny", "writable-path")],
+                           "docker exec -u %s sh -c 'echo x > /app/src/x': rc %d, events %s" % (
+                               user, p.returncode, [(x["decision"], x["rule"]) for x in ev]))
+            p = self.docker("exec", name, "sh", "-c", "true; ls / >/dev/null")
+            ev = events(p.stderr)
+            self.check("preload.exec-quiet", p.returncode == 0 and ev == [],
+                       "commands of a docker exec shell log nothing: %s" % [
+                           (x["decision"], x["rule"]) for x in ev],
+                       bug="issue 12 bug 6: sticky-env event for every docker exec command")
+        finally:
+            self.docker("rm", "-f", name)
 
     # ---- an attacker's code under the entry point -----------------------------
     def attack(self, image, audit, gcc):
