@@ -123,14 +123,15 @@ sticky(const char *op, const char *path, char *const envp[], struct rp_env *e)
 		errno = -r;
 		return -1;
 	}
-	if (e->fixed) {
+	if (rp_env_tampering(e, rp_state.start_preload, rp_state.start_policy)) {
 		struct rp_event ev;
 
 		memset(&ev, 0, sizeof(ev));
 		ev.op = op;
 		ev.path = path;
 		ev.rule = "sticky-env";
-		ev.detail = rp_env_fixed_text(e->fixed);
+		ev.detail = rp_env_fixed_text(rp_env_tampering(e, rp_state.start_preload,
+							       rp_state.start_policy));
 		ev.decision = "fixed";
 		ev.mode = -1;
 		rp_event_emit(&ev);

@@ -204,7 +204,9 @@ do_init(void)
 		rp_state.err_ino = st.st_ino;
 		rp_state.err_ok = 1;
 	}
+	rp_state.start_preload = env_lookup("LD_PRELOAD") != NULL;
 	p = env_lookup(RP_POLICY_ENV);
+	rp_state.start_policy = p != NULL;
 	if (!p || !*p)
 		p = RP_POLICY_DEFAULT_PATH;
 	set_policy_path(p);

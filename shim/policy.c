@@ -249,6 +249,7 @@ struct parser {
 	int depth;
 	struct { unsigned long dev, ino; } stack[RP_MAX_INCLUDE_DEPTH + 1];
 	int nfiles;
+	unsigned flags;		/* RP_LOAD_* */
 };
 
 static void
@@ -351,7 +352,7 @@ add_dirs(struct parser *ps, const char *file, int line, char **tok, int ntok,
 		enum rp_path_error pe = rp_path_normalize(tok[i], norm, sizeof(norm));
 		struct stat st;
 		long r;
-		int missing = 0, j, dup = 0;
+		int missing = 0, absent = 0, j, dup = 0;
 
 		if (pe != RP_PATH_OK) {
 			report(ps, file, line, rp_path_error_str(pe), tok[i], NULL);
@@ -359,7 +360,13 @@ add_dirs(struct parser *ps, const char *file, int line, char **tok, int ntok,
 		}
 		if (check_exists) {
 			r = rp_raw4(SYS_newfstatat, AT_FDCWD, norm, &st, 0);
-			if (RP_RAW_ERR(r)) {
+			if (!RP_RAW_ERR(r) && !S_ISDIR(st.st_mode))
+				r = -ENOTDIR;
+			if (RP_RAW_ERR(r) && (ps->flags & RP_LOAD_LINT)) {
+				/* a fact about this machine, not the image */
+				missing = 1;
+				absent = (int)-r;
+			} else if (RP_RAW_ERR(r) && r != -ENOTDIR) {
 				if (r == -ENOENT && optional) {
 					missing = 1;
 				} else {
@@ -369,7 +376,7 @@ add_dirs(struct parser *ps, const char *file, int line, char **tok, int ntok,
 					       r == -ENOENT ? " (use OptionalWritablePath if it may be missing)" : NULL);
 					continue;
 				}
-			} else if (!S_ISDIR(st.st_mode)) {
+			} else if (RP_RAW_ERR(r)) {
 				report(ps, file, line, "writable path is not a directory",
 				       tok[i], NULL);
 				continue;
@@ -392,6 +399,7 @@ add_dirs(struct parser *ps, const char *file, int line, char **tok, int ntok,
 		dirs[*ndirs].len = strlen(norm);
 		dirs[*ndirs].optional = optional;
 		dirs[*ndirs].missing = missing;
+		dirs[*ndirs].absent = absent;
 		dirs[*ndirs].loc.file = file;
 		dirs[*ndirs].loc.line = line;
 		(*ndirs)++;
@@ -708,7 +716,7 @@ parse_text(struct parser *ps, const char *file, char *text, size_t len)
 		char *start = text + pos, *tok[MAX_TOKENS];
 		size_t n = 0, i;
 		const char *err = NULL;
-		int ntok;
+		int ntok, comment;
 
 		line++;
 		while (pos + n < len && start[n] != '\n')
@@ -716,8 +724,15 @@ parse_text(struct parser *ps, const char *file, char *text, size_t len)
 		pos += n + 1;	/* past the newline (or the end) */
 		if (n > 0 && start[n - 1] == '\r')
 			n--;	/* tolerate CRLF */
-		if (n > RP_MAX_LINE) {
-			report(ps, file, line, "line too long (limit 4096 bytes)", NULL, NULL);
+		/* A directive line is bounded (RP_MAX_LINE, rampart.policy(5));
+		 * a comment is checked byte by byte like any line, in place, and
+		 * may be as long as the file. */
+		for (i = 0; i < n && (start[i] == ' ' || start[i] == '\t'); i++)
+			;
+		comment = i < n && start[i] == '#';
+		if (n > RP_MAX_LINE && !comment) {
+			report(ps, file, line, "line too long (limit 4096 bytes; a list may go on "
+			       "over several lines of the same keyword)", NULL, NULL);
 			continue;
 		}
 		for (i = 0; i < n; i++) {
@@ -742,6 +757,8 @@ parse_text(struct parser *ps, const char *file, char *text, size_t len)
 			report(ps, file, line, err, NULL, NULL);
 			continue;
 		}
+		if (comment)
+			continue;
 		start[n] = '\0';
 		ntok = tokenize(start, tok, &err);
 		if (ntok < 0) {
@@ -847,9 +864,17 @@ policy_reset(struct rp_policy *p)
 int
 rp_policy_load(struct rp_policy *p, const char *path, rp_diag_fn diag, void *ctx)
 {
+	return rp_policy_load_flags(p, path, 0, diag, ctx);
+}
+
+int
+rp_policy_load_flags(struct rp_policy *p, const char *path, unsigned flags, rp_diag_fn diag,
+		     void *ctx)
+{
 	struct parser ps;
 
 	memset(&ps, 0, sizeof(ps));
+	ps.flags = flags;
 	ps.p = p;
 	ps.diag = diag;
 	ps.ctx = ctx;

@@ -44,6 +44,8 @@ struct rp_dir {
 	size_t len;
 	int optional;		/* may be missing (OptionalWritablePath) */
 	int missing;		/* did not exist when the policy was read */
+	int absent;		/* RP_LOAD_LINT: errno why it cannot be used on this
+				 * machine (ENOENT, ENOTDIR...), else 0 */
 	struct rp_loc loc;
 };
 
@@ -90,6 +92,19 @@ typedef void (*rp_diag_fn)(void *ctx, const char *file, int line, const char *ms
  * errors; `p` must not be used unless it returns 0.  Not thread-safe: it
  * uses one static read buffer. */
 int rp_policy_load(struct rp_policy *p, const char *path, rp_diag_fn diag, void *ctx);
+
+/* Flags of rp_policy_load_flags(). */
+enum {
+	/* The policy is read outside the image it is for (--check,
+	 * export-seccomp, suggest on a build host): a WritablePath that does
+	 * not exist here or is not a directory is recorded in rp_dir.absent
+	 * (and counts as missing), not an error.  Where the policy is
+	 * enforced (the loader's run, the shim, scan inside ROOT) it is
+	 * read without this flag, so such a dir stops it (fail closed). */
+	RP_LOAD_LINT = 1,
+};
+int rp_policy_load_flags(struct rp_policy *p, const char *path, unsigned flags,
+			 rp_diag_fn diag, void *ctx);
 
 /* Parse a policy held in memory (the fuzzer's entry point).  `name` labels
  * messages; Include is resolved relative to the current directory. */

@@ -65,6 +65,8 @@ struct rp_state {
 	char shim_path[RP_PATH_MAX];	/* this library, absolute */
 	int audit;		/* policy (or RAMPART_MODE=audit) says audit */
 	int mode_env_audit;	/* RAMPART_MODE=audit was set at start */
+	int start_preload;	/* LD_PRELOAD was set at start (else /etc/ld.so.preload) */
+	int start_policy;	/* RAMPART_POLICY was set at start */
 	int log;		/* emit events */
 	/* identity of fd 2 at start, to avoid writing into a reused fd */
 	unsigned long err_dev, err_ino;

@@ -55,6 +55,7 @@ rp_env_make_sticky(struct rp_env *e, char *const envp[], const char *shim,
 
 	e->envp = (char **)envp;
 	e->fixed = 0;
+	e->absent = 0;
 	e->map = NULL;
 	e->maplen = 0;
 	for (n = 0; envp && envp[n]; n++) {
@@ -91,6 +92,10 @@ rp_env_make_sticky(struct rp_env *e, char *const envp[], const char *shim,
 	}
 	if (n_audit)
 		e->fixed |= RP_ENV_STRIPPED_AUDIT;
+	if (!n_preload)
+		e->absent |= e->fixed & RP_ENV_FIXED_PRELOAD;
+	if (!n_policy)
+		e->absent |= e->fixed & RP_ENV_FIXED_POLICY;
 	if (!e->fixed)
 		return 0;
 	need = n + 4;
@@ -138,6 +143,18 @@ rp_env_release(struct rp_env *e)
 		rp_raw2(SYS_munmap, e->map, e->maplen);
 	e->map = NULL;
 	e->maplen = 0;
+}
+
+unsigned
+rp_env_tampering(const struct rp_env *e, int start_had_preload, int start_had_policy)
+{
+	unsigned bits = e->fixed;
+
+	if (!start_had_preload)
+		bits &= ~(e->absent & RP_ENV_FIXED_PRELOAD);
+	if (!start_had_policy)
+		bits &= ~(e->absent & RP_ENV_FIXED_POLICY);
+	return bits;
 }
 
 const char *

@@ -28,6 +28,7 @@ enum {
 struct rp_env {
 	char **envp;		/* the environment to pass on */
 	unsigned fixed;		/* RP_ENV_* bits; 0: envp is the caller's own */
+	unsigned absent;	/* bits of `fixed` whose variable was not there at all */
 	void *map;		/* mmap'd pointer array, or NULL */
 	size_t maplen;
 	char *slots[RP_ENV_STACK_SLOTS];
@@ -47,6 +48,14 @@ int rp_env_make_sticky(struct rp_env *e, char *const envp[], const char *shim,
 
 /* Unmap what rp_env_make_sticky mapped (after a failed exec or a spawn). */
 void rp_env_release(struct rp_env *e);
+
+/* The bits of e->fixed that are worth an event: what undoes tampering.
+ * A process whose own start environment had no LD_PRELOAD (the shim came
+ * from /etc/ld.so.preload, ld.so(8)) or no RAMPART_POLICY (the default
+ * policy path) hands on an environment without them, and adding them back
+ * is no repair: that case is left out, so a `docker exec` shell under
+ * /etc/ld.so.preload logs nothing for each command it runs. */
+unsigned rp_env_tampering(const struct rp_env *e, int start_had_preload, int start_had_policy);
 
 /* Short text naming the fixes, for the event's detail. */
 const char *rp_env_fixed_text(unsigned fixed);

@@ -17,7 +17,8 @@ print_dirs(const char *kw, const struct rp_dir *d, int n)
 
 	for (i = 0; i < n; i++)
 		printf("%-22s %s%s    # %s:%d\n", kw, d[i].path,
-		       d[i].missing ? " (missing)" : "", d[i].loc.file, d[i].loc.line);
+		       d[i].absent == ENOTDIR ? " (not a directory here)" :
+		       d[i].missing ? " (missing here)" : "", d[i].loc.file, d[i].loc.line);
 }
 
 static void
@@ -57,6 +58,29 @@ print_policy(const struct rp_policy *p)
 	printf("%-22s %s\n", "Log", p->log == RP_LOG_NONE ? "none" : "stderr");
 }
 
+/* --check reads the policy with RP_LOAD_LINT: a writable dir missing on
+ * this machine is a warning, since a build host is not the image.  The
+ * loader and the shim read it without, and refuse to run. */
+static void
+warn_absent_dirs(const struct rp_policy *p, struct rp_plan *plan)
+{
+	int i;
+
+	for (i = 0; i < p->n_writable; i++) {
+		const struct rp_dir *d = &p->writable[i];
+
+		if (!d->absent || (d->optional && d->absent == ENOENT))
+			continue;
+		rp_warnings_add(&plan->warn, "WritablePath %s %s on this machine (%s:%d): the "
+				"loader refuses to run unless it is a directory in the image "
+				"(create it in the Dockerfile or mount a volume there) or is an "
+				"OptionalWritablePath; `rampart scan ROOT` checks the image",
+				d->path, d->absent == ENOENT ? "does not exist" :
+				d->absent == ENOTDIR ? "is not a directory" : "cannot be read",
+				d->loc.file, d->loc.line);
+	}
+}
+
 /* The loader's plan: the same JSON line `rampart CMD` writes at startup,
  * with "rampart":"plan" and nothing applied.  Returns the number of steps
  * that would fail (each also on stderr, so a build log shows it). */
@@ -64,10 +88,11 @@ static int
 print_plan(const struct rp_policy *p, const struct rp_options *o)
 {
 	static struct rp_plan plan;
-	char buf[8192];
+	static char buf[65536];
 	int i;
 
 	rp_plan_for_check(p, o, &plan);
+	warn_absent_dirs(p, &plan);
 	rp_report_format(&plan, buf, sizeof(buf));
 	printf("%s%s", o->json ? "" : "# loader plan\n", buf);
 	fflush(stdout);

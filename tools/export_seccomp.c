@@ -22,6 +22,10 @@
  *    only carry names;
  *  - the profile has no bad-architecture action: the loader kills calls
  *    from other ABIs (i386 int $0x80, x32), the engine decides for itself;
+ *  - the engine applies the profile before the loader runs, so the calls
+ *    the loader makes before its own filter (Landlock's: it denies them
+ *    to the app afterwards) are left out of the profile
+ *    (rp_seccomp_loader_needs());
  *  - "errnoRet" needs runc >= 1.0 / Docker >= 20.10; older engines answer
  *    EPERM, and glibc falls back from clone3 to clone only on ENOSYS.
  */
@@ -169,7 +173,7 @@ rp_export_seccomp_main(int argc, char **argv)
 {
 	const char *path = RP_POLICY_DEFAULT_PATH;
 	size_t n, k;
-	int i, first = 1, skipped = 0;
+	int i, first = 1, skipped = 0, loader = 0;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--policy") == 0 && i + 1 < argc) {
@@ -187,7 +191,7 @@ rp_export_seccomp_main(int argc, char **argv)
 			return RP_EXIT_FAILURE;
 		}
 	}
-	if (rp_load_policy_verbose(&policy, path) != 0)
+	if (rp_load_policy_lint(&policy, path) != 0)
 		return RP_EXIT_FAILURE;
 	n = rp_seccomp_rules(&policy, rules, MAX_RULES);
 	if (n >= MAX_RULES)
@@ -195,6 +199,11 @@ rp_export_seccomp_main(int argc, char **argv)
 		     MAX_RULES);
 
 	for (k = 0; k < n; k++) {
+		if (rp_seccomp_loader_needs(rules[k].name)) {
+			emitted[k] = 1;
+			loader++;
+			continue;
+		}
 		if (repeats_an_argument(&rules[k])) {
 			emitted[k] = 1;
 			skipped++;
@@ -204,7 +213,7 @@ rp_export_seccomp_main(int argc, char **argv)
 		}
 		if (seccomp_syscall_resolve_name(rules[k].name) == __NR_SCMP_ERROR)
 			note("%s: unknown to libseccomp %u.%u here%s; an engine built with it "
-			     "skips the name", rules[k].name, seccomp_version()->major,
+			     "skips the name: check the engine's libseccomp knows it", rules[k].name, seccomp_version()->major,
 			     seccomp_version()->minor,
 			     rules[k].nr_fallback >= 0 ? " (the loader uses the number)" : "");
 	}
@@ -221,6 +230,11 @@ rp_export_seccomp_main(int argc, char **argv)
 	if (skipped)
 		note("%d rule%s left out of the profile (see above)", skipped,
 		     skipped == 1 ? "" : "s");
+	if (loader)
+		note("landlock_create_ruleset, landlock_add_rule, landlock_restrict_self are "
+		     "allowed by the profile: the engine applies this profile before the loader starts, and "
+		     "the loader needs them to enforce Landlock; its own filter denies them "
+		     "to the app afterwards");
 	note("only x86_64 is listed: the loader kills system calls of other ABIs "
 	     "(i386 int $0x80, x32); the profile format has no such action, so the "
 	     "engine's own bad-architecture handling applies");

@@ -191,38 +191,175 @@ keep_held(uint64_t keep, uint64_t held, const char *why, struct rp_warnings *war
 	return keep & held;
 }
 
+/* Capabilities of set `set` as bits (after capng_get_caps_process). */
+static uint64_t
+caps_in(capng_type_t set)
+{
+	uint64_t bits = 0;
+	int cap;
+
+	for (cap = 0; cap <= CAP_LAST_CAP && cap < 64; cap++)
+		if (capng_have_capability(set, (unsigned)cap))
+			bits |= 1ULL << cap;
+	return bits;
+}
+
+/* "CAP_A, CAP_B" - at most 4 names, then "and N more", so that a warning
+ * about a full bounding set stays readable and within its bound. */
+static void
+cap_list(uint64_t bits, char *out, size_t outsz)
+{
+	size_t len = 0;
+	int cap, shown = 0, more = 0;
+
+	out[0] = '\0';
+	for (cap = 0; cap < RP_CAP_COUNT && len < outsz; cap++) {
+		if (!(bits & (1ULL << cap)))
+			continue;
+		if (shown == 4) {
+			more++;
+			continue;
+		}
+		shown++;
+		len += (size_t)snprintf(out + len, outsz - len, "%sCAP_%s", len ? ", " : "",
+					rp_cap_names[cap]);
+	}
+	if (more && len < outsz)
+		snprintf(out + len, outsz - len, " and %d more", more);
+}
+
+/* What the identity switch has to change: each step is skipped when it
+ * would change nothing, so that a root start without CAP_SETUID/SETGID
+ * (docker --cap-drop ALL) still works when the policy's user is the one it
+ * already runs as. */
+struct switch_steps {
+	int groups, gid, uid;
+	uint64_t need;		/* capabilities those steps need */
+	uint64_t bound_extra;	/* bounding-set bits beyond the kept set */
+	int can_bound;		/* CAP_SETPCAP effective */
+};
+
+static void
+plan_steps(const struct rp_ids *ids, uint64_t keep, struct switch_steps *st)
+{
+	gid_t groups[64], rg, eg, sg;
+	uid_t ru, eu, su;
+	uint64_t eff;
+	int n, i;
+
+	memset(st, 0, sizeof(*st));
+	capng_get_caps_process();
+	eff = caps_in(CAPNG_EFFECTIVE);
+	st->bound_extra = caps_in(CAPNG_BOUNDING_SET) & ~keep;
+	st->can_bound = (eff >> CAP_SETPCAP) & 1;
+	if (!ids->change || geteuid() != 0)
+		return;
+	n = getgroups(64, groups);
+	if (n < 0)
+		st->groups = 1;	/* more than 64: certainly something to drop */
+	for (i = 0; i < n; i++)
+		if (groups[i] != ids->gid)
+			st->groups = 1;
+	if (getresgid(&rg, &eg, &sg) != 0 || rg != ids->gid || eg != ids->gid || sg != ids->gid)
+		st->gid = 1;
+	if (getresuid(&ru, &eu, &su) != 0 || ru != ids->uid || eu != ids->uid || su != ids->uid)
+		st->uid = 1;
+	if ((st->groups || st->gid) && !((eff >> CAP_SETGID) & 1))
+		st->need |= 1ULL << CAP_SETGID;
+	if (st->uid && !((eff >> CAP_SETUID) & 1))
+		st->need |= 1ULL << CAP_SETUID;
+}
+
+/* A bounding set rampart cannot clear is a warning, not a failure: the
+ * loader always sets no_new_privs (step 5, which fails closed), and with
+ * it execve never gives a permitted set larger than the one before it
+ * (security/commoncap.c, cap_bprm_creds_from_file: "downgrade; they get no
+ * more than they had"), for root too.  The bounding set only limits what
+ * an execve could add, and no_new_privs already adds nothing. */
+static void
+warn_bounding(const struct switch_steps *st, const char *why, struct rp_warnings *warn)
+{
+	char names[512];
+
+	if (!st->bound_extra || st->can_bound)
+		return;
+	cap_list(st->bound_extra, names, sizeof(names));
+	rp_warnings_add(warn, "%s: bounding set not cleared (no CAP_SETPCAP): it keeps %s; "
+			"no_new_privs keeps it from granting anything (%s)", why, names,
+			geteuid() == 0 ? "cap_add SETPCAP, or cap_drop them, to clear it" :
+			"docker run --cap-drop ALL, compose cap_drop: [ALL], clears it");
+}
+
+int
+rp_privs_plan(const struct rp_ids *ids, uint64_t keep, char *err, size_t errsz,
+	      struct rp_warnings *warn)
+{
+	struct switch_steps st;
+	char names[128];
+
+	plan_steps(ids, keep, &st);
+	if (geteuid() != 0) {
+		if (ids->change && (ids->uid != getuid() || ids->gid != getgid()))
+			rp_warnings_add(warn, "not started as root: cannot switch to user %s (uid %u "
+					"gid %u); runs as uid %u gid %u", ids->user,
+					(unsigned)ids->uid, (unsigned)ids->gid,
+					(unsigned)getuid(), (unsigned)getgid());
+		warn_bounding(&st, "not started as root", warn);
+		return 0;
+	}
+	if (st.need) {
+		cap_list(st.need, names, sizeof(names));
+		snprintf(err, errsz, "switching to user %s (uid %u gid %u, no supplementary groups) needs %s, which rampart "
+			 "was started without (docker --cap-drop ALL, compose cap_drop: [ALL]): "
+			 "start the container as that user (docker run --user %u:%u, compose "
+			 "user: \"%u:%u\"), or cap_add SETUID, SETGID and SETPCAP, which rampart "
+			 "drops before the app runs", ids->user, (unsigned)ids->uid,
+			 (unsigned)ids->gid, names, (unsigned)ids->uid, (unsigned)ids->gid,
+			 (unsigned)ids->uid, (unsigned)ids->gid);
+		return -1;
+	}
+	warn_bounding(&st, "started as root", warn);
+	return 0;
+}
+
 static int
 drop_as_root(const struct rp_ids *ids, uint64_t keep, char *err, size_t errsz,
 	     struct rp_warnings *warn)
 {
+	struct switch_steps st;
 	int r;
 
+	if (rp_privs_plan(ids, keep, err, errsz, warn) != 0)
+		return -1;
+	plan_steps(ids, keep, &st);
 	/* A container runtime may have dropped it already (docker run
 	 * --cap-drop): capng_apply would fail with a bare error number. */
 	keep = keep_held(keep, held_caps(), "KeepCapability", warn);
 
 	/* 1. Bounding set, while CAP_SETPCAP is still effective. */
-	capng_clear(CAPNG_SELECT_ALL);
-	keep_in(keep, CAPNG_BOUNDING_SET);
-	if ((r = capng_apply(CAPNG_SELECT_BOUNDS)) != 0) {
-		snprintf(err, errsz, "capng_apply(bounding set): error %d", r);
-		return -1;
+	if (st.bound_extra && st.can_bound) {
+		capng_clear(CAPNG_SELECT_ALL);
+		keep_in(keep, CAPNG_BOUNDING_SET);
+		if ((r = capng_apply(CAPNG_SELECT_BOUNDS)) != 0) {
+			snprintf(err, errsz, "capng_apply(bounding set): error %d", r);
+			return -1;
+		}
 	}
 	/* 2. Groups, gid, uid; PR_SET_KEEPCAPS keeps the permitted set. */
-	if (ids->change) {
+	if (st.groups || st.gid || st.uid) {
 		if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) {
 			snprintf(err, errsz, "prctl(PR_SET_KEEPCAPS): %s", strerror(errno));
 			return -1;
 		}
-		if (setgroups(0, NULL) != 0) {
+		if (st.groups && setgroups(0, NULL) != 0) {
 			snprintf(err, errsz, "setgroups(0): %s", strerror(errno));
 			return -1;
 		}
-		if (setresgid(ids->gid, ids->gid, ids->gid) != 0) {
+		if (st.gid && setresgid(ids->gid, ids->gid, ids->gid) != 0) {
 			snprintf(err, errsz, "setresgid(%u): %s", (unsigned)ids->gid, strerror(errno));
 			return -1;
 		}
-		if (setresuid(ids->uid, ids->uid, ids->uid) != 0) {
+		if (st.uid && setresuid(ids->uid, ids->uid, ids->uid) != 0) {
 			snprintf(err, errsz, "setresuid(%u): %s", (unsigned)ids->uid, strerror(errno));
 			return -1;
 		}
@@ -242,21 +379,20 @@ drop_as_root(const struct rp_ids *ids, uint64_t keep, char *err, size_t errsz,
 		snprintf(err, errsz, "capng_apply(ambient): error %d", r);
 		return -1;
 	}
-	return verify_caps(keep, 1, err, errsz);
+	return verify_caps(keep, !st.bound_extra || st.can_bound, err, errsz);
 }
 
 static int
 drop_as_user(const struct rp_ids *ids, uint64_t keep, char *err, size_t errsz,
 	     struct rp_warnings *warn)
 {
+	struct switch_steps st;
 	int bounds_ok;
 
-	if (ids->change && (ids->uid != getuid() || ids->gid != getgid()))
-		rp_warnings_add(warn, "not started as root: cannot switch to user %s (uid %u gid %u); "
-				"runs as uid %u gid %u", ids->user, (unsigned)ids->uid,
-				(unsigned)ids->gid, (unsigned)getuid(), (unsigned)getgid());
+	rp_privs_plan(ids, keep, err, errsz, warn);
+	plan_steps(ids, keep, &st);
 	keep = keep_held(keep, held_caps(), "not started as root", warn);
-	bounds_ok = capng_have_capability(CAPNG_EFFECTIVE, CAP_SETPCAP);
+	bounds_ok = !st.bound_extra || st.can_bound;
 	capng_clear(CAPNG_SELECT_ALL);
 	keep_in(keep, all_sets);
 	keep_in(keep, CAPNG_AMBIENT);
@@ -265,9 +401,9 @@ drop_as_user(const struct rp_ids *ids, uint64_t keep, char *err, size_t errsz,
 		snprintf(err, errsz, "capng_apply: cannot drop capabilities");
 		return -1;
 	}
-	if (!bounds_ok || capng_apply(CAPNG_SELECT_BOUNDS) != 0) {
-		/* no_new_privs keeps a non-root bounding set from mattering */
-		rp_warnings_add(warn, "not started as root: bounding set not cleared (no CAP_SETPCAP)");
+	if (st.bound_extra && st.can_bound && capng_apply(CAPNG_SELECT_BOUNDS) != 0) {
+		rp_warnings_add(warn, "not started as root: bounding set not cleared "
+				"(PR_CAPBSET_DROP failed); no_new_privs keeps it from granting anything");
 		bounds_ok = 0;
 	}
 	return verify_caps(keep, bounds_ok, err, errsz);

@@ -41,6 +41,15 @@ int rp_privs_no_core(char *err, size_t errsz);
 int rp_privs_drop(const struct rp_ids *ids, uint64_t keep_caps, uint64_t *kept, char *err,
 		  size_t errsz, struct rp_warnings *warn);
 
+/* What rp_privs_drop would meet, applying nothing (the loader's first
+ * check, and --check's): -1 with err (what is missing, what to do) when the
+ * switch needs CAP_SETUID/CAP_SETGID this process lacks; what it cannot do
+ * harmlessly (a bounding set it cannot clear: no_new_privs makes it grant
+ * nothing) goes to warn.  A switch that changes nothing (the policy's user
+ * is the current one) needs no capability. */
+int rp_privs_plan(const struct rp_ids *ids, uint64_t keep, char *err, size_t errsz,
+		  struct rp_warnings *warn);
+
 /* prctl(PR_SET_NO_NEW_PRIVS). */
 int rp_privs_nnp(char *err, size_t errsz);
 

@@ -28,6 +28,9 @@ void rp_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Load the policy, printing every error as FILE:LINE: message.  Returns
  * the error count. */
 int rp_load_policy_verbose(struct rp_policy *p, const char *path);
+/* Same, for a policy read outside its image (RP_LOAD_LINT: --check,
+ * export-seccomp, suggest): WritablePath dirs need not exist here. */
+int rp_load_policy_lint(struct rp_policy *p, const char *path);
 
 /* check.c: `rampart --check` */
 int rp_check_main(const struct rp_policy *p, const struct rp_options *o);

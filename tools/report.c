@@ -120,7 +120,8 @@ rp_report_format(const struct rp_plan *pl, char *buf, size_t bufsz)
 void
 rp_report_emit(const struct rp_plan *pl)
 {
-	char buf[8192];
+	/* warnings and errors at their bounds, JSON-escaped, fit */
+	static char buf[65536];
 	size_t n = rp_report_format(pl, buf, sizeof(buf));
 	ssize_t w;
 

@@ -19,10 +19,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define RP_MAX_WARNINGS 12
+#define RP_MAX_WARNINGS 24
 
 struct rp_warnings {
-	char msg[RP_MAX_WARNINGS][256];
+	char msg[RP_MAX_WARNINGS][400];
 	int n;
 };
 

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "execdecide.h"
@@ -37,6 +38,26 @@ static const char hint_landlock[] =
 	"Hint: this kernel has no usable Landlock (ENOSYS: built without "
 	"CONFIG_SECURITY_LANDLOCK; EOPNOTSUPP: add \"landlock\" to the lsm= boot "
 	"parameter), or set \"Landlock best-effort\" in the policy to run without it.";
+/* The kernel answers the version query with the ABI, ENOSYS or
+ * EOPNOTSUPP (security/landlock/syscalls.c); EPERM comes from a seccomp
+ * filter installed before the loader, such as a container runtime's
+ * profile.  Best-effort would then drop Landlock unnoticed: say what to
+ * change in the profile instead. */
+static const char hint_landlock_seccomp[] =
+	"Hint: a seccomp filter installed before rampart (the container's seccomp "
+	"profile) denies landlock_*: run with the profile `rampart export-seccomp` "
+	"writes, or allow landlock_create_ruleset, landlock_add_rule and "
+	"landlock_restrict_self in the profile (rampart's own filter denies them "
+	"to the app).";
+/* landlock_add_rule and landlock_restrict_self (after no_new_privs) never
+ * answer EPERM themselves either (landlock_add_rule(2),
+ * landlock_restrict_self(2)): an EPERM there is a seccomp filter too. */
+static const char *
+landlock_eperm_hint(const char *error, const char *otherwise)
+{
+	return strstr(error, strerror(EPERM)) ? hint_landlock_seccomp : otherwise;
+}
+
 static const char hint_seccomp[] =
 	"Hint: the kernel needs CONFIG_SECCOMP_FILTER (and no seccomp=0 boot option).";
 
@@ -220,9 +241,38 @@ warn_common(struct rp_plan *plan, const struct rp_policy *p, uid_t app_uid)
 			continue;
 		mount_of(p->writable[i].path, p->writable[i].len, mnt, sizeof(mnt), opts, sizeof(opts));
 		if (!strstr(opts, "noexec"))
-			rp_warnings_add(&plan->warn, "writable dir %s is not on a noexec mount (%s)",
-					p->writable[i].path, mnt[0] ? mnt : "?");
+			rp_warnings_add(&plan->warn, "writable dir %s is not on a noexec mount (%s): "
+					"mount a noexec tmpfs or volume there (docker run --tmpfs "
+					"%s:noexec, compose tmpfs:), so that `ld.so FILE` cannot run "
+					"what is written", p->writable[i].path, mnt[0] ? mnt : "?",
+					p->writable[i].path);
 	}
+}
+
+/* Whether step 6 would pass here: a child sets no_new_privs and enforces
+ * the ruleset on itself, so --check stays unconfined.  0 only for the
+ * EPERM of a seccomp filter around this process. */
+static int
+restrict_would_work(struct rp_ll *ll)
+{
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return 1;	/* cannot tell: not an error of the plan */
+	if (pid == 0) {
+		char err[256];
+
+		if (rp_privs_nnp(err, sizeof(err)) != 0)
+			_exit(0);
+		_exit(rp_landlock_restrict(ll) != 0 && strstr(ll->error, strerror(EPERM)) ? 1 : 0);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 1;
+	return !(WIFEXITED(status) && WEXITSTATUS(status) == 1);
 }
 
 /* --check: the plan, nothing applied (check.c prints it).  What would
@@ -244,7 +294,12 @@ rp_plan_for_check(const struct rp_policy *p, const struct rp_options *o, struct 
 	if (realpath(p->source, policy_abs))
 		plan->policy = policy_abs;
 	if (rp_privs_resolve(p, &ids, err, sizeof(err)) != 0)
-		rp_warnings_add(&plan->errors, "user: %s", err);
+		/* the accounts are this machine's, not the image's */
+		rp_warnings_add(&plan->errors, "user: %s: add the account to the image, use a "
+				"numeric User, or run --check inside the image (docker run "
+				"--entrypoint rampart IMAGE --check)", err);
+	else if (rp_privs_plan(&ids, p->keep_caps, err, sizeof(err), &plan->warn) != 0)
+		rp_warnings_add(&plan->errors, "capabilities: %s", err);	/* as step 4 */
 	else
 		warn_common(plan, p, ids.uid);
 	plan->uid = ids.uid;
@@ -256,7 +311,9 @@ rp_plan_for_check(const struct rp_policy *p, const struct rp_options *o, struct 
 	else if (r == -EINVAL)
 		rp_warnings_add(&plan->errors, "shim: --shim must be an absolute path");
 	else
-		rp_warnings_add(&plan->errors, "shim: librampart.so not found (looked for %s)", shim);
+		rp_warnings_add(&plan->errors, "shim: librampart.so not found (looked for %s): "
+				"install it beside rampart or in ../lib/rampart/, or give --shim PATH",
+				shim);
 	if (o->cmd && find_command(o->cmd[0], getenv("PATH"), prog, sizeof(prog)) == 0)
 		plan->command = prog;
 	rp_landlock_probe(&ll);
@@ -267,12 +324,43 @@ rp_plan_for_check(const struct rp_policy *p, const struct rp_options *o, struct 
 		 * (--check often runs on a build host): a warning */
 		plan->landlock_state = p->landlock == RP_LANDLOCK_STRICT ?
 			"unavailable: the loader would refuse to run" : "unavailable (best-effort)";
-		rp_warnings_add(&plan->warn, "kernel without Landlock (%s)", strerror(ll.probe_errno));
+		if (ll.probe_errno == EPERM && p->landlock == RP_LANDLOCK_STRICT)
+			/* not the kernel: a seccomp filter around this process
+			 * (the container's profile), which the run meets too */
+			rp_warnings_add(&plan->errors, "landlock: landlock_create_ruleset: %s: a "
+					"seccomp filter (the container's seccomp profile) denies "
+					"landlock_*; use the profile `rampart export-seccomp` writes, "
+					"or allow landlock_create_ruleset, landlock_add_rule and "
+					"landlock_restrict_self", strerror(EPERM));
+		else if (ll.probe_errno == EPERM)
+			rp_warnings_add(&plan->warn, "a seccomp filter (the container's seccomp "
+					"profile) denies landlock_*: Landlock best-effort runs without "
+					"it; use the profile `rampart export-seccomp` writes");
+		else if (p->landlock == RP_LANDLOCK_STRICT)
+			rp_warnings_add(&plan->warn, "kernel without Landlock (%s): the loader "
+					"refuses to run on such a kernel; run --check on a machine "
+					"like the one that runs the image", strerror(ll.probe_errno));
+		else
+			rp_warnings_add(&plan->warn, "kernel without Landlock (%s): best-effort "
+					"runs without a kernel-level file policy",
+					strerror(ll.probe_errno));
 	} else if (rp_landlock_build(&ll, p, getenv("PATH")) != 0) {
 		plan->landlock_state = "ruleset cannot be built";
-		rp_warnings_add(&plan->warn, "landlock: %s", ll.error);
+		if (p->landlock == RP_LANDLOCK_STRICT && landlock_eperm_hint(ll.error, NULL))
+			rp_warnings_add(&plan->errors, "landlock: %s: a seccomp filter (the "
+					"container's seccomp profile) denies landlock_*; use the "
+					"profile `rampart export-seccomp` writes", ll.error);
+		else
+			rp_warnings_add(&plan->warn, "landlock: %s (the loader %s)", ll.error,
+					p->landlock == RP_LANDLOCK_STRICT ? "would refuse to run" :
+					"would run without Landlock");
 	} else {
 		plan->landlock_state = "would be enforced";
+		if (p->landlock == RP_LANDLOCK_STRICT && !restrict_would_work(&ll))
+			rp_warnings_add(&plan->errors, "landlock: landlock_restrict_self: %s: a "
+					"seccomp filter (the container's seccomp profile) denies "
+					"landlock_*; use the profile `rampart export-seccomp` writes",
+					strerror(EPERM));
 		close(ll.ruleset_fd);
 		ll.ruleset_fd = -1;
 	}
@@ -280,7 +368,8 @@ rp_plan_for_check(const struct rp_policy *p, const struct rp_options *o, struct 
 	nrules = rp_seccomp_rules_abi(p, landlock_skip_reason(p) ? 0 : ll.abi, rules,
 				      RP_SC_MAX_RULES);
 	if (rp_seccomp_count(rules, nrules, &plan->seccomp_rules, err, sizeof(err)) != 0)
-		rp_warnings_add(&plan->errors, "seccomp: %s", err);
+		rp_warnings_add(&plan->errors, "seccomp: %s: fix the DenySyscall/AllowSyscall "
+				"name (libseccomp's spelling, as in `scmp_sys_resolver`)", err);
 	plan->seccomp_state = "would be installed";
 }
 
@@ -362,12 +451,13 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 	} else if (ll.abi == 0) {
 		snprintf(err, sizeof(err), "unavailable: %s", strerror(ll.probe_errno));
 		if (strict)
-			fail(RP_EXIT_FAILURE, "landlock", err, hint_landlock);
+			fail(RP_EXIT_FAILURE, "landlock", err, ll.probe_errno == EPERM ?
+			     hint_landlock_seccomp : hint_landlock);
 		plan.landlock_state = "unavailable (best-effort)";
 		rp_warnings_add(&plan.warn, "kernel without Landlock: no kernel-level file policy");
 	} else if (rp_landlock_build(&ll, p, getenv("PATH")) != 0) {
 		if (strict)
-			fail(RP_EXIT_FAILURE, "landlock", ll.error, NULL);
+			fail(RP_EXIT_FAILURE, "landlock", ll.error, landlock_eperm_hint(ll.error, NULL));
 		plan.landlock_state = "not applied (ruleset failed, best-effort)";
 		rp_warnings_add(&plan.warn, "landlock: %s", ll.error);
 	}
@@ -399,7 +489,8 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 	if (ll.ruleset_fd >= 0) {
 		if (rp_landlock_restrict(&ll) != 0) {
 			if (strict)
-				fail(RP_EXIT_FAILURE, "landlock", ll.error, hint_landlock);
+				fail(RP_EXIT_FAILURE, "landlock", ll.error,
+				     landlock_eperm_hint(ll.error, hint_landlock));
 			rp_warnings_add(&plan.warn, "landlock: %s", ll.error);
 			plan.landlock_state = "not applied (restrict failed, best-effort)";
 		} else {

@@ -704,8 +704,9 @@ load_policy_in_root(const char *root, int rootfd, const char *path)
 		close(pfd[0]);
 		if (chroot(root) != 0 &&
 		    (errno != EPERM || unshare(CLONE_NEWUSER) != 0 || chroot(root) != 0)) {
-			fprintf(stderr, "rampart: scan: cannot chroot to %s to read its policy: %s\n",
-				root, strerror(errno));
+			fprintf(stderr, "rampart: scan: cannot chroot to %s to read its policy: %s "
+				"(run scan as root, or where unprivileged user namespaces are "
+				"allowed)\n", root, strerror(errno));
 			_exit(1);
 		}
 		if (chdir("/") != 0)
@@ -869,8 +870,9 @@ rp_scan_main(int argc, char **argv)
 	}
 	s.rootdev = st.st_dev;
 	if (load_policy_in_root(s.o.root, s.rootfd, s.o.policy_path) != 0) {
-		fprintf(stderr, "rampart: scan: cannot use policy %s of %s\n", s.o.policy_path,
-			s.o.root);
+		fprintf(stderr, "rampart: scan: cannot use policy %s of %s: fix what is said above "
+			"(its paths are read inside ROOT, as the loader reads them in the image; "
+			"--policy names a file inside ROOT)\n", s.o.policy_path, s.o.root);
 		return RP_EXIT_FAILURE;
 	}
 	s.p = &policy;

@@ -259,6 +259,18 @@ rp_seccomp_rules_abi(const struct rp_policy *p, int landlock_abi, struct rp_sc_r
 	return n;
 }
 
+/* Landlock: step 6 of the loader (run.c) creates, fills and enforces its
+ * ruleset before step 7 installs the filter that denies these calls to
+ * the app.  Nothing else in the table is called before step 7: the loader
+ * uses prctl options other than PR_SET_MM, no namespaces, no mounts. */
+int
+rp_seccomp_loader_needs(const char *name)
+{
+	return strcmp(name, "landlock_create_ruleset") == 0 ||
+	       strcmp(name, "landlock_add_rule") == 0 ||
+	       strcmp(name, "landlock_restrict_self") == 0;
+}
+
 size_t
 rp_seccomp_rules(const struct rp_policy *p, struct rp_sc_rule *out, size_t max)
 {

@@ -11,10 +11,14 @@
  * printed as loud comments.  On stderr: what the current --policy would
  * deny of what was seen, and how many lines were malformed.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "glob.h"
 #include "json.h"
@@ -32,6 +36,8 @@ struct seen {
 	int merged;		/* number of directories merged into it */
 	int dropped;		/* removed (nested in another, or merged) */
 	int covered;		/* already writable in --policy: kept out of merges */
+	char *code_why;		/* why it holds the app's code (code_reason()), or NULL:
+				 * kept out of merges too */
 };
 
 struct list {
@@ -47,7 +53,8 @@ struct suggest {
 	struct list denyexec;	/* rule deny-exec: programs (example = pattern) */
 	struct list wx;		/* rule wx: directories of programs run */
 	struct list other;	/* any other rule: "rule op path" */
-	unsigned long events, malformed, ignored, relative;
+	unsigned long events, malformed, ignored, relative, startups;
+	char command[RP_PATH_MAX];	/* the loader's "command" (startup line), or "" */
 	unsigned long would_deny_write, would_deny_exec, would_deny_wx;
 };
 
@@ -140,6 +147,76 @@ is_system(const char *dir)
 	return 0;
 }
 
+/* ---- the app's code ------------------------------------------------------------- */
+
+/* Suffixes of files a program loads as code: scripts and bytecode of the
+ * interpreters a backend image holds, shared objects, archives of classes. */
+static const char *const code_suffixes[] = {
+	".py", ".pyc", ".pyo", ".pyz", ".so", ".js", ".mjs", ".cjs", ".rb", ".pl", ".pm",
+	".php", ".sh", ".lua", ".jar", ".class", ".wasm",
+};
+
+static int
+code_name(const char *name)
+{
+	size_t i, n = strlen(name);
+
+	for (i = 0; i < sizeof(code_suffixes) / sizeof(code_suffixes[0]); i++) {
+		size_t k = strlen(code_suffixes[i]);
+
+		if (n > k && strcmp(name + n - k, code_suffixes[i]) == 0)
+			return 1;
+		if (strcmp(code_suffixes[i], ".so") == 0 && strstr(name, ".so."))
+			return 1;	/* libfoo.so.1 */
+	}
+	return 0;
+}
+
+/* Why `dir` looks like a directory of the app's code, or NULL.  A
+ * directory holding code must not become writable without a warning: the
+ * app (or whoever takes it over) could then change its own program.  The
+ * rule: the loader's command lies beneath it (the startup line), a file
+ * written there (the event) is code by its name, or, where suggest runs
+ * (often the image itself: docker run ... rampart suggest), it holds an
+ * executable file or a file named like code.  Data dirs (uploads, logs,
+ * caches of data) hold none of these. */
+static const char *
+code_reason(const struct suggest *s, const struct seen *d, char *why, size_t whysz)
+{
+	const char *base = strrchr(d->example, '/');
+	DIR *dh;
+	struct dirent *e;
+	int entries = 0;
+
+	if (s->command[0] && rp_path_beneath(s->command, strlen(s->command), d->key,
+					     strlen(d->key))) {
+		snprintf(why, whysz, "the app's command %s lies beneath it", s->command);
+		return why;
+	}
+	if (base && code_name(base + 1)) {
+		snprintf(why, whysz, "a file written there is code (%s)", base + 1);
+		return why;
+	}
+	dh = opendir(d->key);
+	if (!dh)
+		return NULL;	/* not on this machine: the event is all there is */
+	while ((e = readdir(dh)) != NULL && entries++ < 10000) {
+		struct stat st;
+
+		if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
+			continue;
+		if (code_name(e->d_name) ||
+		    (fstatat(dirfd(dh), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		     S_ISREG(st.st_mode) && (st.st_mode & 0111))) {
+			snprintf(why, whysz, "it holds code (%.200s)", e->d_name);
+			closedir(dh);
+			return why;
+		}
+	}
+	closedir(dh);
+	return NULL;
+}
+
 static int
 depth(const char *dir)
 {
@@ -180,7 +257,7 @@ drop_nested(struct list *l)
 	for (i = 0; i < l->n; i++)
 		for (j = 0; j < l->n; j++)
 			if (i != j && !l->v[i].dropped && !l->v[j].dropped && !is_system(l->v[j].key) &&
-			    !l->v[i].covered && !l->v[j].covered &&
+			    !l->v[i].covered && !l->v[j].covered && !l->v[i].code_why &&
 			    rp_path_beneath(l->v[i].key, strlen(l->v[i].key), l->v[j].key,
 					    strlen(l->v[j].key))) {
 				l->v[j].count += l->v[i].count;
@@ -207,7 +284,7 @@ merge_siblings(struct list *l)
 			char parent[RP_PATH_MAX], *slash;
 			int siblings = 0;
 
-			if (l->v[i].dropped || l->v[i].covered)
+			if (l->v[i].dropped || l->v[i].covered || l->v[i].code_why)
 				continue;
 			snprintf(parent, sizeof(parent), "%s", l->v[i].key);
 			slash = strrchr(parent, '/');
@@ -219,7 +296,7 @@ merge_siblings(struct list *l)
 			for (j = 0; j < l->n; j++) {
 				const char *k = l->v[j].key, *s2 = strrchr(k, '/');
 
-				if (!l->v[j].dropped && !l->v[j].covered && s2 &&
+				if (!l->v[j].dropped && !l->v[j].covered && !l->v[j].code_why && s2 &&
 				    (size_t)(s2 - k) == strlen(parent) &&
 				    strncmp(k, parent, strlen(parent)) == 0)
 					siblings++;
@@ -238,8 +315,8 @@ merge_siblings(struct list *l)
 				for (j = 0; j < l->n; j++) {
 					const char *k = l->v[j].key, *s2 = strrchr(k, '/');
 
-					if (!l->v[j].dropped && !l->v[j].covered && s2 &&
-					    (size_t)(s2 - k) == strlen(parent) &&
+					if (!l->v[j].dropped && !l->v[j].covered && !l->v[j].code_why &&
+					    s2 && (size_t)(s2 - k) == strlen(parent) &&
 					    strncmp(k, parent, strlen(parent)) == 0) {
 						l->v[j].dropped = 1;
 						m->count += l->v[j].count;
@@ -333,6 +410,24 @@ read_line(FILE *f, char *buf, size_t *len, int *toolong)
 	return (c == EOF && *len == 0 && !*toolong) ? -1 : 0;
 }
 
+/* The "command" of a startup line (tools/report.c writes it with JSON
+ * escapes; a path that needed any is left out rather than unescaped). */
+static void
+startup_command(struct suggest *s, const char *line)
+{
+	const char *c = strstr(line, ",\"command\":\""), *end;
+
+	if (!c)
+		return;
+	c += 12;
+	end = strchr(c, '"');
+	if (!end || memchr(c, '\\', (size_t)(end - c)) || (size_t)(end - c) >= sizeof(s->command) ||
+	    c[0] != '/')
+		return;
+	memcpy(s->command, c, (size_t)(end - c));
+	s->command[end - c] = '\0';
+}
+
 static void
 read_events(struct suggest *s, FILE *f, const char *name)
 {
@@ -352,6 +447,18 @@ read_events(struct suggest *s, FILE *f, const char *name)
 		/* the app's own stderr is interleaved with the events */
 		if (!toolong && (i == len || line[i] != '{')) {
 			s->ignored++;
+			continue;
+		}
+		/* the loader's own lines ({"rampart":"startup"...}, and --check's
+		 * "plan" and "exec") are in the same stream: not events */
+		if (!toolong && len - i > 12 && strncmp(line + i, "{\"rampart\":\"", 12) == 0) {
+			line[len] = '\0';
+			if (strncmp(line + i + 12, "startup\"", 8) == 0) {
+				s->startups++;
+				startup_command(s, line + i);
+			} else {
+				s->ignored++;
+			}
 			continue;
 		}
 		if (toolong) {
@@ -399,9 +506,31 @@ plain_value(const char *dir)
 	return 1;
 }
 
+/* `d` is code, or a directory of code lies beneath it (a merge or a
+ * parent suggested for other writes would make that code writable). */
+static const char *
+code_beneath(const struct suggest *s, const struct seen *d, char *why, size_t whysz)
+{
+	size_t k;
+
+	if (d->code_why) {
+		snprintf(why, whysz, "%s", d->code_why);
+		return why;
+	}
+	for (k = 0; k < s->dirs.n; k++)
+		if (s->dirs.v[k].code_why &&
+		    rp_path_beneath(s->dirs.v[k].key, strlen(s->dirs.v[k].key), d->key, strlen(d->key))) {
+			snprintf(why, whysz, "it holds %s, where %s", s->dirs.v[k].key,
+				 s->dirs.v[k].code_why);
+			return why;
+		}
+	return NULL;
+}
+
 static void
 print_policy(struct suggest *s)
 {
+	char why[512];
 	size_t i;
 
 	printf("# rampart policy suggested from %lu event%s (rampart suggest).\n"
@@ -442,7 +571,14 @@ print_policy(struct suggest *s)
 			printf("# %lu write%s, e.g. ", d->count, d->count == 1 ? "" : "s");
 		put_safe(d->example);
 		fputc('\n', stdout);
-		if (is_system(d->key) || !plain_value(d->key)) {
+		if (!is_system(d->key) && plain_value(d->key) && code_beneath(s, d, why, sizeof(why))) {
+			/* `why` holds names from events and the disk: escaped */
+			fputs("# !!! WARNING: the app's code, not data: ", stdout);
+			put_safe(why);
+			printf(".  Making it writable lets the app change its own program; "
+			       "write data elsewhere (a volume, /tmp) instead; not enabled:\n"
+			       "# WritablePath %s\n", d->key);
+		} else if (is_system(d->key) || !plain_value(d->key)) {
 			printf("# !!! WARNING: %s; not enabled:\n# WritablePath ",
 			       is_system(d->key) ? "a system directory: making it writable lets "
 			       "the app change the image's programs or configuration; move the file "
@@ -502,6 +638,9 @@ print_summary(const struct suggest *s)
 	if (s->malformed)
 		fprintf(stderr, ", %lu malformed line%s skipped", s->malformed,
 			s->malformed == 1 ? "" : "s");
+	if (s->startups)
+		fprintf(stderr, ", %lu loader startup line%s", s->startups,
+			s->startups == 1 ? "" : "s");
 	if (s->ignored)
 		fprintf(stderr, ", %lu other line%s ignored", s->ignored, s->ignored == 1 ? "" : "s");
 	if (s->relative)
@@ -548,7 +687,7 @@ rp_suggest_main(int argc, char **argv)
 		}
 	}
 	if (s.policy_path) {
-		if (rp_load_policy_verbose(&policy, s.policy_path) != 0)
+		if (rp_load_policy_lint(&policy, s.policy_path) != 0)
 			return RP_EXIT_FAILURE;
 		s.p = &policy;
 	}
@@ -572,6 +711,12 @@ rp_suggest_main(int argc, char **argv)
 	for (k = 0; s.p && k < s.dirs.n; k++)
 		s.dirs.v[k].covered = rp_policy_writable_index(s.p, s.dirs.v[k].key,
 							       strlen(s.dirs.v[k].key)) >= 0;
+	for (k = 0; k < s.dirs.n; k++) {
+		char why[512];
+
+		if (code_reason(&s, &s.dirs.v[k], why, sizeof(why)))
+			s.dirs.v[k].code_why = xstrdup(why);
+	}
 	drop_nested(&s.dirs);
 	if (s.merge)
 		merge_siblings(&s.dirs);

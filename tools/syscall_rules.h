@@ -63,6 +63,12 @@ size_t rp_seccomp_rules_abi(const struct rp_policy *p, int landlock_abi,
 int rp_seccomp_count(const struct rp_sc_rule *rules, size_t n, unsigned *installable,
 		     char *err, size_t errsz);
 
+/* 1 if the loader itself makes system call `name` before its own filter
+ * is installed, and a rule of the table would deny it: an exported
+ * profile, which the container runtime applies before the loader starts,
+ * must leave it out (the loader's filter denies it afterwards). */
+int rp_seccomp_loader_needs(const char *name);
+
 int rp_seccomp_install(const struct rp_sc_rule *rules, size_t n, unsigned *installed,
 		       char *err, size_t errsz);
 

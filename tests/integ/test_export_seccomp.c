@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "testlib.h"
 
@@ -177,6 +179,24 @@ Test(export_seccomp, audit_mode_logs_instead_of_denying)
 	rt_cleanup(dir);
 }
 
+/* A profile does not depend on paths: exporting on a build host, where
+ * the image's writable dirs do not exist, works. */
+Test(export_seccomp, writable_dirs_need_not_exist_where_it_runs)
+{
+	const char *dir = rt_tmpdir();
+	char path[4200];
+	struct rt_result r;
+
+	snprintf(path, sizeof(path), "%s/policy", dir);
+	rt_write_file(path, "WritablePath /nonexistent/rampart/app/logs\nDenySyscall sethostname\n");
+	r = export_profile(path, NULL);
+	cr_expect_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	cr_expect(strstr(r.out, "\"sethostname\"") != NULL, "%s", r.out);
+	cr_expect(strstr(r.err, "does not exist") == NULL, "%s", r.err);
+	rt_result_free(&r);
+	rt_cleanup(dir);
+}
+
 Test(export_seccomp, bad_policy_exits_125_with_line)
 {
 	const char *dir = rt_tmpdir();
@@ -281,5 +301,108 @@ Test(export_seccomp, profile_decides_like_the_loader_filter, .timeout = 60)
 	free(text);
 	rt_result_free(&a);
 	rt_result_free(&b);
+	rt_cleanup(dir);
+}
+
+/* The engine applies the profile before the ENTRYPOINT: the loader must
+ * then still build and enforce its Landlock ruleset and install its own
+ * filter.  sc_load apply stands in for runc: the profile's rules, compiled
+ * with libseccomp, then exec. */
+Test(export_seccomp, loader_runs_under_the_exported_profile, .timeout = 60)
+{
+	const char *dir, *policy;
+	char prof[4200], rules[4200], samples[4200];
+	struct rt_result r;
+
+	if (!rt_is_root())
+		cr_skip_test("needs root: the profile is loaded without no_new_privs, as runc does");
+	if (syscall(444, NULL, 0, 1U) < 0)
+		cr_skip_test("kernel without Landlock: nothing for the profile to deny");
+	dir = rt_tmpdir();
+	/* the whole start: user switch, capabilities, no_new_privs, Landlock,
+	 * the loader's own filter */
+	policy = policy_in(dir, "User 1000\n");
+	cr_assert_eq(chmod(dir, 0755), 0);
+	cr_assert_eq(chmod(policy, 0644), 0);
+	snprintf(prof, sizeof(prof), "%s/profile.json", dir);
+	snprintf(rules, sizeof(rules), "%s/rules", dir);
+	snprintf(samples, sizeof(samples), "%s/samples", dir);
+	r = export_profile(policy, prof);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "landlock_") == NULL, "the profile denies Landlock:\n%s", r.out);
+	rt_result_free(&r);
+	{
+		char *argv[] = { "/usr/bin/python3", "-c", (char *)convert_py, prof, rules, samples,
+				 NULL };
+
+		cr_assert_eq(rt_run(argv, NULL, 20, &r), 0);
+		cr_assert_eq(r.status, 0, "converter: %s", r.err);
+		rt_result_free(&r);
+	}
+	{
+		char *argv[] = { (char *)rt_prog("sc_load"), "apply", rules, "--",
+				 (char *)rt_path("rampart"), "--policy", (char *)policy, "--",
+				 "/bin/true", NULL };
+
+		cr_assert_eq(rt_run(argv, NULL, 30, &r), 0);
+		cr_expect_eq(r.status, 0, "loader under its own profile: exit %d: %s", r.status, r.err);
+		cr_expect(strstr(r.err, "\"uid\":1000") != NULL, "%s", r.err);
+		cr_expect(strstr(r.err, "\"state\":\"enforced\",\"handled\"") != NULL,
+			  "Landlock not enforced: %s", r.err);
+		cr_expect(strstr(r.err, "\"seccomp\":{\"state\":\"enforced\"") != NULL, "%s", r.err);
+		rt_result_free(&r);
+	}
+	rt_cleanup(dir);
+}
+
+/* A profile that denies landlock_* (an older export, or the engine's own)
+ * answers EPERM, which no kernel gives for the version query: the loader
+ * must say it is the profile, and --check must say the run would fail. */
+Test(export_seccomp, profile_denying_landlock_is_named_by_run_and_check, .timeout = 60)
+{
+	/* all three (an older export), or each alone (a hand-made profile):
+	 * the loader meets them at the probe, the ruleset, the restriction */
+	static const char *const profiles[] = {
+		("landlock_create_ruleset 444 errno 1 0\nlandlock_add_rule 445 errno 1 0\n"
+		 "landlock_restrict_self 446 errno 1 0\n"),
+		"landlock_add_rule 445 errno 1 0\n",
+		"landlock_restrict_self 446 errno 1 0\n",
+	};
+	const char *dir, *policy;
+	char rules[4200];
+	struct rt_result r;
+	unsigned k;
+
+	if (!rt_is_root())
+		cr_skip_test("needs root: the profile is loaded without no_new_privs, as runc does");
+	if (syscall(444, NULL, 0, 1U) < 0)
+		cr_skip_test("kernel without Landlock: the probe fails for another reason");
+	dir = rt_tmpdir();
+	policy = policy_in(dir, "");
+	snprintf(rules, sizeof(rules), "%s/rules", dir);
+	for (k = 0; k < sizeof(profiles) / sizeof(profiles[0]); k++) {
+		char *run[] = { (char *)rt_prog("sc_load"), "apply", rules, "--",
+				(char *)rt_path("rampart"), "--policy", (char *)policy, "--",
+				"/bin/true", NULL };
+		char *check[] = { (char *)rt_prog("sc_load"), "apply", rules, "--",
+				  (char *)rt_path("rampart"), "--check", "--json", "--policy",
+				  (char *)policy, "--", "/bin/true", NULL };
+
+		rt_write_file(rules, profiles[k]);
+		cr_assert_eq(rt_run(run, NULL, 30, &r), 0);
+		cr_expect_eq(r.status, 125, "profile %u: exit %d: %s", k, r.status, r.err);
+		cr_expect(strstr(r.err, "seccomp profile") != NULL,
+			  "profile %u: hint does not name the profile: %s", k, r.err);
+		cr_expect(strstr(r.err, "export-seccomp") != NULL, "%s", r.err);
+		cr_expect(strstr(r.err, "best-effort") == NULL,
+			  "profile %u: hint suggests dropping Landlock: %s", k, r.err);
+		rt_result_free(&r);
+		cr_assert_eq(rt_run(check, NULL, 30, &r), 0);
+		cr_expect_eq(r.status, 125, "profile %u: --check exit %d: %s\n%s", k, r.status,
+			     r.out, r.err);
+		cr_expect(strstr(r.out, "\"errors\":[]") == NULL, "no error in the plan: %s", r.out);
+		cr_expect(strstr(r.err, "would fail: landlock") != NULL, "%s", r.err);
+		rt_result_free(&r);
+	}
 	rt_cleanup(dir);
 }

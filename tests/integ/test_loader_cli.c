@@ -143,6 +143,8 @@ Test(loader_cli, check_runs_nothing_and_its_exit_codes_are_documented)
 	cr_expect_eq(check_status(&e, touch, &r), 125, "%s%s", r.out, r.err);
 	cr_expect(strstr(r.err, "unknown user") != NULL, "%s", r.err);
 	cr_expect(strstr(r.out, "\"errors\":[\"user: unknown user") != NULL, "%s", r.out);
+	/* this machine's accounts are not the image's: say what to do */
+	cr_expect(strstr(r.err, "run --check inside the image") != NULL, "%s", r.err);
 	rt_result_free(&r);
 	snprintf(text, sizeof(text), "WritablePath %s\nUser 1000\nDenySyscall no_such_syscall\n",
 		 e.wdir);
@@ -204,6 +206,48 @@ Test(loader_cli, audit_runs_a_denied_command_and_the_report_says_so)
 	cr_expect_eq(r.status, 4, "%d %s", r.status, r.err);
 	cr_expect(strstr(r.err, "audit: the command would be denied by DenyExec pattern "
 			 "'forbidden'") != NULL, "%s", r.err);
+	rt_result_free(&r);
+	rt_cleanup(e.dir);
+}
+
+/* A build host lacks the image's writable dirs: --check lints the policy
+ * there, warns that the loader would refuse to run unless they exist in
+ * the image, and still answers the decision for CMD; the run refuses. */
+Test(loader_cli, check_on_a_host_without_the_writable_dirs_warns_and_decides)
+{
+	struct lt_env e;
+	struct rt_result r;
+	char text[3 * PATH_MAX + 256], marker[PATH_MAX + 16];
+	const char *touch[] = { "/usr/bin/touch", marker, NULL };
+	const char *denied[] = { "forbidden", NULL };
+
+	lt_setup(&e, NULL);
+	snprintf(marker, sizeof(marker), "%s/ran", e.wdir);
+	snprintf(text, sizeof(text), "%s/forbidden", e.bin);
+	lt_copy(e.probe, text, 0755);
+	snprintf(text, sizeof(text),
+		 "WritablePath %s\nWritablePath %s/app/uploads\nOptionalWritablePath %s/opt\n"
+		 "User 1000\nDenyExec forbidden\n", e.wdir, e.dir, e.dir);
+	lt_policy(&e, text);
+
+	cr_expect_eq(check_status(&e, touch, &r), 0, "%s%s", r.out, r.err);
+	cr_expect(strstr(r.out, "app/uploads does not exist on this machine") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "the loader refuses to run unless it is a directory in the image")
+		  != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "\"errors\":[]") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "/opt does not exist") == NULL, "optional dir warned: %s", r.out);
+	cr_expect(strstr(r.out, "exec /usr/bin/touch: allowed") != NULL, "%s", r.out);
+	cr_expect(strstr(r.err, "does not exist") == NULL, "a policy error: %s", r.err);
+	rt_result_free(&r);
+	cr_expect_eq(check_status(&e, denied, &r), 126, "%s%s", r.out, r.err);
+	cr_expect(strstr(r.out, "exec forbidden: denied") != NULL, "%s", r.out);
+	rt_result_free(&r);
+
+	/* where it is enforced, the missing dir stops the loader: FILE:LINE */
+	cr_assert_eq(lt_run(&e, no_opts, touch, &r), 0);
+	cr_expect_eq(r.status, 125, "%s", r.err);
+	cr_expect(strstr(r.err, "policy:2: writable path does not exist") != NULL, "%s", r.err);
+	cr_expect(!rt_exists(marker), "the command ran");
 	rt_result_free(&r);
 	rt_cleanup(e.dir);
 }

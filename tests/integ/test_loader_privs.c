@@ -190,3 +190,120 @@ Test(loader_privs, no_landlock_strict_refuses_best_effort_runs_and_says_so)
 	rt_result_free(&r);
 	rt_cleanup(e.dir);
 }
+
+/* Started as root with an empty bounding set: execve gave rampart no
+ * capability at all, which is docker run --user 0 --cap-drop ALL.  The
+ * bounding set is set by setpriv before it execs rampart. */
+static void
+run_with_bounding(struct lt_env *e, const char *bounding, const char *const *opts,
+		  struct rt_result *r)
+{
+	const char *prefix[] = { "/usr/bin/setpriv", "--clear-groups", bounding, NULL };
+	const char *args[] = { e->probe, "status", NULL };
+
+	cr_assert_eq(lt_run_ex(e, prefix, opts, args, NULL, r), 0);
+}
+
+Test(loader_privs, root_without_capabilities_runs_when_there_is_nothing_to_switch)
+{
+	struct lt_env e;
+	struct rt_result r;
+	char text[PATH_MAX + 64];
+
+	if (!have_setpriv())
+		cr_skip_test("setpriv (util-linux) missing");
+	lt_setup(&e, NULL);
+	snprintf(text, sizeof(text), "WritablePath %s\nUser 0\n", e.wdir);
+	lt_policy(&e, text);
+	run_with_bounding(&e, "--bounding-set=-all", no_opts, &r);
+	cr_expect_eq(r.status, 0, "%d %s", r.status, r.err);
+	expect_field(r.out, "Uid:", "0\t0\t0\t0");
+	expect_field(r.out, "CapEff:", "0000000000000000");
+	expect_field(r.out, "CapBnd:", "0000000000000000");
+	expect_field(r.out, "NoNewPrivs:", "1");
+	cr_expect(strstr(r.err, "bounding set not cleared") == NULL, "false warning: %s", r.err);
+	rt_result_free(&r);
+	rt_cleanup(e.dir);
+}
+
+Test(loader_privs, root_without_setuid_refuses_names_the_capabilities_and_check_agrees)
+{
+	struct lt_env e;
+	struct rt_result r;
+	const char *check[] = { "--check", "--json", NULL };
+
+	if (!have_setpriv())
+		cr_skip_test("setpriv (util-linux) missing");
+	lt_setup(&e, NULL);	/* User 1000 */
+	run_with_bounding(&e, "--bounding-set=-all", no_opts, &r);
+	cr_expect_eq(r.status, 125, "%d %s", r.status, r.err);
+	cr_expect(strstr(r.err, "CAP_SETUID") && strstr(r.err, "CAP_SETGID"), "%s", r.err);
+	cr_expect(strstr(r.err, "--user 1000:1000") != NULL, "no way out named: %s", r.err);
+	cr_expect(strstr(r.err, "cap_add SETUID, SETGID and SETPCAP") != NULL, "%s", r.err);
+	cr_expect(strstr(r.err, "setgroups") == NULL, "bare system call error: %s", r.err);
+	cr_expect_eq(rt_count_lines(r.err, "\"rampart\":\"startup\""), 0, "ran anyway: %s", r.err);
+	cr_expect(strstr(r.out, "Uid:") == NULL, "the command ran: %s", r.out);
+	rt_result_free(&r);
+	run_with_bounding(&e, "--bounding-set=-all", check, &r);
+	cr_expect_eq(r.status, 125, "--check: %d %s%s", r.status, r.out, r.err);
+	cr_expect(strstr(r.out, "\"errors\":[\"capabilities: switching to user 1000") != NULL,
+		  "%s", r.out);
+	rt_result_free(&r);
+	rt_cleanup(e.dir);
+}
+
+/* cap_add SETUID, SETGID without SETPCAP: the switch works, the bounding
+ * set keeps the two; with no_new_privs they can never come back into the
+ * permitted set, so the loader warns and runs (privs.c, warn_bounding). */
+Test(loader_privs, root_without_setpcap_switches_and_warns_about_the_bounding_set)
+{
+	struct lt_env e;
+	struct rt_result r;
+	const char *check[] = { "--check", "--json", NULL };
+
+	if (!have_setpriv())
+		cr_skip_test("setpriv (util-linux) missing");
+	lt_setup(&e, NULL);
+	run_with_bounding(&e, "--bounding-set=-all,+setuid,+setgid", no_opts, &r);
+	cr_expect_eq(r.status, 0, "%d %s", r.status, r.err);
+	expect_field(r.out, "Uid:", "1000\t1000\t1000\t1000");
+	expect_field(r.out, "CapPrm:", "0000000000000000");
+	expect_field(r.out, "CapBnd:", "00000000000000c0");
+	expect_field(r.out, "NoNewPrivs:", "1");
+	cr_expect(strstr(r.err, "bounding set not cleared (no CAP_SETPCAP): it keeps CAP_SETGID, "
+			 "CAP_SETUID") != NULL, "%s", r.err);
+	rt_result_free(&r);
+	run_with_bounding(&e, "--bounding-set=-all,+setuid,+setgid", check, &r);
+	cr_expect_eq(r.status, 0, "--check: %d %s%s", r.status, r.out, r.err);
+	cr_expect(strstr(r.out, "bounding set not cleared") != NULL, "%s", r.out);
+	rt_result_free(&r);
+	rt_cleanup(e.dir);
+}
+
+/* docker run --user 1000:1000 --cap-drop ALL: CapBnd is already empty, so
+ * there is nothing to warn about; with the default bounding set the
+ * warning stays. */
+Test(loader_privs, non_root_with_empty_bounding_set_has_no_bounding_warning)
+{
+	struct lt_env e;
+	struct rt_result r;
+	const char *prefix[] = { "/usr/bin/setpriv", "--reuid=1000", "--regid=1000",
+				 "--clear-groups", "--bounding-set=-all", NULL };
+	const char *args[] = { NULL, "status", NULL };
+
+	if (!have_setpriv())
+		cr_skip_test("setpriv (util-linux) missing");
+	lt_setup(&e, NULL);
+	args[0] = e.probe;
+	cr_assert_eq(lt_run_ex(&e, prefix, no_opts, args, NULL, &r), 0);
+	cr_expect_eq(r.status, 0, "%d %s", r.status, r.err);
+	expect_field(r.out, "CapBnd:", "0000000000000000");
+	cr_expect(strstr(r.err, "bounding set not cleared") == NULL, "false warning: %s", r.err);
+	rt_result_free(&r);
+	prefix[4] = NULL;
+	cr_assert_eq(lt_run_ex(&e, prefix, no_opts, args, NULL, &r), 0);
+	cr_expect_eq(r.status, 0, "%d %s", r.status, r.err);
+	cr_expect(strstr(r.err, "bounding set not cleared") != NULL, "%s", r.err);
+	rt_result_free(&r);
+	rt_cleanup(e.dir);
+}

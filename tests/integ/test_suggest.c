@@ -179,3 +179,88 @@ Test(suggest, output_is_a_valid_policy_and_summary_uses_current_policy)
 	rt_result_free(&r);
 	rt_cleanup(dir);
 }
+
+/* suggest --policy on a build host: the image's writable dirs are absent
+ * here, and the summary still uses the policy. */
+Test(suggest, policy_whose_writable_dirs_are_absent_here_is_read)
+{
+	const char *dir = rt_tmpdir();
+	char policy[4200];
+	char *extra[] = { "--policy", policy, NULL };
+	struct rt_result r;
+
+	snprintf(policy, sizeof(policy), "%s/policy", dir);
+	rt_write_file(policy, "WritablePath /nonexistent/rampart/app/logs\n");
+	r = suggest(EV("audit", "openat", "/app/data/x.db", "writable-path", ""), extra);
+	cr_expect_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	cr_expect(strstr(r.err, "does not exist") == NULL, "%s", r.err);
+	cr_expect(has_line(r.out, "WritablePath /app/data"), "%s", r.out);
+	rt_result_free(&r);
+	rt_cleanup(dir);
+}
+
+/* The loader's startup line is in the same stream as the events (the
+ * app's stderr): it is read, not called malformed. */
+Test(suggest, the_loaders_startup_line_is_not_malformed)
+{
+	struct rt_result r = suggest(
+		"{\"rampart\":\"startup\",\"mode\":\"audit\",\"uid\":1000,\"warnings\":[],"
+		"\"command\":\"/usr/bin/python3.11\",\"errors\":[]}\n"
+		EV("audit", "openat", "/srv/data/uploads/a.png", "writable-path", ""),
+		NULL);
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.err, "malformed") == NULL, "%s", r.err);
+	cr_expect(strstr(r.err, "1 event read, 1 loader startup line") != NULL, "%s", r.err);
+	cr_expect(has_line(r.out, "WritablePath /srv/data/uploads"), "%s", r.out);
+	rt_result_free(&r);
+}
+
+/* A directory of the app's code is shown with a warning and not enabled:
+ * by the name of the file written, by what it holds where suggest runs,
+ * by the command of the startup line.  A data dir stays enabled. */
+Test(suggest, code_directories_are_warned_about_and_not_enabled)
+{
+	const char *dir = rt_tmpdir();
+	char code[1024], data[1024], tool[2048], note[4200], events[32768];
+	struct rt_result r;
+	char *argv[] = { (char *)rt_path("rampart"), "suggest", events, NULL };
+
+	snprintf(code, sizeof(code), "%s/code", dir);
+	snprintf(data, sizeof(data), "%s/data", dir);
+	cr_assert_eq(mkdir(code, 0755), 0);
+	cr_assert_eq(mkdir(data, 0755), 0);
+	snprintf(tool, sizeof(tool), "%s/server", code);
+	rt_write_file(tool, "#!/bin/sh\n");
+	cr_assert_eq(chmod(tool, 0755), 0);
+	snprintf(note, sizeof(note), "%s/old.txt", data);
+	rt_write_file(note, "data\n");
+	snprintf(note, sizeof(note), "%s/events.log", dir);
+	snprintf(events, sizeof(events),
+		 "{\"rampart\":\"startup\",\"mode\":\"audit\",\"command\":\"/srv/app/bin/web\"}\n"
+		 EV("audit", "openat", "/srv/app/src/main.py", "writable-path", "")
+		 EV("audit", "openat", "/srv/app/bin/state.json", "writable-path", "")
+		 "{\"rampart\":1,\"ts\":1.0,\"decision\":\"audit\",\"op\":\"openat\",\"path\":\"%s/x.tmp\","
+		 "\"rule\":\"writable-path\",\"pid\":1,\"uid\":1000,\"exe\":\"/usr/bin/python3\"}\n"
+		 "{\"rampart\":1,\"ts\":1.0,\"decision\":\"audit\",\"op\":\"openat\",\"path\":\"%s/new.txt\","
+		 "\"rule\":\"writable-path\",\"pid\":1,\"uid\":1000,\"exe\":\"/usr/bin/python3\"}\n",
+		 code, data);
+	rt_write_file(note, events);
+	snprintf(events, sizeof(events), "%s", note);
+	cr_assert_eq(rt_run(argv, NULL, 20, &r), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(!has_line(r.out, "WritablePath /srv/app/src"), "code dir enabled: %s", r.out);
+	cr_expect(has_line(r.out, "# WritablePath /srv/app/src"), "%s", r.out);
+	cr_expect(strstr(r.out, "a file written there is code (main.py)") != NULL, "%s", r.out);
+	cr_expect(!has_line(r.out, "WritablePath /srv/app/bin"), "command dir enabled: %s", r.out);
+	cr_expect(strstr(r.out, "the app's command /srv/app/bin/web lies beneath it") != NULL,
+		  "%s", r.out);
+	snprintf(note, sizeof(note), "# WritablePath %s", code);
+	cr_expect(has_line(r.out, note), "dir holding an executable enabled: %s", r.out);
+	cr_expect(strstr(r.out, "it holds code (server)") != NULL, "%s", r.out);
+	snprintf(note, sizeof(note), "WritablePath %s", data);
+	cr_expect(has_line(r.out, note), "data dir not enabled: %s", r.out);
+	cr_expect_eq(rt_count_lines(r.out, "!!! WARNING: the app's code"), 3, "%s", r.out);
+	rt_result_free(&r);
+	rt_cleanup(dir);
+}

@@ -2,6 +2,7 @@
  *
  *   sc_load marker -- CMD [ARG...]   install the marker filter, exec CMD
  *   sc_load probe SAMPLE...          make each sampled call, print the verdict
+ *   sc_load apply RULES -- CMD...    the RULES file compiled, then exec CMD
  *   sc_load profile RULES SAMPLE...  marker, then the RULES file compiled
  *                                    with libseccomp, then probe
  *
@@ -135,6 +136,10 @@ load_profile(const char *path)
 
 	if (!ctx || !f)
 		die(path);
+	/* root needs no no_new_privs to load a filter; setting it would
+	 * change what the command under test starts with */
+	if (geteuid() == 0)
+		seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
 	while (fgets(line, sizeof(line), f)) {
 		char name[64], act[16];
 		struct scmp_arg_cmp c[6];
@@ -191,12 +196,19 @@ main(int argc, char **argv)
 		probe(argc - 2, argv + 2);
 		return 0;
 	}
+	if (argc >= 5 && strcmp(argv[1], "apply") == 0 && strcmp(argv[3], "--") == 0) {
+		/* as a container engine does: the profile first, then the
+		 * entrypoint (runc loads it as root without no_new_privs) */
+		load_profile(argv[2]);
+		execvp(argv[4], argv + 4);
+		die(argv[4]);
+	}
 	if (argc >= 3 && strcmp(argv[1], "profile") == 0) {
 		install_marker();
 		load_profile(argv[2]);
 		probe(argc - 3, argv + 3);
 		return 0;
 	}
-	fprintf(stderr, "usage: sc_load marker -- CMD... | probe SAMPLE... | profile RULES SAMPLE...\n");
+	fprintf(stderr, "usage: sc_load marker -- CMD... | apply RULES -- CMD... | probe SAMPLE... | profile RULES SAMPLE...\n");
 	return 2;
 }

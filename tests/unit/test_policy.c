@@ -2,6 +2,7 @@
  * limits it enforces.  Error messages for each class are in the golden
  * files (test_golden.c); this file checks the resulting struct rp_policy. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,20 +273,56 @@ Test(policy, file_size_limit)
 
 Test(policy, line_length_limit_is_exact)
 {
-	static char text[RP_MAX_LINE + 16];
+	static char text[2 * RP_MAX_LINE + 16];
 
-	/* RP_MAX_LINE bytes pass, one more is "line too long" */
+	/* RP_MAX_LINE bytes of a directive pass, one more is "line too long" */
 	memset(text, 'x', RP_MAX_LINE);
-	text[0] = '#';
+	memcpy(text, "DenyExec ", 9);
 	text[RP_MAX_LINE] = '\n';
 	text[RP_MAX_LINE + 1] = '\0';
 	cr_expect_eq(parse(text), 0, "%s", msgs);
+	cr_expect_eq(policy.n_deny_exec, 1);
 	memset(text, 'x', RP_MAX_LINE + 1);
-	text[0] = '#';
+	memcpy(text, "DenyExec ", 9);
 	text[RP_MAX_LINE + 1] = '\n';
 	text[RP_MAX_LINE + 2] = '\0';
 	cr_expect_eq(parse(text), 1);
 	cr_expect_not_null(strstr(msgs, "t.policy:1: line too long"), "%s", msgs);
+	/* a comment has no bound but the file's */
+	memset(text, 'x', 2 * RP_MAX_LINE);
+	text[0] = '#';
+	memcpy(text + 2 * RP_MAX_LINE, "\nMode audit\n", 13);
+	cr_expect_eq(parse(text), 0, "%s", msgs);
+	cr_expect_eq(policy.mode, RP_MODE_AUDIT);
+}
+
+/* RP_LOAD_LINT: a dir absent on this machine is data, not an error; the
+ * default (the loader, the shim) still refuses it. */
+Test(policy, lint_load_records_absent_writable_dirs)
+{
+	const char *dir = rt_tmpdir();
+	char path[600], text[1400];
+
+	snprintf(path, sizeof(path), "%s/p.policy", dir);
+	snprintf(text, sizeof(text), "WritablePath %s /nonexistent/rampart-lint\n"
+		 "OptionalWritablePath /nonexistent/rampart-opt\nWritablePath %s\n", dir, path);
+	rt_write_file(path, text);
+	cr_expect_eq(load(path), 2, "%s", msgs);
+	cr_expect_not_null(strstr(msgs, "writable path does not exist '/nonexistent/rampart-lint'"),
+			   "%s", msgs);
+	cr_expect_not_null(strstr(msgs, "writable path is not a directory"), "%s", msgs);
+	msgs_len = 0;
+	msgs[0] = '\0';
+	cr_assert_eq(rp_policy_load_flags(&policy, path, RP_LOAD_LINT, collect, NULL), 0, "%s", msgs);
+	cr_assert_eq(policy.n_writable, 4);
+	cr_expect_eq(policy.writable[0].absent, 0);
+	cr_expect_eq(policy.writable[0].missing, 0);
+	cr_expect_eq(policy.writable[1].absent, ENOENT);
+	cr_expect_eq(policy.writable[1].missing, 1);
+	cr_expect_eq(policy.writable[2].absent, ENOENT);
+	cr_expect_eq(policy.writable[2].optional, 1);
+	cr_expect_eq(policy.writable[3].absent, ENOTDIR);
+	rt_cleanup(dir);
 }
 
 Test(policy, too_many_included_files)
