@@ -11,12 +11,11 @@ import re
 import shutil
 import statistics
 import subprocess
-import sys
 import time
 
 import yaml
 
-from engine import BASE_IMAGE, DOCKER, log
+from engine import BASE_IMAGE, log
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.dirname(os.path.dirname(HERE))
