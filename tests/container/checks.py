@@ -670,6 +670,13 @@ def cleanup(e):
     vols = e.docker("volume", "ls", "-q", "--filter", "name=" + PREFIX).stdout.split()
     if vols:
         e.docker("volume", "rm", "-f", *vols)
+    e.docker("network", "rm", PREFIX + "compose_default")
+
+
+def prune(e):
+    """Keep the cache from growing with every version of the tree built."""
+    e.docker("image", "prune", "-f")
+    e.docker("builder", "prune", "-f", "--keep-storage=4GB")
 
 
 # ---- measurements (run.py --measure) ---------------------------------------

@@ -55,6 +55,7 @@ def main():
         except Skip as s:
             print("container-test: skip: %s" % s)
             return 77
+        checks.cleanup(e)  # what a killed run may have left
         e.base_image()
         e.build(checks.IMG, os.path.join(SRC, "docs/examples/Dockerfile"), SRC,
                 ["BASE=" + BASE_IMAGE])
@@ -73,6 +74,7 @@ def main():
     finally:
         try:
             checks.cleanup(e)
+            checks.prune(e)
         except Exception:
             pass
         e.stop()
