@@ -39,7 +39,8 @@ SHIM_LDFLAGS ?= $(LDFLAGS)
 LD_HARDEN := -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack
 
 # The policy module: compiled into the shim and the loader (one semantics).
-SHARED_SRCS := shim/policy.c shim/glob.c shim/strbuf.c shim/execdecide.c shim/fmode.c
+SHARED_SRCS := shim/policy.c shim/glob.c shim/strbuf.c shim/execdecide.c shim/fmode.c \
+               shim/fprint.c shim/denymatch.c
 SHIM_SRCS   := $(sort $(wildcard shim/*.c))
 TOOL_SRCS   := $(sort $(wildcard tools/*.c))
 

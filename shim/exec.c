@@ -33,6 +33,7 @@
 
 #include "exec.h"
 #include "execdecide.h"
+#include "fprint.h"
 #include "rawsys.h"
 #include "shim.h"
 #include "stickyenv.h"
@@ -117,7 +118,7 @@ static int
 sticky(const char *op, const char *path, char *const envp[], struct rp_env *e)
 {
 	int r = rp_env_make_sticky(e, envp, rp_state.shim_path, rp_state.policy_path,
-				   rp_state.mode_env_audit);
+				   rp_state.mode_env_audit, rp_exec_fingerprint_entry());
 
 	if (r < 0) {
 		errno = -r;
@@ -898,7 +899,7 @@ static int
 repair_environ(const char *op)
 {
 	struct rp_env e;
-	int r = 0;
+	int r = 0, i;
 
 	if (sticky(op, "/bin/sh", environ, &e) < 0)
 		return -1;
@@ -911,6 +912,12 @@ repair_environ(const char *op)
 	if ((e.fixed & RP_ENV_FIXED_MODE) &&
 	    set_var(rp_state.mode_env_audit ? e.mode : RP_MODE_ENV) < 0)
 		r = -1;
+	if ((e.fixed & RP_ENV_FIXED_FPRINT) &&
+	    set_var(rp_exec_fingerprint_entry() ? rp_exec_fingerprint_entry() : RP_FPRINT_ENV) < 0)
+		r = -1;
+	for (i = 0; i < RP_ENV_CODE_VARS; i++)	/* library paths cleaned */
+		if (e.code[i] && set_var(e.code[i][0] ? e.code[i] : e.codebuf[i]) < 0)
+			r = -1;
 	rp_env_release(&e);
 	return r;
 }

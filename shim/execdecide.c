@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fprint.h"
 #include "glob.h"
 #include "rawsys.h"
 #include "strbuf.h"
@@ -35,7 +36,6 @@
 #define RP_MAX_HOPS 40		/* the kernel's MAXSYMLINKS */
 #define RP_MAX_STAGES 6		/* BINPRM_MAX_RECURSION (4) #! levels + ld.so */
 #define RP_HEAD_BYTES 256	/* BINPRM_BUF_SIZE: what the kernel reads for #! */
-#define RP_CMP_MAX (512L << 20)	/* larger same-size files are not compared */
 
 /* The dynamic loader named in PT_INTERP of this architecture's programs. */
 #if defined(__x86_64__)
@@ -44,12 +44,6 @@
 #define RP_PT_INTERP "/lib/ld-linux-aarch64.so.1"
 #endif
 
-/* Directories whose denied programs are recorded by identity, besides the
- * PATH of the first decision and the directories that DenyExec patterns
- * with '/' name. */
-static const char *const std_dirs[] = {
-	"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin",
-};
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -154,285 +148,15 @@ deny(struct rp_exec_verdict *v, const char *rule, const char *pattern, int hop,
 	return 1;
 }
 
-/* ---- DenyExec names, prepared (see execdecide.h) ------------------------ */
-
-/* Bytes that may start or end something other than a literal byte in
- * glob.c's syntax; ']' and '\' only conservatively. */
-static int
-is_glob_byte(char c)
-{
-	return c == '*' || c == '?' || c == '[' || c == ']' || c == '\\';
-}
-
-/* FNV-1a over a name, folded to a slot of the literal table. */
-static unsigned
-name_hash(const char *s, size_t len)
-{
-	unsigned h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h & (RP_NAMES_SLOTS - 1);
-}
-
-/* The bytes a name holds, folded to 64 bits: a glob whose literal bytes
- * are not all there cannot match. */
-static uint64_t
-byte_mask(const char *s, size_t len)
-{
-	uint64_t m = 0;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		m |= 1ULL << ((unsigned char)s[i] & 63);
-	return m;
-}
-
-/* The longest run of literal bytes between the prefix and the suffix,
- * outside bracket expressions.  A bracket that holds a '\' gives up (its
- * end is then not plain to see: glob.c lets "\]" stand inside it); so do
- * offsets that do not fit the table. */
-static void
-inner_run(const char *pat, struct rp_names_glob *g)
-{
-	size_t i = g->pre, end = (size_t)g->len - g->suf, run = i;
-
-	g->mid_off = g->mid_len = 0;
-	while (i < end) {
-		char c = pat[i];
-
-		if (!is_glob_byte(c)) {
-			i++;
-			if (i - run > g->mid_len && run <= 0xffff && i - run <= 0xffff) {
-				g->mid_off = (unsigned short)run;
-				g->mid_len = (unsigned short)(i - run);
-			}
-			continue;
-		}
-		if (c == '\\') {
-			i += 2;		/* an escaped byte: literal, but not counted */
-		} else if (c == '[') {
-			size_t j = i + 1;
-
-			if (pat[j] == '!' || pat[j] == '^')
-				j++;
-			if (pat[j] == ']')
-				j++;
-			while (j < g->len && pat[j] != ']') {
-				if (pat[j] == '\\') {
-					g->mid_len = 0;
-					return;
-				}
-				j++;
-			}
-			if (j >= g->len) {
-				g->mid_len = 0;
-				return;
-			}
-			i = j + 1;
-		} else {
-			i++;
-		}
-		run = i;
-	}
-}
-
-static void
-bucket_append(struct rp_names *n, unsigned short *head, unsigned short *tail, unsigned short k)
-{
-	if (*head == RP_NAMES_NONE)
-		*head = k;
-	else
-		n->glob[*tail].next = k;
-	*tail = k;
-}
-
-void
-rp_names_build(struct rp_names *n, const struct rp_policy *p)
-{
-	/* a tail is read only after its head was set; initialised anyway so
-	 * that no path reads an indeterminate value */
-	unsigned short tail_first[256] = { 0 }, tail_last[256] = { 0 };
-	unsigned short tail_rest = RP_NAMES_NONE;
-	int i;
-
-	n->policy = p;
-	n->n_literal = n->n_glob = n->n_path = 0;
-	memset(n->slot, 0xff, sizeof(n->slot));
-	memset(n->first, 0xff, sizeof(n->first));
-	memset(n->last, 0xff, sizeof(n->last));
-	n->rest = RP_NAMES_NONE;
-	for (i = 0; i < p->n_deny_exec && i < RP_MAX_PATTERNS; i++) {
-		const char *pat = p->deny_exec[i].text;
-		size_t len = strlen(pat), pre = 0, suf = 0;
-		struct rp_names_glob *g;
-		unsigned short k;
-
-		if (has_slash(pat)) {
-			n->path[n->n_path++] = (unsigned short)i;
-			continue;
-		}
-		while (pre < len && !is_glob_byte(pat[pre]))
-			pre++;
-		if (pre == len) {	/* a literal name: first occurrence wins */
-			unsigned h = name_hash(pat, len);
-
-			while (n->slot[h] != RP_NAMES_NONE &&
-			       strcmp(p->deny_exec[n->slot[h]].text, pat) != 0)
-				h = (h + 1) & (RP_NAMES_SLOTS - 1);
-			if (n->slot[h] == RP_NAMES_NONE) {
-				n->slot[h] = (unsigned short)i;
-				n->literal[n->n_literal++] = (unsigned short)i;
-			}
-			continue;
-		}
-		while (suf < len - pre && !is_glob_byte(pat[len - 1 - suf]))
-			suf++;
-		k = (unsigned short)n->n_glob++;
-		g = &n->glob[k];
-		g->pat = (unsigned short)i;
-		g->next = RP_NAMES_NONE;
-		/* RP_MAX_LINE bounds a pattern, so its length fits; a shorter
-		 * prefix or suffix is still a valid pre-test */
-		g->len = (unsigned short)len;
-		g->pre = (unsigned short)(pre > 0xff ? 0xff : pre);
-		g->suf = (unsigned short)(suf > 0xff ? 0xff : suf);
-		inner_run(pat, g);
-		g->need = byte_mask(pat, g->pre) | byte_mask(pat + len - g->suf, g->suf) |
-			  byte_mask(pat + g->mid_off, g->mid_len);
-		if (g->pre) {
-			unsigned char c = (unsigned char)pat[0];
-
-			bucket_append(n, &n->first[c], &tail_first[c], k);
-		} else if (g->suf) {
-			unsigned char c = (unsigned char)pat[len - 1];
-
-			bucket_append(n, &n->last[c], &tail_last[c], k);
-		} else {
-			bucket_append(n, &n->rest, &tail_rest, k);
-		}
-	}
-}
-
-static int
-glob_try(const struct rp_names *n, const struct rp_names_glob *g, const char *name, size_t len,
-	 uint64_t mask)
-{
-	const char *pat = n->policy->deny_exec[g->pat].text;
-
-	if ((g->need & ~mask) || len < (size_t)g->pre + g->suf)
-		return 0;
-	if (memcmp(name, pat, g->pre) != 0 ||
-	    memcmp(name + len - g->suf, pat + g->len - g->suf, g->suf) != 0)
-		return 0;
-	if (g->mid_len && !memmem(name + g->pre, len - g->pre - g->suf, pat + g->mid_off, g->mid_len))
-		return 0;
-	return rp_glob_match(pat, name, 1);
-}
-
-/* The first glob of a bucket (in policy order) below `best` that matches. */
-static int
-bucket_match(const struct rp_names *n, unsigned short k, const char *name, size_t len,
-	     uint64_t mask, int best)
-{
-	for (; k != RP_NAMES_NONE; k = n->glob[k].next) {
-		const struct rp_names_glob *g = &n->glob[k];
-
-		if (best >= 0 && g->pat >= best)
-			break;
-		if (glob_try(n, g, name, len, mask))
-			return g->pat;
-	}
-	return best;
-}
-
-int
-rp_names_match(const struct rp_names *n, const char *name, size_t len)
-{
-	uint64_t mask;
-	int best = -1;
-
-	if (!len)
-		return -1;
-	if (n->n_literal) {
-		unsigned h = name_hash(name, len);
-
-		for (; n->slot[h] != RP_NAMES_NONE; h = (h + 1) & (RP_NAMES_SLOTS - 1)) {
-			const char *t = n->policy->deny_exec[n->slot[h]].text;
-
-			if (strncmp(t, name, len) == 0 && t[len] == '\0') {
-				best = n->slot[h];
-				break;
-			}
-		}
-	}
-	if (!n->n_glob)
-		return best;
-	mask = byte_mask(name, len);
-	best = bucket_match(n, n->first[(unsigned char)name[0]], name, len, mask, best);
-	best = bucket_match(n, n->last[(unsigned char)name[len - 1]], name, len, mask, best);
-	return bucket_match(n, n->rest, name, len, mask, best);
-}
-
-/* Whether the split of a path pattern at its last '/' is exact: no '\'
- * anywhere and no ']' after the slash, so that slash is a literal one
- * outside any bracket and, since nothing else matches '/' (FNM_PATHNAME),
- * the part before it must match the directory and the part after it the
- * name. */
-static int
-split_exact(const char *pat, const char *slash)
-{
-	return !strchr(pat, '\\') && !strchr(slash, ']');
-}
-
-int
-rp_names_paths_for(const struct rp_names *n, const char *dir, unsigned short *out)
-{
-	char part[RP_PATH_MAX];
-	int i, k = 0;
-
-	for (i = 0; i < n->n_path; i++) {
-		const char *pat = n->policy->deny_exec[n->path[i]].text;
-		const char *slash = strrchr(pat, '/');
-		size_t pl = (size_t)(slash - pat);
-
-		if (split_exact(pat, slash) && pl < sizeof(part)) {
-			memcpy(part, pat, pl);
-			part[pl] = '\0';
-			if (!rp_glob_match(part, dir, 1))
-				continue;
-		}
-		out[k++] = n->path[i];
-	}
-	return k;
-}
-
 static const struct rp_names *names_ready(const struct rp_policy *p);
 
-/* DenyExec patterns without '/' against a name; returns the first pattern
- * that matches, in policy order. */
+/* DenyExec patterns without '/' against a name (denymatch.h's rule). */
 static const char *
 match_name(const struct rp_policy *p, const char *name)
 {
-	const struct rp_names *n = names_ready(p);
-	int i;
+	int i = rp_deny_name(p, names_ready(p), name, strlen(name));
 
-	if (!name[0])
-		return NULL;
-	if (n) {
-		i = rp_names_match(n, name, strlen(name));
-		return i >= 0 ? p->deny_exec[i].text : NULL;
-	}
-	for (i = 0; i < p->n_deny_exec; i++) {
-		const char *pat = p->deny_exec[i].text;
-
-		if (!has_slash(pat) && rp_glob_match(pat, name, 1))
-			return pat;
-	}
-	return NULL;
+	return i >= 0 ? p->deny_exec[i].text : NULL;
 }
 
 /* DenyExec patterns with '/' against an absolute path. */
@@ -440,21 +164,9 @@ static const char *
 match_path(const struct rp_policy *p, const char *abs)
 {
 	const struct rp_names *n = names_ready(p);
-	int i;
+	int i = rp_deny_path(p, n ? n->path : NULL, n ? n->n_path : 0, abs);
 
-	if (n) {
-		for (i = 0; i < n->n_path; i++)
-			if (rp_glob_match(p->deny_exec[n->path[i]].text, abs, 1))
-				return p->deny_exec[n->path[i]].text;
-		return NULL;
-	}
-	for (i = 0; i < p->n_deny_exec; i++) {
-		const char *pat = p->deny_exec[i].text;
-
-		if (has_slash(pat) && rp_glob_match(pat, abs, 1))
-			return pat;
-	}
-	return NULL;
+	return i >= 0 ? p->deny_exec[i].text : NULL;
 }
 
 /* ---- identities of denied programs --------------------------------------
@@ -472,22 +184,24 @@ match_path(const struct rp_policy *p, const char *abs)
  * following the links finds it), and a copy is known by a size that only
  * the table holds.
  *
- * Cost, per directory: when the patterns that can match there are all
- * literal names and few for the directory's size, one fstatat per name
- * (`DenyExec tcc`: one per directory); else one getdents64 pass with one
- * hash lookup and a few pre-tested globs per entry (struct rp_names); plus
- * one fstatat per match, the floor, since a match's size is needed for
- * the copy check.  Measured (CPU time, loaded 2-core VM, 1,300 entries in
- * /usr/bin): policies/compilers.policy with gcc, clang and binutils
- * installed 2.1 ms (501 matches, 227 files; 5.5 ms when every entry was
- * matched against every pattern), the same patterns matching nothing
- * 0.7 ms (2.2), `DenyExec tcc` 0.09 ms (0.4).
+ * Cost, per directory: one getdents64 pass with up to four hash lookups
+ * (the forms of a name, denymatch.h) and a few pre-tested globs per entry
+ * (struct rp_names); plus one fstatat per match, the floor, since a
+ * match's size is needed for the copy check.  A directory is never probed
+ * name by name (one fstatat per literal pattern was cheaper for
+ * `DenyExec tcc`), since the rule also matches x86_64-linux-gnu-tcc-1,
+ * which no probe would find.  Measured (CPU time, loaded 2-core VM, 1,300
+ * entries in /usr/bin) before the name forms: policies/compilers.policy
+ * with gcc, clang and binutils installed 2.1 ms (501 matches, 227 files;
+ * 5.5 ms when every entry was matched against every pattern), the same
+ * patterns matching nothing 0.7 ms (2.2).
  * Later decisions cost about 20 system calls.  fork() children inherit the
  * table; exec'd programs build their own.  The table lives in static
  * storage and is built under an atomic state word, so a vfork child that
  * builds it leaves a complete table in the shared memory.  A copy is
- * recognised when its size equals a recorded file's and its bytes are
- * equal too.
+ * recognised when its size equals a recorded file's and its content
+ * fingerprint (fprint.h) is equal too; the loader computes the recorded
+ * files' fingerprints before Landlock makes them unreadable.
  */
 #define RP_ID_MAX 1024
 #define RP_ID_POOL (64 * 1024)
@@ -647,48 +361,6 @@ record(long dirfd, const char *name, int pat)
 	id_add(&st, pat, ids.full);
 }
 
-/* The name a pattern looks for in ids.dir when it is one literal name,
- * else NULL: every name pattern, when the policy has no globs without '/',
- * and the last component of an applicable path pattern. */
-static const char *
-literal_here(int i, int napp)
-{
-	const char *pat = ids.policy->deny_exec[i].text, *slash = strrchr(pat, '/'), *c;
-	int j;
-
-	if (!slash)
-		return rp_names_match(&ids.names, pat, strlen(pat)) == i ? pat : NULL;
-	for (j = 0; j < napp && ids.app[j] != i; j++)
-		;
-	if (j == napp || !split_exact(pat, slash))
-		return NULL;
-	for (c = slash + 1; *c; c++)
-		if (is_glob_byte(*c))
-			return NULL;
-	return slash[1] ? slash + 1 : NULL;
-}
-
-/* Probing beats listing when every pattern that applies is a literal name
- * and there are few of them for the directory's size: a failed fstatat
- * costs about what listing ten entries does (1.4 us against 0.15 us per
- * entry here), and ext4 and tmpfs use about 32 bytes of directory size per
- * entry. */
-static int
-probe_cheaper(const struct stat *dst, int napp)
-{
-	long n_probe = ids.names.n_literal;
-	int j;
-
-	if (ids.names.n_glob)
-		return 0;
-	for (j = 0; j < napp; j++) {
-		if (!literal_here(ids.app[j], napp))
-			return 0;
-		n_probe++;
-	}
-	return n_probe * 10 * 32 <= (long)dst->st_size + 640;
-}
-
 /* Record every regular file in `dir` that a DenyExec pattern matches. */
 static void
 scan_dir(const struct rp_policy *p, const char *dir)
@@ -696,7 +368,7 @@ scan_dir(const struct rp_policy *p, const char *dir)
 	struct stat dst;
 	size_t dlen = strlen(dir);
 	long fd, n;
-	int napp, i;
+	int napp;
 
 	while (dlen > 1 && dir[dlen - 1] == '/')
 		dlen--;
@@ -708,37 +380,26 @@ scan_dir(const struct rp_policy *p, const char *dir)
 		ids.dir[0] = '\0';	/* "/" joins as "/name" */
 	if ((fd = open_dir_once(dir, &dst)) < 0)
 		return;
+	/* Listed, never probed name by name: the rule matches names with a
+	 * triplet or a version that no literal pattern spells. */
 	napp = rp_names_paths_for(&ids.names, ids.dir, ids.app);
-	if (probe_cheaper(&dst, napp)) {
-		for (i = 0; i < p->n_deny_exec; i++) {
-			const char *name = literal_here(i, napp);
-
-			if (name)
-				record(fd, name, i);
-		}
-		rp_raw1(SYS_close, fd);
-		return;
-	}
 	while ((n = rp_raw3(SYS_getdents64, fd, ids.dents, sizeof(ids.dents))) > 0) {
 		long off = 0;
 
 		while (off < n) {
 			struct rp_dirent *d = (struct rp_dirent *)(ids.dents + off);
 			const char *nm = d->name;
-			int best, j;
+			int best;
 
 			off += d->reclen;
 			/* d_type: no system call for the directories */
 			if (d->type == DT_DIR || (nm[0] == '.' && (!nm[1] || (nm[1] == '.' && !nm[2]))))
 				continue;
-			best = rp_names_match(&ids.names, nm, strlen(nm));
-			if (napp)
+			best = rp_deny_name(p, &ids.names, nm, strlen(nm));
+			if (best < 0 && napp) {
 				join_full(nm);
-			for (j = 0; j < napp && (best < 0 || ids.app[j] < best); j++)
-				if (rp_glob_match(p->deny_exec[ids.app[j]].text, ids.full, 1)) {
-					best = ids.app[j];
-					break;
-				}
+				best = rp_deny_path(p, ids.app, napp, ids.full);
+			}
 			if (best >= 0)
 				record(fd, nm, best);
 		}
@@ -827,11 +488,29 @@ expand_dir_part(const char *pat)
 	return cur;
 }
 
+/* scan_dir each absolute entry of a colon list. */
+static void
+scan_list(const struct rp_policy *p, const char *list)
+{
+	while (list && *list) {
+		const char *e = strchr(list, ':');
+		size_t len = e ? (size_t)(e - list) : strlen(list);
+
+		if (len && list[0] == '/' && len < sizeof(ids.full)) {
+			char dir[RP_PATH_MAX];
+
+			memcpy(dir, list, len);
+			dir[len] = '\0';
+			scan_dir(p, dir);
+		}
+		list = e ? e + 1 : NULL;
+	}
+}
+
 static void
 build_ids(const struct rp_policy *p, const char *pathenv)
 {
 	struct stat st;
-	size_t k;
 	int i;
 
 	ids.n = ids.overflow = ids.n_seen = 0;
@@ -847,21 +526,10 @@ build_ids(const struct rp_policy *p, const char *pathenv)
 	}
 	if (p->n_deny_exec == 0)
 		return;
-	while (pathenv && *pathenv) {
-		const char *e = strchr(pathenv, ':');
-		size_t len = e ? (size_t)(e - pathenv) : strlen(pathenv);
-
-		if (len && pathenv[0] == '/' && len < sizeof(ids.full)) {
-			char dir[RP_PATH_MAX];
-
-			memcpy(dir, pathenv, len);
-			dir[len] = '\0';
-			scan_dir(p, dir);
-		}
-		pathenv = e ? e + 1 : NULL;
-	}
-	for (k = 0; k < sizeof(std_dirs) / sizeof(std_dirs[0]); k++)
-		scan_dir(p, std_dirs[k]);
+	/* the PATH of the first decision (the default one when there is
+	 * none), then the standard directories */
+	scan_list(p, pathenv ? pathenv : RP_EXEC_DEFAULT_PATH);
+	scan_list(p, RP_EXEC_STD_DIRS);
 	for (i = 0; i < p->n_deny_exec; i++) {
 		const char *pat = p->deny_exec[i].text;
 		int set, j;
@@ -925,33 +593,103 @@ rp_exec_prepare(const struct rp_policy *p, const char *pathenv)
 		ids_ready(p, pathenv);
 }
 
-/* 1 if the files behind two fds have equal bytes (sizes already equal). */
-static int
-same_bytes(long fa, long fb, long size)
-{
-	void *a, *b;
-	int eq = 0;
+/* ---- fingerprints of the recorded files (fprint.h) ----------------------
+ *
+ * RP_FPRINT_ENV as this process received it, "NAME=VALUE", kept so that
+ * the exec wrappers hand exactly this on (stickyenv.h) and so that an app
+ * changing its environment changes neither the list nor its children's. */
+static char fp_entry[RP_FPRINT_ENV_MAX];
 
-	if (size <= 0 || size > RP_CMP_MAX)
-		return 0;
-	a = (void *)rp_raw6(SYS_mmap, 0, size, PROT_READ, MAP_PRIVATE, fa, 0);
-	if (RP_RAW_ERR((long)a))
-		return 0;
-	b = (void *)rp_raw6(SYS_mmap, 0, size, PROT_READ, MAP_PRIVATE, fb, 0);
-	if (!RP_RAW_ERR((long)b)) {
-		eq = memcmp(a, b, (size_t)size) == 0;
-		rp_raw2(SYS_munmap, b, size);
-	}
-	rp_raw2(SYS_munmap, a, size);
-	return eq;
+void
+rp_exec_set_fingerprints(const char *value)
+{
+	size_t nl = sizeof(RP_FPRINT_ENV) - 1, vl = value ? strlen(value) : 0;
+
+	fp_entry[0] = '\0';
+	if (!value || nl + 1 + vl >= sizeof(fp_entry))
+		return;		/* too long to be ours: as if absent (fail closed) */
+	memcpy(fp_entry, RP_FPRINT_ENV "=", nl + 1);
+	memcpy(fp_entry + nl + 1, value, vl + 1);
 }
 
-/* Identity check of the final target; `rfd` is readable or -1. */
+const char *
+rp_exec_fingerprint_entry(void)
+{
+	return fp_entry[0] ? fp_entry : NULL;
+}
+
+/* The fingerprint of recorded file i: from its bytes, else (it is
+ * unreadable here, which is what Landlock does to it under the loader)
+ * from the loader's list; the list is trusted only where nothing better
+ * is at hand.  Returns 0, or -1 when neither is there. */
+static int
+id_fprint(int i, struct rp_fprint *out)
+{
+	const struct rp_id *d = &ids.id[i];
+	long fd;
+
+	fd = rp_raw4(SYS_openat, AT_FDCWD, ids.pool + d->path_off, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+	if (!RP_RAW_ERR(fd)) {
+		int r = rp_fprint_fd(fd, d->size, out);
+
+		rp_raw1(SYS_close, fd);
+		if (r == 0)
+			return 0;
+	}
+	if (fp_entry[0] &&
+	    rp_fprint_lookup(fp_entry + sizeof(RP_FPRINT_ENV), d->dev, d->ino, d->size, out))
+		return 0;
+	return -1;
+}
+
+int
+rp_exec_fingerprints(const struct rp_policy *p, const char *pathenv, char *out, size_t cap,
+		     int *count)
+{
+	int i;
+
+	*count = 0;
+	if (!cap)
+		return -E2BIG;
+	out[0] = '\0';
+	if (!p || !p->n_deny_exec)
+		return 0;
+	rp_exec_forget();		/* built for this PATH, as the app's shim will */
+	if (!ids_ready(p, pathenv))
+		return -EAGAIN;
+	for (i = 0; i < ids.n; i++) {
+		struct rp_fprint fp;
+		long fd;
+		int r;
+
+		if (ids.id[i].size <= 0)
+			continue;
+		fd = rp_raw4(SYS_openat, AT_FDCWD, ids.pool + ids.id[i].path_off,
+			     O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+		if (RP_RAW_ERR(fd))
+			continue;	/* the shim cannot either: it fails closed */
+		r = rp_fprint_fd(fd, ids.id[i].size, &fp);
+		rp_raw1(SYS_close, fd);
+		if (r != 0)
+			continue;
+		if (rp_fprint_append(out, cap, ids.id[i].dev, ids.id[i].ino, ids.id[i].size, &fp) != 0)
+			return -E2BIG;
+		(*count)++;
+	}
+	return 0;
+}
+
+/* Identity check of the final target; `rfd` is readable or -1.  A copy is
+ * a regular file of a recorded file's size and fingerprint.  Where that
+ * cannot be decided (the original's fingerprint is neither in the list
+ * nor computable, or the candidate cannot be read), it is denied: an
+ * unreadable original must not turn the check off (docs/threat-model.md). */
 static int
 judge_identity(const struct rp_policy *p, const struct stat *st, long rfd,
 	       const char *pathenv, struct rp_exec_verdict *v)
 {
-	int i;
+	struct rp_fprint cand, orig;
+	int i, have_cand = 0;
 
 	if (!ids_ready(p, pathenv))
 		return 0;
@@ -959,22 +697,27 @@ judge_identity(const struct rp_policy *p, const struct stat *st, long rfd,
 	if (i != 0xffff)
 		return deny(v, "deny-id", p->deny_exec[ids.id[i].pat].text, 0,
 			    ids.pool + ids.id[i].path_off);
-	if (rfd < 0 || !S_ISREG(st->st_mode))
+	if (!S_ISREG(st->st_mode) || st->st_size <= 0)
 		return 0;
 	for (i = 0; i < ids.n; i++) {
-		const char *orig = ids.pool + ids.id[i].path_off;
-		long ofd;
-		int eq;
+		const char *where = ids.pool + ids.id[i].path_off;
+		const char *pat = p->deny_exec[ids.id[i].pat].text;
 
 		if (ids.id[i].size != st->st_size)
 			continue;
-		ofd = rp_raw4(SYS_openat, AT_FDCWD, orig, O_RDONLY | O_CLOEXEC, 0);
-		if (RP_RAW_ERR(ofd))
-			continue;
-		eq = same_bytes(rfd, ofd, st->st_size);
-		rp_raw1(SYS_close, ofd);
-		if (eq)
-			return deny(v, "deny-id", p->deny_exec[ids.id[i].pat].text, 0, orig);
+		if (!have_cand) {
+			if (rfd < 0 || rp_fprint_fd(rfd, st->st_size, &cand) != 0) {
+				v->unverified = 1;
+				return deny(v, "deny-id", pat, 0, where);
+			}
+			have_cand = 1;
+		}
+		if (id_fprint(i, &orig) != 0) {
+			v->unverified = 1;
+			return deny(v, "deny-id", pat, 0, where);
+		}
+		if (orig.h[0] == cand.h[0] && orig.h[1] == cand.h[1])
+			return deny(v, "deny-id", pat, 0, where);
 	}
 	return 0;
 }
@@ -1054,6 +797,16 @@ under_dirs(const struct rp_dir *d, int n, struct canon_slot *slots, const char *
 	return -1;
 }
 
+int
+rp_exec_wx_dir(const struct rp_policy *p, const char *canon)
+{
+	int w = under_dirs(p->writable, p->n_writable, canon_writable, canon);
+
+	if (w < 0 || under_dirs(p->exec_writable, p->n_exec_writable, canon_exec, canon) >= 0)
+		return -1;
+	return w;
+}
+
 static int
 judge_wx(const struct rp_policy *p, const char *canon, struct rp_exec_verdict *v)
 {
@@ -1090,11 +843,52 @@ static const struct {
 	{ "--version", 0, 1, 0 },
 };
 
+/* An entry of an ld.so --preload or --library-path value that names
+ * something beneath a writable dir: the library that option would map (or
+ * the dir it would search) is code from a writable dir (docs/threat-model.md,
+ * "Code loading").  By the spelling, lexically normalised (what the app can
+ * create later), and by the kernel's name of what exists.  Returns the
+ * writable dir's index, or -1. */
+static int
+ld_opt_writable(const struct rp_policy *p, const char *val, int dirs)
+{
+	const char *seps = dirs ? ":" : " :";
+
+	while (p) {
+		size_t n = strcspn(val, seps);
+		char ent[RP_PATH_MAX], abs[RP_PATH_MAX], canon[RP_PATH_MAX];
+		int w = -1;
+		long fd;
+
+		/* a file name without '/' is searched, in the checked dirs */
+		if (n < sizeof(ent) && (dirs || (n && memchr(val, '/', n)))) {
+			memcpy(ent, val, n);
+			ent[n] = '\0';
+			if (!n)
+				strcpy(ent, ".");	/* empty path entry: the cwd */
+			abs_of(AT_FDCWD, ent, abs, sizeof(abs));
+			w = rp_exec_wx_dir(p, abs);
+			fd = rp_raw4(SYS_openat, AT_FDCWD, ent, O_PATH | O_CLOEXEC, 0);
+			if (w < 0 && !RP_RAW_ERR(fd) && fd_name(fd, canon, sizeof(canon)) > 0)
+				w = rp_exec_wx_dir(p, canon);
+			if (!RP_RAW_ERR(fd))
+				rp_raw1(SYS_close, fd);
+			if (w >= 0)
+				return w;
+		}
+		val += n;
+		if (!*val)
+			break;
+		val++;
+	}
+	return -1;
+}
+
 /* Find the program ld.so would run.  Returns 1 with *prog (and *argv0)
  * set, 0 when it runs nothing, -1 (verdict set) when it must be denied. */
 static int
-parse_ld_args(char *const argv[], const char **prog, const char **argv0,
-	      const char *where, struct rp_exec_verdict *v)
+parse_ld_args(const struct rp_policy *p, char *const argv[], const char **prog,
+	      const char **argv0, const char *where, struct rp_exec_verdict *v)
 {
 	int i, info = 0;
 
@@ -1123,6 +917,13 @@ parse_ld_args(char *const argv[], const char **prog, const char **argv0,
 				}
 				if (strcmp(ld_opts[k].name, "--argv0") == 0)
 					*argv0 = argv[i + 1];
+				if ((strcmp(ld_opts[k].name, "--preload") == 0 &&
+				     ld_opt_writable(p, argv[i + 1], 0) >= 0) ||
+				    (strcmp(ld_opts[k].name, "--library-path") == 0 &&
+				     ld_opt_writable(p, argv[i + 1], 1) >= 0)) {
+					deny(v, "wx", ld_opts[k].name, 0, argv[i + 1]);
+					return -1;
+				}
 				i++;
 			}
 			break;
@@ -1267,7 +1068,7 @@ judge_stage(const struct rp_policy *p, const struct stage *s, const char *pathen
 	if (rp_exec_is_loader_name(base_of(v->resolved)) ||
 	    (ids.ld_ok && st.st_dev == ids.ld_dev && st.st_ino == ids.ld_ino)) {
 		const char *prog, *a0;
-		int k = parse_ld_args(s->argv, &prog, &a0, v->resolved, v);
+		int k = parse_ld_args(p, s->argv, &prog, &a0, v->resolved, v);
 
 		if (k < 0) {
 			r = 1;
@@ -1295,10 +1096,10 @@ out:
 
 /* ---- PATH search (posix/execvpe.c) -------------------------------------- */
 
-static int
-search_path(const char *file, const char *pathenv, char *out, size_t cap, int *err)
+int
+rp_exec_search_path(const char *file, const char *pathenv, char *out, size_t cap, int *err)
 {
-	const char *p = pathenv ? pathenv : "/bin:/usr/bin";	/* glibc's CS_PATH */
+	const char *p = pathenv ? pathenv : RP_EXEC_DEFAULT_PATH;
 	size_t flen = strlen(file);
 
 	*err = ENOENT;
@@ -1348,7 +1149,7 @@ rp_exec_decide_at(const struct rp_policy *p, int dirfd, const char *path,
 	struct stage s;
 	int i;
 
-	v->deny = v->not_found = v->memfd = v->stage = v->hop = 0;
+	v->deny = v->not_found = v->memfd = v->stage = v->hop = v->unverified = 0;
 	v->err = ENOENT;
 	v->rule = v->pattern = NULL;
 	v->hop_path[0] = v->resolved[0] = v->path[0] = '\0';
@@ -1358,7 +1159,7 @@ rp_exec_decide_at(const struct rp_policy *p, int dirfd, const char *path,
 		return 0;
 	}
 	if ((flags & RP_EXEC_SEARCH) && !has_slash(path) && path[0]) {
-		if (!search_path(path, pathenv, v->path, sizeof(v->path), &v->err)) {
+		if (!rp_exec_search_path(path, pathenv, v->path, sizeof(v->path), &v->err)) {
 			v->not_found = 1;
 			copy_str(v->path, path, sizeof(v->path));
 		}

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "denymatch.h"
 #include "policy.h"
 
 struct rp_exec_verdict {
@@ -28,7 +29,25 @@ struct rp_exec_verdict {
 					   #! interpreter or ld.so program judged */
 	char path[RP_PATH_MAX];		/* what to hand to execve: `path` as
 					   given, or the PATH search result */
+	int unverified;			/* deny-id because a same-size file could
+					   not be compared (fail closed) */
 };
+
+/* PATH when the environment has none: glibc's confstr(_CS_PATH), what
+ * execvp searches then (posix/execvpe.c).  The loader, --check and the
+ * shim all search it. */
+#define RP_EXEC_DEFAULT_PATH "/bin:/usr/bin"
+/* Directories always looked into for DenyExec'd files, whatever PATH says
+ * (the identity table here, the Landlock plan): a program can name them
+ * directly. */
+#define RP_EXEC_STD_DIRS "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* The one PATH search (execvp's, posix/execvpe.c): `file` (no '/') in
+ * each entry of `pathenv` (NULL: RP_EXEC_DEFAULT_PATH; an empty entry is
+ * the current directory); the first regular file executable with the
+ * effective ids wins.  Returns 1 with its path in `out`, else 0 with *err
+ * = EACCES (one was found but cannot run) or ENOENT. */
+int rp_exec_search_path(const char *file, const char *pathenv, char *out, size_t cap, int *err);
 
 /* Flags for rp_exec_decide_at. */
 #define RP_EXEC_SEARCH 0x1		/* no '/' in path: search pathenv */
@@ -53,6 +72,12 @@ int rp_exec_decide_at(const struct rp_policy *p, int dirfd, const char *path,
  * ld-*.so*. */
 int rp_exec_is_loader_name(const char *name);
 
+/* W^X for any code: the index of the writable dir that `canon` (a kernel
+ * name, absolute) lies beneath when it is not also beneath an
+ * ExecWritablePath, else -1.  The rule exec applies to the final target;
+ * loadlib.c applies it to libraries. */
+int rp_exec_wx_dir(const struct rp_policy *p, const char *canon);
+
 /* Forget the per-process table of denied (device, inode) pairs, so the
  * next decision rebuilds it (tests that load several policies). */
 void rp_exec_forget(void);
@@ -61,52 +86,18 @@ void rp_exec_forget(void);
  * children inherit it instead of each building its own). */
 void rp_exec_prepare(const struct rp_policy *p, const char *pathenv);
 
-/* ---- DenyExec names, prepared for matching a whole directory listing ----
- *
- * Matching every entry of /usr/bin (1,300 names) against every pattern of
- * policies/compilers.policy (240) one by one is 300,000 glob matches.  The
- * set below sorts the patterns without '/' once: literal names go into a
- * hash table (one lookup), globs into buckets by their first literal byte
- * or, for a leading wildcard, by their last one, each with the literal
- * prefix, suffix and longest inner run a name must contain, and a 64-bit
- * mask of the bytes it must contain, all tested before the glob matcher
- * runs.  Fixed size and no malloc, so a vfork child may build
- * it in static storage.  The loader's Landlock ruleset uses it too. */
-#define RP_NAMES_SLOTS 1024		/* power of two, > 2 * RP_MAX_PATTERNS */
-#define RP_NAMES_NONE 0xffff
+/* Fingerprints (fprint.h) of every file the identity table records for
+ * `p` and `pathenv` (rebuilt for them), as the value of RP_FPRINT_ENV in
+ * `out`; *count gets how many.  The loader calls it while it can still
+ * read them.  Returns 0, or -E2BIG when they do not fit in `cap`. */
+int rp_exec_fingerprints(const struct rp_policy *p, const char *pathenv, char *out, size_t cap,
+			 int *count);
 
-struct rp_names_glob {
-	uint64_t need;			/* bit (c & 63) for each literal byte c */
-	unsigned short pat;		/* index in deny_exec */
-	unsigned short next;		/* next in its bucket, RP_NAMES_NONE ends */
-	unsigned short len;		/* of the pattern */
-	unsigned short pre, suf;	/* literal prefix and suffix lengths */
-	unsigned short mid_off, mid_len;	/* longest other literal run */
-};
+/* The shim's constructor: RP_FPRINT_ENV's value as the process received
+ * it (NULL: none), used by later decisions and kept for its children. */
+void rp_exec_set_fingerprints(const char *value);
 
-struct rp_names {
-	const struct rp_policy *policy;
-	int n_literal, n_glob, n_path;
-	unsigned short slot[RP_NAMES_SLOTS];		/* literal: pattern index,
-							   RP_NAMES_NONE = empty */
-	unsigned short first[256], last[256], rest;	/* glob bucket heads */
-	struct rp_names_glob glob[RP_MAX_PATTERNS];
-	unsigned short literal[RP_MAX_PATTERNS];	/* in policy order */
-	unsigned short path[RP_MAX_PATTERNS];		/* patterns with '/' */
-};
-
-/* Sort the DenyExec patterns of `p` into `n`. */
-void rp_names_build(struct rp_names *n, const struct rp_policy *p);
-
-/* The lowest index of a DenyExec pattern without '/' that matches `name`
- * (a basename of `len` bytes), or -1: the same answer as trying each
- * pattern in order with rp_glob_match(). */
-int rp_names_match(const struct rp_names *n, const char *name, size_t len);
-
-/* Into `out` (room for RP_MAX_PATTERNS): the DenyExec patterns with '/'
- * that may match an entry of directory `dir` ("" for "/"), in policy
- * order; the others cannot, so a listing tests only these.  Returns how
- * many. */
-int rp_names_paths_for(const struct rp_names *n, const char *dir, unsigned short *out);
+/* "RAMPART_DENY_IDS=..." as set by rp_exec_set_fingerprints, or NULL. */
+const char *rp_exec_fingerprint_entry(void);
 
 #endif

@@ -14,6 +14,9 @@
 #include <unistd.h>
 
 #include "exec.h"
+#include "execdecide.h"
+#include "fprint.h"
+#include "loadlib.h"
 #include "rawsys.h"
 #include "shim.h"
 #include "strbuf.h"
@@ -204,6 +207,8 @@ do_init(void)
 		rp_state.err_ino = st.st_ino;
 		rp_state.err_ok = 1;
 	}
+	/* the loader's fingerprints of the files it made unreadable */
+	rp_exec_set_fingerprints(env_lookup(RP_FPRINT_ENV));
 	rp_state.start_preload = env_lookup("LD_PRELOAD") != NULL;
 	p = env_lookup(RP_POLICY_ENV);
 	rp_state.start_policy = p != NULL;
@@ -276,4 +281,6 @@ rp_constructor(void)
 	 * exec wrappers (and Landlock's EXECUTE check) saw only ld.so.  Judge
 	 * PROG now, before main, and refuse to run a denied one (exec.c). */
 	rp_exec_check_self();
+	/* GCONV_PATH, read by glibc later (loadlib.c) */
+	rp_loadlib_check_self();
 }

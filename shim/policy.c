@@ -583,6 +583,17 @@ directive(struct parser *ps, const char *file, int line, char **tok, int ntok)
 		else
 			p->core_dumps = v;
 		break;
+	case RP_KW_MEMORY_WX:
+	case RP_KW_REQUIRE_NOEXEC:
+		if ((v = choice(tok[1], "no|yes")) < 0)
+			report(ps, file, line, kw == RP_KW_MEMORY_WX ?
+			       "MemoryDenyWriteExecute must be yes or no, not" :
+			       "RequireNoexec must be yes or no, not", tok[1], NULL);
+		else if (kw == RP_KW_MEMORY_WX)
+			p->memory_wx = v;
+		else
+			p->require_noexec = v;
+		break;
 	case RP_KW_MEMFD_EXEC:
 		if ((v = choice(tok[1], "deny|allow")) < 0)
 			report(ps, file, line, "MemfdExec must be deny or allow, not", tok[1], NULL);

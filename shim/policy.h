@@ -61,6 +61,8 @@ struct rp_policy {
 	enum rp_log log;
 	int core_dumps;
 	int memfd_exec;			/* 1 = allowed */
+	int memory_wx;			/* MemoryDenyWriteExecute yes */
+	int require_noexec;		/* RequireNoexec yes */
 	const char *user;		/* NULL when not set */
 	const char *group;
 	uint64_t keep_caps;		/* bit n = capability n */

@@ -6,6 +6,7 @@
 #ifndef RAMPART_SHIM_H
 #define RAMPART_SHIM_H
 
+#include <dlfcn.h>
 #include <spawn.h>
 #include <semaphore.h>
 #include <stdio.h>

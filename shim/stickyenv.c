@@ -5,6 +5,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "fprint.h"
+#include "loadlib.h"
 #include "rawsys.h"
 #include "strbuf.h"
 
@@ -30,7 +32,8 @@ build_preload(char *out, size_t cap, const char *shim, const char *old)
 	while (old && *old) {
 		size_t n = strcspn(old, " :");
 
-		if (n && !(n == slen && memcmp(old, shim, n) == 0)) {
+		if (n && !(n == slen && memcmp(old, shim, n) == 0) &&
+		    !rp_loadlib_drop_entry(RP_CODE_PRELOAD, old, n)) {
 			rp_buf_char(&b, ':');
 			rp_buf_mem(&b, old, n);
 		}
@@ -44,12 +47,78 @@ build_preload(char *out, size_t cap, const char *shim, const char *old)
 	}
 }
 
+/* ---- loader variables naming code ---------------------------------------
+ *
+ * LD_LIBRARY_PATH (read by the child's ld.so; the last occurrence wins,
+ * elf/rtld.c process_envvars) and GCONV_PATH (read by the child's
+ * iconv_open through getenv: the first wins) lose their entries beneath
+ * writable dirs (loadlib.c judges them); the variable itself stays, unless
+ * nothing is left.  Only when something is removed is the entry replaced.
+ */
+static const struct {
+	const char *name;
+	size_t len;
+	enum rp_code_var var;
+	int last_wins;
+} code_vars[RP_ENV_CODE_VARS] = {
+	{ "LD_LIBRARY_PATH", 15, RP_CODE_LIBPATH, 1 },
+	{ "GCONV_PATH", 10, RP_CODE_GCONV, 0 },
+};
+
+static void
+clean_code_vars(struct rp_env *e, char *const envp[])
+{
+	size_t n, i;
+
+	for (i = 0; i < RP_ENV_CODE_VARS; i++) {
+		const char *use = NULL;
+		int count = 0;
+		struct rp_buf b;
+
+		e->code[i] = NULL;
+		for (n = 0; envp && envp[n]; n++)
+			if (is_var(envp[n], code_vars[i].name, code_vars[i].len)) {
+				count++;
+				if (!use || code_vars[i].last_wins)
+					use = envp[n];
+			}
+		if (!use)
+			continue;
+		rp_buf_init(&b, e->codebuf[i], sizeof(e->codebuf[i]));
+		rp_buf_str(&b, code_vars[i].name);
+		rp_buf_char(&b, '=');
+		if (rp_loadlib_clean_list(code_vars[i].var, use + code_vars[i].len + 1, NULL,
+					  e->codebuf[i] + b.len, sizeof(e->codebuf[i]) - b.len) == 0)
+			continue;
+		if (e->codebuf[i][b.len]) {
+			e->code[i] = e->codebuf[i];
+		} else {
+			/* nothing left: the variable goes ("", and codebuf
+			 * holds its bare name for unsetenv) */
+			e->codebuf[i][b.len - 1] = '\0';
+			e->code[i] = "";
+		}
+	}
+}
+
+static int
+is_code_var(const struct rp_env *e, const char *entry)
+{
+	size_t i;
+
+	for (i = 0; i < RP_ENV_CODE_VARS; i++)
+		if (e->code[i] && is_var(entry, code_vars[i].name, code_vars[i].len))
+			return 1;
+	return 0;
+}
+
 int
 rp_env_make_sticky(struct rp_env *e, char *const envp[], const char *shim,
-		   const char *policy, int audit)
+		   const char *policy, int audit, const char *fprint)
 {
 	const char *preload_entry = NULL, *policy_entry = NULL, *mode_entry = NULL;
-	int n_preload = 0, n_policy = 0, n_audit = 0, n_mode = 0;
+	const char *fprint_entry = NULL;
+	int n_preload = 0, n_policy = 0, n_audit = 0, n_mode = 0, n_fprint = 0;
 	size_t n, k, need;
 	char **arr;
 
@@ -70,8 +139,13 @@ rp_env_make_sticky(struct rp_env *e, char *const envp[], const char *shim,
 		} else if (is_var(envp[n], RP_MODE_ENV, sizeof(RP_MODE_ENV) - 1)) {
 			n_mode++;
 			mode_entry = envp[n];
+		} else if (is_var(envp[n], RP_FPRINT_ENV, sizeof(RP_FPRINT_ENV) - 1)) {
+			n_fprint++;
+			fprint_entry = envp[n];
 		}
 	}
+	if (fprint ? (n_fprint != 1 || strcmp(fprint_entry, fprint) != 0) : n_fprint != 0)
+		e->fixed |= RP_ENV_FIXED_FPRINT;
 	strcpy(e->mode, RP_MODE_ENV "=audit");
 	if (audit ? (n_mode != 1 || strcmp(mode_entry, e->mode) != 0) : n_mode != 0)
 		e->fixed |= RP_ENV_FIXED_MODE;
@@ -96,9 +170,10 @@ rp_env_make_sticky(struct rp_env *e, char *const envp[], const char *shim,
 		e->absent |= e->fixed & RP_ENV_FIXED_PRELOAD;
 	if (!n_policy)
 		e->absent |= e->fixed & RP_ENV_FIXED_POLICY;
-	if (!e->fixed)
+	clean_code_vars(e, envp);
+	if (!e->fixed && !e->code[0] && !e->code[1])
 		return 0;
-	need = n + 4;
+	need = n + 5 + RP_ENV_CODE_VARS;
 	if (need <= RP_ENV_STACK_SLOTS) {
 		arr = e->slots;
 	} else {
@@ -121,9 +196,17 @@ rp_env_make_sticky(struct rp_env *e, char *const envp[], const char *shim,
 		arr[k++] = e->policy;
 	if (audit)
 		arr[k++] = e->mode;
+	if (fprint)
+		arr[k++] = (char *)fprint;
+	for (n = 0; n < RP_ENV_CODE_VARS; n++)
+		if (e->code[n] && e->code[n][0])
+			arr[k++] = (char *)e->code[n];
 	for (n = 0; envp && envp[n]; n++) {
+		if (is_code_var(e, envp[n]))
+			continue;
 		if (is_var(envp[n], "LD_AUDIT", 8) ||
-		    is_var(envp[n], RP_MODE_ENV, sizeof(RP_MODE_ENV) - 1))
+		    is_var(envp[n], RP_MODE_ENV, sizeof(RP_MODE_ENV) - 1) ||
+		    is_var(envp[n], RP_FPRINT_ENV, sizeof(RP_FPRINT_ENV) - 1))
 			continue;
 		if (shim && shim[0] && is_var(envp[n], "LD_PRELOAD", 10))
 			continue;
@@ -157,29 +240,39 @@ rp_env_tampering(const struct rp_env *e, int start_had_preload, int start_had_po
 	return bits;
 }
 
+/* The repairs of bits 1..8, in RP_ENV_* order; bit 16 adds
+ * ", RAMPART_DENY_IDS reset". */
+#define RP_FIXED_TEXTS(X) \
+	X("") \
+	X("LD_PRELOAD restored") \
+	X("RAMPART_POLICY restored") \
+	X("LD_PRELOAD and RAMPART_POLICY restored") \
+	X("LD_AUDIT removed") \
+	X("LD_PRELOAD restored, LD_AUDIT removed") \
+	X("RAMPART_POLICY restored, LD_AUDIT removed") \
+	X("LD_PRELOAD and RAMPART_POLICY restored, LD_AUDIT removed") \
+	X("RAMPART_MODE reset") \
+	X("LD_PRELOAD restored, RAMPART_MODE reset") \
+	X("RAMPART_POLICY restored, RAMPART_MODE reset") \
+	X("LD_PRELOAD and RAMPART_POLICY restored, RAMPART_MODE reset") \
+	X("LD_AUDIT removed, RAMPART_MODE reset") \
+	X("LD_PRELOAD restored, LD_AUDIT removed, RAMPART_MODE reset") \
+	X("RAMPART_POLICY restored, LD_AUDIT removed, RAMPART_MODE reset") \
+	X("LD_PRELOAD and RAMPART_POLICY restored, LD_AUDIT removed, RAMPART_MODE reset")
+#define RP_PLAIN(s) s,
+#define RP_WITH_FPRINT(s) s ", " RP_FPRINT_ENV " reset",
+
 const char *
 rp_env_fixed_text(unsigned fixed)
 {
 	/* indexed by the RP_ENV_* bits; static strings, so an event can point
 	 * at them from a vfork child */
-	static const char *const text[16] = {
-		"",
-		"LD_PRELOAD restored",
-		"RAMPART_POLICY restored",
-		"LD_PRELOAD and RAMPART_POLICY restored",
-		"LD_AUDIT removed",
-		"LD_PRELOAD restored, LD_AUDIT removed",
-		"RAMPART_POLICY restored, LD_AUDIT removed",
-		"LD_PRELOAD and RAMPART_POLICY restored, LD_AUDIT removed",
-		"RAMPART_MODE reset",
-		"LD_PRELOAD restored, RAMPART_MODE reset",
-		"RAMPART_POLICY restored, RAMPART_MODE reset",
-		"LD_PRELOAD and RAMPART_POLICY restored, RAMPART_MODE reset",
-		"LD_AUDIT removed, RAMPART_MODE reset",
-		"LD_PRELOAD restored, LD_AUDIT removed, RAMPART_MODE reset",
-		"RAMPART_POLICY restored, LD_AUDIT removed, RAMPART_MODE reset",
-		"LD_PRELOAD and RAMPART_POLICY restored, LD_AUDIT removed, RAMPART_MODE reset",
+	static const char *const text[32] = {
+		RP_FIXED_TEXTS(RP_PLAIN)
+		RP_FIXED_TEXTS(RP_WITH_FPRINT)
 	};
 
-	return text[fixed & 15];
+	if ((fixed & 31) == RP_ENV_FIXED_FPRINT)
+		return RP_FPRINT_ENV " reset";
+	return text[fixed & 31];
 }

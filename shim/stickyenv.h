@@ -23,7 +23,10 @@ enum {
 	RP_ENV_FIXED_POLICY = 2,	/* RAMPART_POLICY missing, changed, or repeated */
 	RP_ENV_STRIPPED_AUDIT = 4,	/* LD_AUDIT removed */
 	RP_ENV_FIXED_MODE = 8,		/* RAMPART_MODE set back to its start value */
+	RP_ENV_FIXED_FPRINT = 16,	/* RAMPART_DENY_IDS set back to its start value */
 };
+
+#define RP_ENV_CODE_VARS 2	/* LD_LIBRARY_PATH, GCONV_PATH */
 
 struct rp_env {
 	char **envp;		/* the environment to pass on */
@@ -35,16 +38,23 @@ struct rp_env {
 	char preload[2 * RP_PATH_MAX];
 	char policy[RP_PATH_MAX + 16];
 	char mode[32];
+	/* loader variables cleaned of entries beneath writable dirs
+	 * (stickyenv.c, clean_code_vars): NULL = unchanged, "" = removed,
+	 * else the new "NAME=value" in codebuf */
+	const char *code[RP_ENV_CODE_VARS];
+	char codebuf[RP_ENV_CODE_VARS][RP_PATH_MAX + 16];
 };
 
-/* Build e->envp from `envp` (NULL = empty).  `shim` and `policy` are
+/* Build e->envp from `envp` (NULL = empty).  `fprint` is the
+ * "RAMPART_DENY_IDS=..." entry this process started with (fprint.h), or
+ * NULL: the new program gets exactly that, or no such variable.  `shim` and `policy` are
  * absolute paths; an empty one is left as the caller had it.  `audit` is
  * whether this process started with RAMPART_MODE=audit: the new program
  * gets exactly that (an app cannot put its children in audit mode, nor
  * take them out of it).  Returns 0, or -errno (ENOMEM when mmap fails)
  * with e->envp = the caller's envp. */
 int rp_env_make_sticky(struct rp_env *e, char *const envp[], const char *shim,
-		       const char *policy, int audit);
+		       const char *policy, int audit, const char *fprint);
 
 /* Unmap what rp_env_make_sticky mapped (after a failed exec or a spawn). */
 void rp_env_release(struct rp_env *e);

@@ -113,7 +113,16 @@
 	X(int, memfd_create, (const char *, unsigned int))                       \
 	X(pid_t, fork, (void))
 
-#define RP_SYMBOLS(X) RP_FILE_SYMBOLS(X) RP_PERM_SYMBOLS(X) RP_EXEC_SYMBOLS(X)
+/* Library loading (loadlib.c).  Each has two glibc versions bound to one
+ * function (GLIBC_2.2.5 or 2.3.4, and 2.34), so one unversioned wrapper,
+ * which matches references to either, is enough. */
+#define RP_LOAD_SYMBOLS(X)                                                        \
+	X(void *, dlopen, (const char *, int))                                    \
+	X(void *, dlmopen, (Lmid_t, const char *, int))                           \
+	X(char *, dlerror, (void))
+
+#define RP_SYMBOLS(X) RP_FILE_SYMBOLS(X) RP_PERM_SYMBOLS(X) RP_EXEC_SYMBOLS(X) \
+	RP_LOAD_SYMBOLS(X)
 
 /* name, C symbol of the wrapper, version, default version? */
 #define RP_VERSIONED_SYMBOLS(V)                                                   \

@@ -56,6 +56,8 @@ print_policy(const struct rp_policy *p)
 	printf("%-22s %s\n", "Landlock", ll[p->landlock]);
 	printf("%-22s %s\n", "CoreDumps", p->core_dumps ? "yes" : "no");
 	printf("%-22s %s\n", "Log", p->log == RP_LOG_NONE ? "none" : "stderr");
+	printf("%-22s %s\n", "MemoryDenyWriteExecute", p->memory_wx ? "yes" : "no");
+	printf("%-22s %s\n", "RequireNoexec", p->require_noexec ? "yes" : "no");
 }
 
 /* --check reads the policy with RP_LOAD_LINT: a writable dir missing on
@@ -178,6 +180,8 @@ rp_check_main(const struct rp_policy *p, const struct rp_options *o)
 		printf(" at hop %d (%s)", v.hop, v.hop_path[0] ? v.hop_path : v.path);
 		if (v.resolved[0])
 			printf(", final target %s", v.resolved);
+		if (v.unverified)	/* deny-id that failed closed */
+			printf(" (same size as that file, which cannot be read to compare)");
 		printf("\n");
 	}
 	/* rampart's own failure first, as `rampart CMD` would meet it */

@@ -66,7 +66,6 @@
 #define LL_DEVICE (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE | \
 		   LANDLOCK_ACCESS_FS_IOCTL_DEV | LANDLOCK_ACCESS_FS_READ_DIR)
 
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define MAX_SPECIAL 160
 /* Per-file rule fds closed at once: well below any RLIMIT_NOFILE. */
 #define FD_BATCH 128
@@ -86,13 +85,34 @@ ll_create(const void *attr, size_t size, unsigned flags)
 	return syscall(__NR_landlock_create_ruleset, attr, size, flags);
 }
 
+/* RP_LANDLOCK_ABI_MAX_ENV: 0 when unset, -1 when invalid, else N >= 1. */
+static long
+abi_cap(struct rp_ll *ll)
+{
+	const char *v = getenv(RP_LANDLOCK_ABI_MAX_ENV);
+	char *end;
+	long n;
+
+	if (!v)
+		return 0;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (!*v || *end || errno || n < 1 || n > INT_MAX || !(*v >= '0' && *v <= '9')) {
+		snprintf(ll->cap_error, sizeof(ll->cap_error),
+			 "invalid value '%.64s' (a decimal integer >= 1)", v);
+		return -1;
+	}
+	return n;
+}
+
 void
 rp_landlock_probe(struct rp_ll *ll)
 {
-	long abi;
+	long abi, cap;
 
 	memset(ll, 0, sizeof(*ll));
 	ll->ruleset_fd = -1;
+	cap = abi_cap(ll);
 	abi = ll_create(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
 	if (abi < 0) {
 		/* ENOSYS: not built in; EOPNOTSUPP: disabled at boot
@@ -100,7 +120,14 @@ rp_landlock_probe(struct rp_ll *ll)
 		ll->probe_errno = errno;
 		return;
 	}
-	ll->abi = (int)abi;
+	ll->abi = ll->abi_kernel = (int)abi;
+	if (cap > 0 && cap < abi) {
+		/* the rights of ABI `cap` only: the kernel then enforces
+		 * exactly what an older kernel would (landlock.7: a ruleset
+		 * handles what handled_access_fs names) */
+		ll->abi = (int)cap;
+		ll->abi_capped = 1;
+	}
 	ll->handled = LL_ABI1_FS;
 	/* One case per ABI that added a file-system right (landlock.7). */
 	switch (ll->abi) {
@@ -361,66 +388,15 @@ canonical_at(int dirfd, const char *name, const char *full, char *out)
 	return r;
 }
 
-/* "x86_64-linux-gnu-gcc-12" -> "gcc-12": compilers are installed under
- * their target triplet (research notes E35). */
-static const char *
-strip_triplet(const char *name)
-{
-	const char *l = strstr(name, "-linux-");
-	const char *dash;
-
-	if (!l)
-		return name;
-	dash = strchr(l + 7, '-');
-	return dash && dash[1] ? dash + 1 : name;
-}
-
-/* "gcc-12" -> "gcc", "g++-12.2" -> "g++": a trailing -VERSION.  Returns
- * 0 when there is none (`out` is then not set). */
-static int
-strip_version(const char *name, char *out, size_t outsz)
-{
-	const char *dash = strrchr(name, '-');
-	const char *q;
-
-	if (!dash || dash == name || !dash[1] || (size_t)(dash - name) >= outsz)
-		return 0;
-	for (q = dash + 1; *q; q++)
-		if (!((*q >= '0' && *q <= '9') || *q == '.'))
-			return 0;
-	memcpy(out, name, (size_t)(dash - name));
-	out[dash - name] = '\0';
-	return 1;
-}
-
-static int
-any_name(const struct rp_names *n, const char *name)
-{
-	return rp_names_match(n, name, strlen(name)) >= 0;
-}
-
-/* Does DenyExec name the file `path` (`name` in its directory)?  Names
- * match as given, without the triplet, without the version and without
- * both; `paths` are the patterns with '/' that may match in this
- * directory (rp_names_paths_for). */
+/* Does DenyExec name the file `path` (`name` in its directory)?  The rule
+ * every layer applies (denymatch.h); `paths` are the patterns with '/'
+ * that may match in this directory (rp_names_paths_for). */
 static int
 name_denied(const struct build *b, const char *path, const char *name,
 	    const unsigned short *paths, int npaths)
 {
-	const char *base = strip_triplet(name);
-	char plain[NAME_MAX + 1], base_plain[NAME_MAX + 1];
-	int i;
-
-	for (i = 0; i < npaths; i++)
-		if (rp_glob_match(b->p->deny_exec[paths[i]].text, path, 1))
-			return 1;
-	if (any_name(&b->names, name) ||
-	    (strip_version(name, plain, sizeof(plain)) && any_name(&b->names, plain)))
-		return 1;
-	return base != name &&
-	       (any_name(&b->names, base) ||
-		(strip_version(base, base_plain, sizeof(base_plain)) &&
-		 any_name(&b->names, base_plain)));
+	return rp_deny_path(b->p, paths, npaths, path) >= 0 ||
+	       rp_deny_name(b->p, &b->names, name, strlen(name)) >= 0;
 }
 
 static int
@@ -577,7 +553,10 @@ find_specials(struct build *b, const char *pathenv)
 	rp_names_build(&b->names, b->p);
 	if (b->p->n_deny_exec == 0)
 		return 0;
-	snprintf(list, sizeof(list), "%s", pathenv ? pathenv : DEFAULT_PATH);
+	/* the dirs the shim's identity table lists too (execdecide.c): the
+	 * command's PATH (the default one without), then the standard ones */
+	snprintf(list, sizeof(list), "%s:%s", pathenv ? pathenv : RP_EXEC_DEFAULT_PATH,
+		 RP_EXEC_STD_DIRS);
 	for (dir = strtok_r(list, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
 		if (canonical_dir(dir, canon) == 0 && (r = scan_dir(b, canon, 0)) < 0)
 			return r;

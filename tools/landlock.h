@@ -5,9 +5,10 @@
  *     included) only beneath the policy's writable dirs;
  *   - EXECUTE everywhere except beneath writable dirs (W^X), unless the dir
  *     is an ExecWritablePath;
- *   - no READ_FILE and no EXECUTE on the files of PATH dirs and
- *     /usr/lib/gcc whose names match DenyExec, so neither a static binary
- *     nor `ld.so PROGRAM` can load them;
+ *   - no READ_FILE and no EXECUTE on the files of the PATH dirs, the
+ *     standard bin dirs (RP_EXEC_STD_DIRS) and /usr/lib/gcc that DenyExec
+ *     names (denymatch.h, the rule every layer applies), so neither a
+ *     static binary nor `ld.so PROGRAM` can load them;
  *   - /dev/null, /dev/zero, /dev/full, /dev/random, /dev/urandom, /dev/tty
  *     and /dev/pts read+write.
  * Rules are a union along the path (landlock.7: "at least one of its rules
@@ -32,8 +33,15 @@
 
 #include "policy.h"
 
+/* Tests only: use at most this Landlock ABI, so the code for older
+ * kernels runs on a newer one (rampart(1), ENVIRONMENT). */
+#define RP_LANDLOCK_ABI_MAX_ENV "RAMPART_LANDLOCK_ABI_MAX"
+
 struct rp_ll {
-	int abi;		/* 0 when Landlock is unavailable */
+	int abi;		/* the ABI used; 0 when Landlock is unavailable */
+	int abi_kernel;		/* what the kernel has */
+	int abi_capped;		/* abi < abi_kernel: RP_LANDLOCK_ABI_MAX_ENV */
+	char cap_error[160];	/* an invalid RP_LANDLOCK_ABI_MAX_ENV, or "" */
 	int probe_errno;	/* why, when abi == 0 (ENOSYS, EOPNOTSUPP) */
 	uint64_t handled;	/* handled_access_fs for this ABI */
 	int ruleset_fd;		/* -1 until built, and after restrict */
@@ -44,7 +52,10 @@ struct rp_ll {
 	char error[512];	/* "<what>: <strerror>" after a failure */
 };
 
-/* Ask the kernel for its Landlock ABI; fills abi, probe_errno, handled. */
+/* Ask the kernel for its Landlock ABI; fills abi (capped by
+ * RP_LANDLOCK_ABI_MAX_ENV), abi_kernel, abi_capped, probe_errno, handled,
+ * and cap_error when that variable is not an integer >= 1 (the caller
+ * must then refuse to run). */
 void rp_landlock_probe(struct rp_ll *ll);
 
 /* Build the ruleset for `p` while every path is still visible (before the

@@ -83,6 +83,12 @@ rp_report_format(const struct rp_plan *pl, char *buf, size_t bufsz)
 	json_long(&b, "rules", (long)pl->landlock_rules);
 	json_long(&b, "withheld_files", (long)pl->landlock_withheld);
 	json_long(&b, "build_us", pl->landlock_build_us);
+	if (pl->landlock_abi_capped) {
+		rp_buf_str(&b, ",\"abi_capped\":true");
+		json_long(&b, "abi_kernel", pl->landlock_abi_kernel);
+	}
+	json_long(&b, "fingerprints", pl->fingerprints);
+	json_long(&b, "fingerprint_us", pl->fingerprint_us);
 	rp_buf_str(&b, "},\"seccomp\":{\"state\":\"");
 	rp_buf_json(&b, pl->seccomp_state ? pl->seccomp_state : "", 256, &cut);
 	rp_buf_char(&b, '"');
@@ -90,6 +96,7 @@ rp_report_format(const struct rp_plan *pl, char *buf, size_t bufsz)
 	json_str(&b, "action", pl->seccomp_action);
 	rp_buf_str(&b, "},\"core_dumps\":");
 	rp_buf_str(&b, pl->core_dumps ? "true" : "false");
+	json_str(&b, "memory_wx", pl->memory_wx ? pl->memory_wx : "off");
 	json_str(&b, "shim", pl->shim);
 	json_str(&b, "policy", pl->policy);
 	json_str(&b, "command", pl->command);

@@ -43,10 +43,15 @@ struct rp_plan {
 	unsigned landlock_rules;
 	unsigned landlock_withheld;
 	long landlock_build_us;	/* -1 when not built */
+	int landlock_abi_kernel;	/* the kernel's ABI, when landlock_abi is capped */
+	int landlock_abi_capped;	/* RAMPART_LANDLOCK_ABI_MAX lowered it */
+	int fingerprints;	/* DenyExec'd files fingerprinted for the shim */
+	long fingerprint_us;	/* time spent on them, -1 when not done */
 	const char *seccomp_state;
 	unsigned seccomp_rules;
 	const char *seccomp_action;	/* "errno" or "log" */
 	int core_dumps;
+	const char *memory_wx;	/* MemoryDenyWriteExecute: "off", "enforced (PR_SET_MDWE)", ... */
 	const char *shim;
 	const char *policy;
 	const char *command;	/* the resolved program */

@@ -20,11 +20,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "execdecide.h"
+#include "fprint.h"
 #include "landlock.h"
 #include "privs.h"
 #include "rampart.h"
@@ -70,14 +73,12 @@ fail(int status, const char *step, const char *reason, const char *hint)
 	exit(status);
 }
 
-/* Like execvp's search (posix/execvpe.c): the first regular file that is
- * executable wins; one that exists but is not executable gives EACCES. */
+/* The command as the exec decision finds it: execvp's search, the one in
+ * execdecide.c (same default PATH, same rules). */
 static int
 find_command(const char *cmd, const char *pathenv, char *out, size_t outsz)
 {
-	char list[8192];
-	char *save = NULL, *dir;
-	int saw_eacces = 0;
+	int err;
 
 	if (strchr(cmd, '/')) {
 		struct stat st;
@@ -87,20 +88,9 @@ find_command(const char *cmd, const char *pathenv, char *out, size_t outsz)
 			return -errno;
 		return 0;
 	}
-	snprintf(list, sizeof(list), "%s",
-		 pathenv ? pathenv : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-	for (dir = strtok_r(list, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-		struct stat st;
-
-		if ((size_t)snprintf(out, outsz, "%s/%s", *dir ? dir : ".", cmd) >= outsz)
-			continue;
-		if (stat(out, &st) != 0 || !S_ISREG(st.st_mode))
-			continue;
-		if (access(out, X_OK) == 0)
-			return 0;
-		saw_eacces = 1;
-	}
-	return saw_eacces ? -EACCES : -ENOENT;
+	if (!cmd[0])
+		return -ENOENT;
+	return rp_exec_search_path(cmd, pathenv, out, outsz, &err) ? 0 : -err;
 }
 
 /* librampart.so beside the loader, or ../lib/rampart/ (installed layout). */
@@ -165,6 +155,109 @@ set_preload(const char *shim)
 	return setenv("LD_PRELOAD", buf, 1);
 }
 
+/* Loader variables of the command whose entries name code: an entry
+ * beneath a writable dir (not an ExecWritablePath) is removed, not the
+ * variable, and said in the startup report; --audit keeps it and says so.
+ * The command's ld.so reads LD_PRELOAD and LD_LIBRARY_PATH before the shim
+ * runs, so only the loader can clean them for the command itself (the shim
+ * does it for every later exec).  docs/threat-model.md, "Code loading". */
+static void
+clean_code_env(struct rp_plan *plan, const struct rp_policy *p, int audit)
+{
+	static const char *const vars[] = { "LD_PRELOAD", "LD_LIBRARY_PATH", "GCONV_PATH" };
+	size_t v;
+
+	for (v = 0; v < sizeof(vars) / sizeof(vars[0]); v++) {
+		const char *old = getenv(vars[v]);
+		char copy[8192], buf[8192], abs[PATH_MAX], real[PATH_MAX];
+		char *save = NULL, *tok;
+		size_t len = 0;
+		int removed = 0;
+
+		if (!old || strlen(old) >= sizeof(copy))
+			continue;
+		snprintf(copy, sizeof(copy), "%s", old);
+		buf[0] = '\0';
+		for (tok = strtok_r(copy, v ? ":" : ": ", &save); tok;
+		     tok = strtok_r(NULL, v ? ":" : ": ", &save)) {
+			int w = -1;
+
+			/* a bare LD_PRELOAD name is searched in the library path */
+			if (v || strchr(tok, '/')) {
+				char cwd[PATH_MAX];
+
+				if (rp_path_lexical(getcwd(cwd, sizeof(cwd)) ? cwd : "/", tok, abs,
+						    sizeof(abs)) == 0)
+					w = rp_exec_wx_dir(p, abs);
+				if (w < 0 && realpath(tok, real))
+					w = rp_exec_wx_dir(p, real);
+			}
+			if (w >= 0) {
+				rp_warnings_add(&plan->warn, "%s entry %s is beneath the writable dir %s: %s",
+						vars[v], tok, p->writable[w].path,
+						audit ? "kept (audit)" : "removed");
+				if (!audit) {
+					removed = 1;
+					continue;
+				}
+			}
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? ":" : "", tok);
+		}
+		if (!removed)
+			continue;
+		if (buf[0])
+			setenv(vars[v], buf, 1);
+		else
+			unsetenv(vars[v]);
+	}
+}
+
+/* MemoryDenyWriteExecute yes (the systemd semantics, systemd.exec(5)):
+ * no mapping may be writable and executable at once, nor become
+ * executable after it was writable.  Linux 6.3+ does exactly that for the
+ * process and everything it runs (PR_SET_MDWE with
+ * PR_MDWE_REFUSE_EXEC_GAIN, mm/mmap.c and mm/mprotect.c,
+ * map_deny_write_exec; kept across execve and fork).  An older kernel gets
+ * seccomp rules on mmap, mprotect and pkey_mprotect with PROT_WRITE and
+ * PROT_EXEC together, which stop the first half only: write, then
+ * mprotect to PROT_EXEC, still passes there.  Audit mode applies nothing
+ * (neither has a permissive mode).  Returns the new rule count. */
+#ifndef PR_SET_MDWE
+#define PR_SET_MDWE 65
+#endif
+#ifndef PR_MDWE_REFUSE_EXEC_GAIN
+#define PR_MDWE_REFUSE_EXEC_GAIN 1
+#endif
+
+static size_t
+memory_wx(struct rp_plan *plan, const struct rp_policy *p, int audit, struct rp_sc_rule *rules,
+	  size_t n)
+{
+	static const char *const calls[] = { "mmap", "mprotect", "pkey_mprotect" };
+	const uint64_t wx = PROT_WRITE | PROT_EXEC;
+	size_t i;
+
+	if (!p->memory_wx)
+		return n;
+	if (audit) {
+		plan->memory_wx = "not applied (audit mode)";
+		return n;
+	}
+	if (rp_raw5(SYS_prctl, PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN, 0, 0, 0) == 0) {
+		plan->memory_wx = "enforced (PR_SET_MDWE)";
+		return n;
+	}
+	for (i = 0; i < sizeof(calls) / sizeof(calls[0]) && n < RP_SC_MAX_RULES; i++) {
+		struct rp_sc_rule r = { calls[i], -1, RP_SC_ERRNO, EACCES, 1,
+					{ { 2, RP_SC_MASKED_EQ, wx, wx } },
+					"MemoryDenyWriteExecute: writable and executable at once" };
+
+		rules[n++] = r;
+	}
+	plan->memory_wx = "seccomp (write+exec at once only: the kernel has no PR_SET_MDWE)";
+	return n;
+}
+
 static const char *
 landlock_skip_reason(const struct rp_policy *p)
 {
@@ -183,8 +276,11 @@ plan_init(struct rp_plan *plan, const struct rp_policy *p)
 	plan->user = p->user;
 	plan->caps_kept = p->keep_caps;
 	plan->core_dumps = p->core_dumps;
+	plan->memory_wx = !p->memory_wx ? "off" : plan->audit ? "not applied (audit mode)" :
+			  "would be enforced";
 	plan->policy = p->source;
 	plan->landlock_build_us = -1;
+	plan->fingerprint_us = -1;
 	plan->seccomp_action = plan->audit ? "log" : "errno";
 }
 
@@ -195,8 +291,37 @@ plan_landlock(struct rp_plan *plan, const struct rp_ll *ll)
 	plan->landlock_handled = ll->handled;
 	plan->landlock_rules = ll->rules;
 	plan->landlock_withheld = ll->withheld;
+	plan->landlock_abi_kernel = ll->abi_kernel;
+	plan->landlock_abi_capped = ll->abi_capped;
 	if (ll->rules)
 		plan->landlock_build_us = ll->build_us;
+}
+
+/* An invalid RAMPART_LANDLOCK_ABI_MAX is a setup error, whatever the
+ * policy says about Landlock. */
+static void
+check_abi_cap(const struct rp_ll *ll)
+{
+	if (ll->cap_error[0])
+		fail(RP_EXIT_FAILURE, RP_LANDLOCK_ABI_MAX_ENV, ll->cap_error, NULL);
+}
+
+/* The fingerprints of the files the shim's identity check compares with
+ * (execdecide.c), taken while they can still be read: Landlock withholds
+ * READ_FILE from them, and the app's shim must still know a renamed copy
+ * (fprint.h).  Into `out` as RAMPART_DENY_IDS's value. */
+static void
+plan_fingerprints(struct rp_plan *plan, const struct rp_policy *p, char *out, size_t cap)
+{
+	struct timespec t0, t1;
+	int r;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	r = rp_exec_fingerprints(p, getenv("PATH"), out, cap, &plan->fingerprints);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (r != 0)
+		fail(RP_EXIT_FAILURE, "fingerprints", strerror(-r), NULL);
+	plan->fingerprint_us = (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000;
 }
 
 /* Mount point and options of the mount holding `path` (longest match in
@@ -240,7 +365,14 @@ warn_common(struct rp_plan *plan, const struct rp_policy *p, uid_t app_uid)
 		if (p->writable[i].missing)
 			continue;
 		mount_of(p->writable[i].path, p->writable[i].len, mnt, sizeof(mnt), opts, sizeof(opts));
-		if (!strstr(opts, "noexec"))
+		if (strstr(opts, "noexec"))
+			continue;
+		/* RequireNoexec yes: a reason not to start (run and --check) */
+		if (p->require_noexec)
+			rp_warnings_add(&plan->errors, "writable dir %s is not on a noexec "
+					"mount (%s) and the policy says RequireNoexec yes",
+					p->writable[i].path, mnt[0] ? mnt : "?");
+		else
 			rp_warnings_add(&plan->warn, "writable dir %s is not on a noexec mount (%s): "
 					"mount a noexec tmpfs or volume there (docker run --tmpfs "
 					"%s:noexec, compose tmpfs:), so that `ld.so FILE` cannot run "
@@ -285,6 +417,7 @@ rp_plan_for_check(const struct rp_policy *p, const struct rp_options *o, struct 
 	static struct rp_ll ll;
 	static struct rp_sc_rule rules[RP_SC_MAX_RULES];
 	static char shim[PATH_MAX], prog[PATH_MAX], policy_abs[PATH_MAX];
+	static char fprints[RP_FPRINT_ENV_MAX];
 	struct rp_ids ids;
 	char err[512];
 	size_t nrules;
@@ -316,7 +449,9 @@ rp_plan_for_check(const struct rp_policy *p, const struct rp_options *o, struct 
 				shim);
 	if (o->cmd && find_command(o->cmd[0], getenv("PATH"), prog, sizeof(prog)) == 0)
 		plan->command = prog;
+	plan_fingerprints(plan, p, fprints, sizeof(fprints));
 	rp_landlock_probe(&ll);
+	check_abi_cap(&ll);
 	if (landlock_skip_reason(p)) {
 		plan->landlock_state = landlock_skip_reason(p);
 	} else if (ll.abi == 0) {
@@ -392,6 +527,7 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 	static struct rp_ll ll;
 	static struct rp_sc_rule rules[RP_SC_MAX_RULES];
 	static struct rp_exec_verdict verdict;
+	static char fprints[RP_FPRINT_ENV_MAX];
 	char prog[PATH_MAX], shim[PATH_MAX], policy_abs[PATH_MAX], err[2 * PATH_MAX];
 	int strict = p->landlock == RP_LANDLOCK_STRICT;
 	int audit = p->mode == RP_MODE_AUDIT;
@@ -410,7 +546,9 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 	if (r < 0)
 		fail(RP_EXIT_CANNOT_RUN, o->cmd[0], strerror(-r), NULL);
 	plan.command = prog;
-	if (rp_exec_decide(p, prog, o->cmd, 0, NULL, &verdict)) {
+	/* PATH also names the dirs whose denied files the identity check
+	 * records, as for --check and the app's shim */
+	if (rp_exec_decide(p, prog, o->cmd, 0, getenv("PATH"), &verdict)) {
 		const char *rule = verdict.rule ? verdict.rule : "policy";
 
 		if (strcmp(rule, "wx") == 0)
@@ -444,7 +582,9 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 	if (stat(shim, &st) == 0 && ids.uid != 0 && st.st_uid == ids.uid)
 		rp_warnings_add(&plan.warn, "the shim %s is owned by the app's uid %u: it could make it unreadable",
 				shim, (unsigned)ids.uid);
+	plan_fingerprints(&plan, p, fprints, sizeof(fprints));
 	rp_landlock_probe(&ll);
+	check_abi_cap(&ll);
 	if (landlock_skip_reason(p)) {
 		plan.landlock_state = landlock_skip_reason(p);
 		rp_warnings_add(&plan.warn, "Landlock %s", plan.landlock_state);
@@ -478,6 +618,10 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 	plan.uid = getuid();
 	plan.gid = getgid();
 	warn_common(&plan, p, plan.uid);
+	if (p->require_noexec && plan.errors.n)
+		fail(RP_EXIT_FAILURE, "mounts", plan.errors.msg[0],
+		     "hint: mount the writable dirs noexec (docker run --tmpfs DIR:noexec, "
+		     "a volume with noexec), or set RequireNoexec no");
 
 	/* 5. no_new_privs: setuid bits and file capabilities give nothing
 	 * (research notes E07); Landlock needs it without CAP_SYS_ADMIN. */
@@ -517,8 +661,9 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 		fail(RP_EXIT_FAILURE, "policy", err, NULL);
 	}
 
-	/* 7. seccomp, last. */
+	/* 7. seccomp, last (memory W^X may add to its rules). */
 	nrules = rp_seccomp_rules_abi(p, ll.applied ? ll.abi : 0, rules, RP_SC_MAX_RULES);
+	nrules = memory_wx(&plan, p, audit || o->audit, rules, nrules);
 	if (rp_seccomp_install(rules, nrules, &plan.seccomp_rules, err, sizeof(err)) != 0)
 		fail(RP_EXIT_FAILURE, "seccomp", err, hint_seccomp);
 	plan.seccomp_state = audit ? "installed (log only)" : "enforced";
@@ -528,6 +673,11 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 	if (set_preload(shim) != 0 || setenv(RP_POLICY_ENV, policy_abs, 1) != 0)
 		fail(RP_EXIT_FAILURE, "environment", "cannot set LD_PRELOAD/RAMPART_POLICY", NULL);
 	unsetenv("LD_AUDIT");
+	clean_code_env(&plan, p, audit || o->audit);
+	/* Only the fingerprints taken above: an inherited list would tell the
+	 * shim what the withheld files look like. */
+	if (fprints[0] ? setenv(RP_FPRINT_ENV, fprints, 1) != 0 : unsetenv(RP_FPRINT_ENV) != 0)
+		fail(RP_EXIT_FAILURE, "environment", "cannot set " RP_FPRINT_ENV, NULL);
 	/* Only --audit may put the shim in audit mode: an inherited
 	 * RAMPART_MODE (from the image or the orchestrator) must not weaken
 	 * an enforce policy unnoticed. */

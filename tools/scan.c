@@ -35,7 +35,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "glob.h"
+#include "denymatch.h"
 #include "rampart.h"
 #include "strbuf.h"
 
@@ -410,18 +410,14 @@ check_named_files(struct scan *s)
 
 /* ---- per-entry checks ------------------------------------------------------------ */
 
+/* The pattern that denies this file (denymatch.h: the rule every layer
+ * applies), or NULL. */
 static const char *
 deny_exec_match(const struct rp_policy *p, const char *abs, const char *base)
 {
-	int i;
+	int i = rp_deny_exec_match(p, NULL, abs, base);
 
-	for (i = 0; i < p->n_deny_exec; i++) {
-		const char *pat = p->deny_exec[i].text;
-
-		if (strchr(pat, '/') ? rp_glob_match(pat, abs, 1) : rp_glob_match(pat, base, 0))
-			return pat;
-	}
-	return NULL;
+	return i >= 0 ? p->deny_exec[i].text : NULL;
 }
 
 static int

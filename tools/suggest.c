@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "denymatch.h"
 #include "glob.h"
 #include "json.h"
 #include "rampart.h"
@@ -339,13 +340,8 @@ deny_exec_match(const struct rp_policy *p, const char *path)
 	int i;
 
 	base = base ? base + 1 : path;
-	for (i = 0; i < p->n_deny_exec; i++) {
-		const char *pat = p->deny_exec[i].text;
-
-		if (strchr(pat, '/') ? rp_glob_match(pat, path, 1) : rp_glob_match(pat, base, 0))
-			return pat;
-	}
-	return NULL;
+	i = rp_deny_exec_match(p, NULL, path, base);	/* denymatch.h */
+	return i >= 0 ? p->deny_exec[i].text : NULL;
 }
 
 static void

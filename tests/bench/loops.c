@@ -16,8 +16,10 @@
  * constructor, set-up); it sees the warm-up too, so instructions per
  * iteration are the total divided by N + WARM.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <limits.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -174,6 +176,23 @@ bench_loop_execve_enoent(long n, struct tally *t)
 		count(t, execve(path_a, true_argv, environ) != 0);
 }
 
+/* dlopen of an allowed library the process has not loaded, then dlclose
+ * (which unmaps it again): the whole load, as ctypes.CDLL or an import
+ * of an extension module pays it once per library.  dlopen_path names it
+ * by path (judged by its descriptor), dlopen_name by soname (searched in
+ * the caller's list).  path_a holds the name. */
+static NOINLINE void
+bench_loop_dlopen(long n, struct tally *t)
+{
+	for (long i = 0; i < n; i++) {
+		void *h = dlopen(path_a, RTLD_NOW);
+
+		count(t, !h);
+		if (h)
+			dlclose(h);
+	}
+}
+
 /* ---- set-up, untimed ---------------------------------------------------- */
 
 static void
@@ -235,6 +254,8 @@ static const struct workload workloads[] = {
 	{ "spawn", NULL, bench_loop_spawn },
 	{ "fork_exec", NULL, bench_loop_fork_exec },
 	{ "execve_enoent", "ro/missing/true", bench_loop_execve_enoent },
+	{ "dlopen_path", NULL, bench_loop_dlopen },
+	{ "dlopen_name", NULL, bench_loop_dlopen },
 };
 
 static long long
@@ -273,6 +294,18 @@ main(int argc, char **argv)
 
 	if (w->file)
 		set_path(path_a, argv[2], w->file);
+	if (w->loop == bench_loop_dlopen) {
+		/* zlib: on every Debian system (python3, dpkg) and loaded
+		 * by neither this program nor the shim */
+		struct link_map *lm = NULL;
+		void *h = dlopen("libz.so.1", RTLD_NOW);
+
+		if (!h || dlinfo(h, RTLD_DI_LINKMAP, &lm) != 0 || !lm)
+			die("dlopen", "libz.so.1");
+		snprintf(path_a, sizeof(path_a), "%s",
+			 strcmp(w->name, "dlopen_path") == 0 ? lm->l_name : "libz.so.1");
+		dlclose(h);
+	}
 	if (w->loop == bench_loop_rename)
 		setup_rename(argv[2]);
 	if (w->loop == bench_loop_unlink) {

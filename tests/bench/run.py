@@ -68,6 +68,8 @@ HOT = [
     ("spawn", "exec_n", 1.05, "exec loop"),
     ("fork_exec", "exec_n", 1.05, "exec loop"),
     ("execve_enoent", "fs_n", None, "exec wrapper alone"),
+    ("dlopen_path", "fs_n", None, "load+unload libz by path"),
+    ("dlopen_name", "fs_n", None, "load+unload libz by soname"),
 ]
 PY_START_TARGET = 1.03
 PY_WRITE_TARGET = 1.10

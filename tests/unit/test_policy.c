@@ -420,5 +420,19 @@ Test(policy, keyword_table_is_complete)
 		cr_expect_gt(strlen(k->syntax), 0, "%s has no syntax", k->name);
 		cr_expect_gt(strlen(k->help), 0, "%s has no help", k->name);
 	}
-	cr_expect_eq(RP_KW_COUNT, 15, "the keyword set is fixed API (issue 2)");
+	cr_expect_eq(RP_KW_COUNT, 17, "the keyword set is fixed API (issue 2)");
+}
+
+Test(policy, memory_wx_and_require_noexec_default_off_and_parse)
+{
+	cr_assert_eq(parse("# nothing\n"), 0, "%s", msgs);
+	cr_expect_eq(policy.memory_wx, 0);
+	cr_expect_eq(policy.require_noexec, 0);
+	cr_assert_eq(parse("MemoryDenyWriteExecute yes\nrequirenoexec YES\n"), 0, "%s", msgs);
+	cr_expect_eq(policy.memory_wx, 1);
+	cr_expect_eq(policy.require_noexec, 1);
+	cr_assert_eq(parse("MemoryDenyWriteExecute no\nRequireNoexec no\n"), 0, "%s", msgs);
+	cr_expect_eq(policy.memory_wx, 0);
+	cr_expect_eq(policy.require_noexec, 0);
+	cr_expect_neq(parse("MemoryDenyWriteExecute maybe\n"), 0);
 }
