@@ -111,6 +111,14 @@ ATTACK = [
     ("create setid-b", None, ALLOWED, (OK, 0)),
     ("os.chmod 04644", ["/app/uploads/setid-a"], [(("EPERM",), "deny", "setid")], (OK, 1)),
     ("chmod u+s", ["/app/uploads/setid-b"], [(("rc=1",), "deny", "setid")], (OK, 1)),
+    ("copy /app/uploads/evil-dl.so", None, ALLOWED, (OK, 0)),
+    ("copy /app/uploads/evil-pre.so", None, ALLOWED, (OK, 0)),
+    ("copy /app/tmp/evil.so", None, ALLOWED, (OK, 0)),
+    ("dlopen /app/uploads/evil-dl.so", ["/app/uploads/evil-dl.so"],
+     [(("dlerror",), "deny", "wx")], (OK, 1)),
+    # the entry is removed and the child runs without it
+    ("LD_PRELOAD=/app/uploads/evil-pre.so child", ["/app/uploads/evil-pre.so"],
+     [(OK, "deny", "wx")], (OK, 1)),
 ]
 GCC_12 = ["/usr/bin/gcc-12", "/usr/bin/x86_64-linux-gnu-gcc-12"]
 GCC_ATTACK = [
@@ -454,9 +462,19 @@ class Suite:
                 self.check("attack.audit.dropped-binary-ran", "DROPPED_BINARY_RAN" in r.get("out", ""),
                            "audit lets it run: %r" % r.get("out"))
             r = res.get("dlopen /app/tmp/evil.so", {})
-            self.check("attack.%s.noexec-tmpfs-stops-dlopen" % mode,
-                       r.get("ok") is False and "EVIL_SO_LOADED" not in p.stderr,
-                       "ctypes.CDLL of a .so dropped on the noexec tmpfs: %s" % r.get("msg"))
+            if not audit:
+                self.check("attack.enforce.no-dropped-so-loaded",
+                           r.get("ok") is False and "EVIL_SO_LOADED" not in p.stderr,
+                           "ctypes.CDLL from the tmpfs: %s; no constructor ran" % r.get("msg"))
+            else:
+                # audit lets the shim's refusal through: the noexec mount holds
+                self.check("attack.audit.noexec-tmpfs-stops-dlopen",
+                           r.get("ok") is False and "failed to map" in r.get("msg", ""),
+                           "ctypes.CDLL of a .so dropped on the noexec tmpfs: %s" % r.get("msg"))
+                self.check("attack.audit.dropped-so-loaded-from-volume",
+                           res.get("dlopen /app/uploads/evil-dl.so", {}).get("value") == 42,
+                           "audit lets ctypes.CDLL load it: evil() = %s" % res.get(
+                               "dlopen /app/uploads/evil-dl.so", {}).get("value"))
         for audit in (False, True):
             mode = "audit" if audit else "enforce"
             p, res, sec = self.attack(GCC_IMG, audit, gcc=True)
@@ -478,6 +496,7 @@ class Suite:
         ok = (ll.get("state") == "enforced" and res.get("create /var/tmp/x") == "EACCES"
               and res.get("create /app/tmp/x") == "ok"
               and res.get("execve /app/uploads/wx-exec") == "EACCES"
+              and res.get("ld.so /app/tmp/hello past the shim") == "failed to map"
               and len(wdeny) == 1 and "DROPPED_BINARY_RAN" not in p.stdout)
         self.check(name, ok, "landlock abi %s %s; kernel answers %s; shim write denials %d"
                    % (ll.get("abi"), ll.get("state"), res, len(wdeny)))

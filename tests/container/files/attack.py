@@ -39,7 +39,8 @@ def op(name, fn):
             res["value"] = r
     except OSError as e:
         res["ok"] = False
-        res["errno"] = errno.errorcode.get(e.errno, str(e.errno))
+        # ctypes reports a failed dlopen with no errno, dlerror()'s text only
+        res["errno"] = "dlerror" if e.errno is None else errno.errorcode.get(e.errno, str(e.errno))
         res["msg"] = str(e)[:200]
     print(json.dumps(res), flush=True)
 
@@ -75,8 +76,14 @@ def main():
     op("chmod u+s", lambda: child(["chmod", "u+s", "/app/uploads/setid-b"]))
     op("modes of setid", lambda: [mode_of("/app/uploads/setid-a"), mode_of("/app/uploads/setid-b")])
 
-    # a shared object dropped on the noexec tmpfs cannot be mapped
-    op("copy evil.so", lambda: shutil.copyfile("/art/evil.so", "/app/tmp/evil.so"))
+    # a shared object dropped beneath a writable dir is no code either:
+    # not for dlopen, not for a child's LD_PRELOAD; on the noexec tmpfs the
+    # kernel cannot even map it
+    for f in ("/app/uploads/evil-dl.so", "/app/uploads/evil-pre.so", "/app/tmp/evil.so"):
+        op("copy " + f, lambda f=f: shutil.copyfile("/art/evil.so", f))
+    op("dlopen /app/uploads/evil-dl.so", lambda: ctypes.CDLL("/app/uploads/evil-dl.so").evil())
+    op("LD_PRELOAD=/app/uploads/evil-pre.so child",
+       lambda: child(["/bin/true"], env={"LD_PRELOAD": "/app/uploads/evil-pre.so"}))
     op("dlopen /app/tmp/evil.so", lambda: ctypes.CDLL("/app/tmp/evil.so").evil())
 
     if "--gcc" in sys.argv:

@@ -38,4 +38,30 @@ if pid == 0:
 _, st = os.waitpid(pid, 0)
 rc = os.waitstatus_to_exitcode(st)
 res["execve /app/uploads/wx-exec"] = errno.errorcode.get(rc - 100, "?") if rc >= 100 else "ran"
+
+# ld.so FILE through libc's own execve: only a noexec mount stops the
+# mapping (the program is on the noexec tmpfs here)
+with open("/art/hello", "rb") as src, open("/app/tmp/hello", "wb") as dst:
+    dst.write(src.read())
+r, w = os.pipe()
+pid = os.fork()
+if pid == 0:
+    os.dup2(w, 1)
+    os.dup2(w, 2)
+    ld = b"/lib64/ld-linux-x86-64.so.2"
+    argv = (ctypes.c_char_p * 3)(ld, b"/app/tmp/hello", None)
+    envp = (ctypes.c_char_p * 1)(None)
+    libc.execve(ld, argv, envp)
+    os._exit(99)
+os.close(w)
+out = b""
+while True:
+    chunk = os.read(r, 4096)
+    if not chunk:
+        break
+    out += chunk
+os.waitpid(pid, 0)
+res["ld.so /app/tmp/hello past the shim"] = (
+    "ran" if b"DROPPED_BINARY_RAN" in out else
+    "failed to map" if b"failed to map" in out else out.decode(errors="replace")[-120:])
 print(json.dumps(res), flush=True)
