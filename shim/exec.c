@@ -177,6 +177,7 @@ beneath_writable(const char *abs)
 	size_t len = strlen(abs);
 	int i;
 
+	rp_roots_ready();	/* the canonical names are found at first use */
 	for (i = 0; i < rp_state.policy.n_writable; i++) {
 		const struct rp_root *r = &rp_state.roots[i];
 

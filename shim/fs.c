@@ -97,11 +97,18 @@ done(int r, struct rp_at *a, struct rp_at *b)
 
 /* ---- open family --------------------------------------------------------- */
 
+/* An open that fails on an existing entry. */
+static int
+excl_open(int flags)
+{
+	return ((flags & O_CREAT) && (flags & O_EXCL)) || (flags & O_TMPFILE) == O_TMPFILE;
+}
+
 static __attribute__((noinline)) int
 open_checked(const char *op, int dirfd, const char *path, int flags, mode_t mode)
 {
 	struct rp_at at;
-	struct rp_create c = { op, 1 };
+	struct rp_create c = { op, 1, 0, excl_open(flags) };
 	enum rp_where w;
 	int fd;
 
@@ -121,7 +128,7 @@ int
 rp_fs_openat2(const char *op, int dirfd, const char *path, struct open_how *how)
 {
 	struct rp_at at;
-	struct rp_create c = { op, 1 };
+	struct rp_create c = { op, 1, 0, excl_open((int)how->flags) };
 	enum rp_where w;
 	mode_t mode = (mode_t)how->mode;
 	int fd;
@@ -537,6 +544,27 @@ mknod_is_file(mode_t mode)
 	return (mode & S_IFMT) == 0 || (mode & S_IFMT) == S_IFREG;
 }
 
+/* The kernel's view of the operation, for its own refusals (kernerr.c). */
+static enum rp_kentry
+entry_kop(const struct rp_entry *e)
+{
+	switch (e->op) {
+	case E_MKDIR:
+		return RP_K_MKDIR;
+	case E_MKNOD:
+	case E_XMKNOD:
+	case E_MKFIFO:
+		return RP_K_MKNOD;
+	case E_UNLINK:
+		return (e->flags & AT_REMOVEDIR) ? RP_K_RMDIR : RP_K_UNLINK;
+	case E_REMOVE:
+		return RP_K_REMOVE;
+	case E_SYMLINK:
+		break;
+	}
+	return RP_K_SYMLINK;
+}
+
 static int
 entry_checked(const char *op, int dirfd, const char *path, const struct rp_entry *e)
 {
@@ -545,14 +573,23 @@ entry_checked(const char *op, int dirfd, const char *path, const struct rp_entry
 	enum rp_go go;
 
 	rp_ensure_init();
-	if (rp_in_shim)
-		return entry_act(e, dirfd, path);
+	if (rp_in_shim || (e->op == E_UNLINK && (e->flags & ~AT_REMOVEDIR)))
+		return entry_act(e, dirfd, path);	/* EINVAL, before any lookup */
 	w = rp_at_parent(&at, dirfd, path);
+	if (w == RP_OUTSIDE) {
+		int k = rp_kerr_entry(&at, entry_kop(e), e->op == E_MKFIFO ? S_IFIFO : e->mode);
+
+		if (k > 0) {
+			errno = k;
+			return done(-1, &at, NULL);
+		}
+	}
 	go = go_for(op, &at, w, NULL);
 	if (go == GO_ACT && (e->op == E_MKDIR || e->op == E_MKNOD || e->op == E_XMKNOD ||
 			     e->op == E_MKFIFO)) {
 		struct rp_create c = { op, e->op != E_MKDIR && e->op != E_MKFIFO &&
-					   mknod_is_file(e->mode) };
+					   mknod_is_file(e->mode),
+				       e->op == E_MKDIR, 1 };
 		struct rp_entry adj = *e;
 
 		if (!rp_perm_gate(&at, &c, &adj.mode))
@@ -663,7 +700,9 @@ rp_fs_renameat2(const char *op, int odir, const char *opath, int ndir, const cha
 	int wo, wn;
 
 	rp_ensure_init();
-	if (rp_in_shim)
+	/* flags the kernel refuses before any lookup (fs/namei.c, do_renameat2) */
+	if (rp_in_shim || (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) ||
+	    ((flags & RENAME_EXCHANGE) && (flags & (RENAME_NOREPLACE | RENAME_WHITEOUT))))
 		return RP_REAL(renameat2)(odir, opath, ndir, npath, flags);
 	/* both directories change (and both entries with RENAME_EXCHANGE) */
 	wo = rp_at_parent(&o, odir, opath);
@@ -671,6 +710,14 @@ rp_fs_renameat2(const char *op, int odir, const char *opath, int ndir, const cha
 	if (wo == RP_FAIL || wn == RP_FAIL) {
 		errno = wo == RP_FAIL ? o.err : n.err;
 		return done(-1, &o, &n);
+	}
+	if (wo != RP_INSIDE || wn != RP_INSIDE) {
+		int k = rp_kerr_rename(&o, &n, flags);
+
+		if (k != 0) {
+			errno = k > 0 ? k : errno;
+			return done(k > 0 ? -1 : 0, &o, &n);
+		}
 	}
 	go = wo == RP_INSIDE && wn == RP_INSIDE ? GO_ACT : go_for(op, &n, RP_OUTSIDE, &o);
 	if (go == GO_ACT)
@@ -711,6 +758,14 @@ rp_fs_linkat(const char *op, int odir, const char *opath, int ndir, const char *
 		errno = wo == RP_FAIL ? o.err : n.err;
 		return done(-1, &o, &n);
 	}
+	if (wo != RP_INSIDE || wn != RP_INSIDE) {
+		int k = rp_kerr_link(&o, &n);
+
+		if (k > 0) {
+			errno = k;
+			return done(-1, &o, &n);
+		}
+	}
 	go = wo == RP_INSIDE && wn == RP_INSIDE ? GO_ACT : go_for(op, &n, RP_OUTSIDE, &o);
 	if (go == GO_ACT) {
 		if (empty)
@@ -727,10 +782,66 @@ RP_EXPORT int linkat(int od, const char *o, int nd, const char *n, int fl) { ret
 
 /* ---- objects: truncate, chown, utimes, xattrs ------------------------------ */
 
+/* A POSIX access ACL carries the permission bits of its file
+ * (include/uapi/linux/posix_acl_xattr.h: a 4-byte header, version 2, then
+ * 8-byte entries {u16 tag, u16 perm, u32 id}; perm bit 1 is execute), and
+ * cp -p, rsync -A and setfacl set a file's mode that way.  Beneath a
+ * writable dir it is judged as a chmod is (perm.c): the exec bits go, the
+ * call succeeds, the change is logged.  Larger ACLs than the shim copies
+ * are refused there.  Default ACLs (directories) need nothing: a new
+ * file's mode is capped by its creation mode, whose exec bits are
+ * cleared. */
+#define RP_ACL_ACCESS "system.posix_acl_access"
+#define RP_ACL_MAX 1028		/* 128 entries */
+
+/* The value to set on an object decided RP_INSIDE: `value`, or the copy in
+ * buf without exec bits; NULL when refused (errno set). */
+static const void *
+xattr_value(const char *op, const struct rp_at *at, const char *name, const void *value,
+	    size_t size, unsigned char buf[RP_ACL_MAX])
+{
+	size_t off;
+	int changed = 0;
+
+	if (!name || strcmp(name, RP_ACL_ACCESS) != 0 || !value || size < 4 || (size - 4) % 8 ||
+	    S_ISDIR(at->st_mode) || rp_at_exec_ok(at))
+		return value;	/* not an access ACL of a file W^X covers; or
+				   malformed, which the kernel refuses (EINVAL) */
+	if (size > RP_ACL_MAX)
+		return rp_refuse(op, at->abs, NULL, "wx-mode", -1, EACCES) ? NULL : value;
+	memcpy(buf, value, size);
+	for (off = 4; off < size; off += 8) {
+		unsigned short perm;
+
+		memcpy(&perm, buf + off + 2, sizeof(perm));
+		if (perm & 1) {
+			perm &= (unsigned short)~1u;
+			memcpy(buf + off + 2, &perm, sizeof(perm));
+			changed = 1;
+		}
+	}
+	if (!changed)
+		return value;
+	{
+		struct rp_event ev;
+
+		memset(&ev, 0, sizeof(ev));
+		ev.op = op;
+		ev.path = at->abs[0] ? at->abs : NULL;
+		ev.rule = "wx-mode";
+		ev.decision = "fixed";
+		ev.detail = "exec bits cleared from the access ACL";
+		ev.mode = -1;
+		rp_event_emit(&ev);
+	}
+	return buf;
+}
+
 enum rp_obj_op { O_TRUNCATE, O_CHOWN, O_UTIMENS, O_SETXATTR, O_REMOVEXATTR };
 
 struct rp_obj {
 	enum rp_obj_op op;
+	struct rp_kattr k;	/* the same call, for the kernel's refusals */
 	off64_t len;
 	uid_t uid;
 	gid_t gid;
@@ -788,16 +899,43 @@ obj_real(const struct rp_obj *o, int dirfd, const char *path, int nofollow)
 	return -1;
 }
 
+/* setxattr beneath a root: an access ACL loses its exec bits.  Its own
+ * frame, so that the ACL copy is on the stack of this call only (wrappers
+ * run on small signal stacks). */
+static __attribute__((noinline)) int
+setxattr_act(const char *op, const struct rp_at *at, const struct rp_obj *o, int nofollow)
+{
+	unsigned char buf[RP_ACL_MAX];
+	struct rp_obj x = *o;
+
+	x.value = xattr_value(op, at, o->name, o->value, o->size, buf);
+	if (!x.value && o->value)
+		return -1;
+	return obj_act(&x, at->fd, nofollow);
+}
+
 static int
 obj_checked(const char *op, int dirfd, const char *path, int nofollow, const struct rp_obj *o)
 {
 	struct rp_at at;
 	enum rp_go go;
+	int w;
 
 	rp_ensure_init();
 	if (rp_in_shim)
 		return obj_real(o, dirfd, path, nofollow);
-	go = go_for(op, &at, rp_at_object(&at, dirfd, path, nofollow), NULL);
+	w = rp_at_object(&at, dirfd, path, nofollow);
+	if (w == RP_OUTSIDE) {
+		int k = rp_kerr_attr(&at, &o->k);
+
+		if (k != 0) {
+			errno = k > 0 ? k : errno;
+			return done(k > 0 ? -1 : 0, &at, NULL);
+		}
+	}
+	go = go_for(op, &at, w, NULL);
+	if (go == GO_ACT && o->op == O_SETXATTR && w == RP_INSIDE)
+		return done(setxattr_act(op, &at, o, nofollow), &at, NULL);
 	if (go == GO_ACT)
 		return done(obj_act(o, at.fd, nofollow), &at, NULL);
 	rp_at_release(&at);
@@ -808,14 +946,37 @@ obj_checked(const char *op, int dirfd, const char *path, int nofollow, const str
  * 1 to run the real call (allowed, not a file, or audit), 0 when denied
  * or the fd is bad (errno set). */
 static int
-fd_checked(const char *op, int fd)
+fd_checked_k(const char *op, int fd, const struct rp_kattr *k)
 {
 	struct rp_at at;
+	int w;
 
 	rp_ensure_init();
 	if (rp_in_shim)
 		return 1;
-	return go_for(op, &at, rp_at_fd(&at, fd), NULL) != GO_FAIL;
+	w = rp_at_fd(&at, fd);
+	if (w == RP_OUTSIDE) {
+		struct rp_kattr kk = *k;
+		int e;
+
+		kk.is_fd = 1;
+		e = rp_kerr_attr(&at, &kk);
+		if (e > 0) {
+			errno = e;
+			return 0;
+		}
+		if (e < 0)
+			return 1;	/* the real call changes nothing either */
+	}
+	return go_for(op, &at, w, NULL) != GO_FAIL;
+}
+
+static int
+fd_checked(const char *op, int fd)
+{
+	struct rp_kattr k = { .op = RP_K_OTHER };
+
+	return fd_checked_k(op, fd, &k);
 }
 
 int
@@ -827,7 +988,8 @@ rp_fs_fd_allowed(const char *op, int fd)
 int
 rp_fs_truncate(const char *op, const char *path, off64_t len)
 {
-	struct rp_obj o = { .op = O_TRUNCATE, .len = len };
+	struct rp_obj o = { .op = O_TRUNCATE, .len = len,
+			    .k = { .op = RP_K_TRUNCATE, .len = len } };
 
 	return obj_checked(op, AT_FDCWD, path, 0, &o);
 }
@@ -838,7 +1000,8 @@ RP_EXPORT int truncate64(const char *p, off64_t len) { return rp_fs_truncate("tr
 int
 rp_fs_fchownat(const char *op, int dirfd, const char *path, uid_t uid, gid_t gid, int flags)
 {
-	struct rp_obj o = { .op = O_CHOWN, .uid = uid, .gid = gid };
+	struct rp_obj o = { .op = O_CHOWN, .uid = uid, .gid = gid,
+			    .k = { .op = RP_K_CHOWN, .uid = uid, .gid = gid } };
 
 	if ((flags & AT_EMPTY_PATH) && path && !path[0] && dirfd != AT_FDCWD)
 		return rp_fs_fchown(op, dirfd, uid, gid);
@@ -852,7 +1015,9 @@ rp_fs_fchownat(const char *op, int dirfd, const char *path, uid_t uid, gid_t gid
 int
 rp_fs_fchown(const char *op, int fd, uid_t uid, gid_t gid)
 {
-	return fd_checked(op, fd) ? RP_REAL(fchown)(fd, uid, gid) : -1;
+	struct rp_kattr k = { .op = RP_K_CHOWN, .uid = uid, .gid = gid };
+
+	return fd_checked_k(op, fd, &k) ? RP_REAL(fchown)(fd, uid, gid) : -1;
 }
 
 RP_EXPORT int chown(const char *p, uid_t u, gid_t g) { return rp_fs_fchownat("chown", AT_FDCWD, p, u, g, 0); }
@@ -887,12 +1052,12 @@ from_timeval(const struct timeval *tv, struct timespec ts[2])
 int
 rp_fs_utimensat(const char *op, int dirfd, const char *path, const struct timespec *ts, int flags)
 {
-	struct rp_obj o = { .op = O_UTIMENS, .ts = ts };
+	struct rp_obj o = { .op = O_UTIMENS, .ts = ts, .k = { .op = RP_K_UTIMES, .ts = ts } };
 
 	if (dirfd == AT_FDCWD && path && !path[0] && (flags & AT_EMPTY_PATH))
 		return obj_checked(op, AT_FDCWD, ".", 0, &o);	/* the cwd itself */
 	if (!path || ((flags & AT_EMPTY_PATH) && !path[0]))
-		return fd_checked(op, dirfd) ? RP_REAL(futimens)(dirfd, ts) : -1;
+		return fd_checked_k(op, dirfd, &o.k) ? RP_REAL(futimens)(dirfd, ts) : -1;
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return RP_REAL(utimensat)(dirfd, path, ts, flags);	/* EINVAL */
 	return obj_checked(op, dirfd, path, flags & AT_SYMLINK_NOFOLLOW, &o);
@@ -947,13 +1112,18 @@ futimesat(int dirfd, const char *path, const struct timeval tv[2])
 RP_EXPORT int
 futimes(int fd, const struct timeval tv[2])
 {
-	return fd_checked("futimes", fd) ? RP_REAL(futimes)(fd, tv) : -1;
+	struct timespec ts[2];
+	struct rp_kattr k = { .op = RP_K_UTIMES, .ts = from_timeval(tv, ts) };
+
+	return fd_checked_k("futimes", fd, &k) ? RP_REAL(futimes)(fd, tv) : -1;
 }
 
 RP_EXPORT int
 futimens(int fd, const struct timespec ts[2])
 {
-	return fd_checked("futimens", fd) ? RP_REAL(futimens)(fd, ts) : -1;
+	struct rp_kattr k = { .op = RP_K_UTIMES, .ts = ts };
+
+	return fd_checked_k("futimens", fd, &k) ? RP_REAL(futimens)(fd, ts) : -1;
 }
 
 RP_EXPORT int
@@ -970,7 +1140,8 @@ rp_fs_setxattr(const char *op, const char *path, const char *name, const void *v
 	       size_t size, int flags, int nofollow)
 {
 	struct rp_obj o = { .op = O_SETXATTR, .name = name, .value = value, .size = size,
-			    .flags = flags };
+			    .flags = flags,
+			    .k = { .op = RP_K_SETXATTR, .name = name, .xflags = flags } };
 
 	return obj_checked(op, AT_FDCWD, path, nofollow, &o);
 }
@@ -978,7 +1149,8 @@ rp_fs_setxattr(const char *op, const char *path, const char *name, const void *v
 int
 rp_fs_removexattr(const char *op, const char *path, const char *name, int nofollow)
 {
-	struct rp_obj o = { .op = O_REMOVEXATTR, .name = name };
+	struct rp_obj o = { .op = O_REMOVEXATTR, .name = name,
+			    .k = { .op = RP_K_REMOVEXATTR, .name = name } };
 
 	return obj_checked(op, AT_FDCWD, path, nofollow, &o);
 }
@@ -995,10 +1167,35 @@ lsetxattr(const char *p, const char *n, const void *v, size_t s, int fl)
 	return rp_fs_setxattr("lsetxattr", p, n, v, s, fl, 1);
 }
 
+int
+rp_fs_fsetxattr(const char *op, int fd, const char *name, const void *value, size_t size,
+		int flags)
+{
+	struct rp_kattr k = { .op = RP_K_SETXATTR, .name = name, .xflags = flags, .is_fd = 1 };
+	unsigned char buf[RP_ACL_MAX];
+	struct rp_at at;
+	const void *v = value;
+	int w, e;
+
+	rp_ensure_init();
+	if (rp_in_shim)
+		return RP_REAL(fsetxattr)(fd, name, value, size, flags);
+	w = rp_at_fd(&at, fd);
+	if (w == RP_OUTSIDE && (e = rp_kerr_attr(&at, &k)) > 0) {
+		errno = e;
+		return -1;
+	}
+	if (go_for(op, &at, w, NULL) == GO_FAIL)
+		return -1;
+	if (w == RP_INSIDE && !(v = xattr_value(op, &at, name, value, size, buf)) && value)
+		return -1;
+	return RP_REAL(fsetxattr)(fd, name, v, size, flags);
+}
+
 RP_EXPORT int
 fsetxattr(int fd, const char *n, const void *v, size_t s, int fl)
 {
-	return fd_checked("fsetxattr", fd) ? RP_REAL(fsetxattr)(fd, n, v, s, fl) : -1;
+	return rp_fs_fsetxattr("fsetxattr", fd, n, v, s, fl);
 }
 
 RP_EXPORT int removexattr(const char *p, const char *n) { return rp_fs_removexattr("removexattr", p, n, 0); }
@@ -1007,7 +1204,9 @@ RP_EXPORT int lremovexattr(const char *p, const char *n) { return rp_fs_removexa
 RP_EXPORT int
 fremovexattr(int fd, const char *n)
 {
-	return fd_checked("fremovexattr", fd) ? RP_REAL(fremovexattr)(fd, n) : -1;
+	struct rp_kattr k = { .op = RP_K_REMOVEXATTR, .name = n };
+
+	return fd_checked_k("fremovexattr", fd, &k) ? RP_REAL(fremovexattr)(fd, n) : -1;
 }
 
 /* ---- shared memory: /dev/shm names (rt/shm_open.c, sem_open.c) ----------- */
@@ -1084,7 +1283,22 @@ sem_open(const char *name, int oflag, ...)
 	}
 	rp_ensure_init();
 	if (!rp_in_shim && shm_path(name, "sem.", p, sizeof(p)) == 0) {
-		go = go_for("sem_open", &at, rp_at_parent(&at, AT_FDCWD, p), NULL);
+		int w = rp_at_parent(&at, AT_FDCWD, p);
+
+		if (w == RP_OUTSIDE) {
+			/* glibc's answers for a name that is missing or taken
+			 * (nptl/sem_open.c): the kernel's, not a denial */
+			struct stat st;
+			int there = !RP_RAW_ERR(rp_raw4(SYS_newfstatat, at.fd, at.leaf, &st, 0));
+
+			if ((!there && !(oflag & O_CREAT)) ||
+			    (there && (oflag & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))) {
+				rp_at_release(&at);
+				errno = there ? EEXIST : ENOENT;
+				return SEM_FAILED;
+			}
+		}
+		go = go_for("sem_open", &at, w, NULL);
 		rp_at_release(&at);
 		if (go == GO_FAIL)
 			return SEM_FAILED;
@@ -1117,6 +1331,7 @@ rp_fs_bind(const char *op, int fd, const struct sockaddr *addr, unsigned int len
 	struct rp_at at;
 	size_t off = offsetof(struct sockaddr_un, sun_path), n;
 	enum rp_go go;
+	int w, k;
 
 	rp_ensure_init();
 	if (rp_in_shim || !addr || len <= off || len > sizeof(sun) ||
@@ -1131,8 +1346,14 @@ rp_fs_bind(const char *op, int fd, const struct sockaddr *addr, unsigned int len
 		n = len - off;
 		memcpy(p, sun.sun_path, n);
 		p[n] = '\0';
-		go = go_for(op, &at, rp_at_parent(&at, AT_FDCWD, p), NULL);
+		w = rp_at_parent(&at, AT_FDCWD, p);
 	}
+	if (w == RP_OUTSIDE && (k = rp_kerr_entry(&at, RP_K_BIND, 0)) > 0) {
+		rp_at_release(&at);
+		errno = k == EEXIST ? EADDRINUSE : k;	/* unix(7): an existing name */
+		return -1;
+	}
+	go = go_for(op, &at, w, NULL);
 	rp_at_release(&at);
 	if (go == GO_FAIL)
 		return -1;
@@ -1190,7 +1411,7 @@ posix_spawn_file_actions_addopen(posix_spawn_file_actions_t *fa, int fd, const c
 		return RP_REAL(posix_spawn_file_actions_addopen)(fa, fd, path, oflag, mode);
 	w = rp_open_where(&at, AT_FDCWD, path, oflag);
 	if (w == RP_INSIDE && __OPEN_NEEDS_MODE(oflag)) {
-		struct rp_create c = { "posix_spawn_file_actions_addopen", 1 };
+		struct rp_create c = { "posix_spawn_file_actions_addopen", 1, 0, excl_open(oflag) };
 
 		if (!rp_perm_gate(&at, &c, &mode))
 			return errno;

@@ -1,4 +1,4 @@
-/* init.c - resolve the real functions, read the policy, open the roots.
+/* init.c - resolve the real functions, read the policy.
  *
  * Runs from the library constructor, or earlier from the first wrapper
  * that needs it (a DT_NEEDED library's constructor runs before ours and may
@@ -30,7 +30,6 @@ extern char **environ;
 /* Fixed descriptor floor for the shim's own directory fds: far above what
  * programs count on (the first open returning 3), below the usual 1024
  * soft limit. */
-#define RP_FD_FLOOR 900
 
 void
 rp_resolve_all(void)
@@ -147,54 +146,6 @@ find_shim_path(void)
 }
 
 static void
-open_roots(void)
-{
-	int i;
-
-	for (i = 0; i < rp_state.policy.n_writable; i++) {
-		struct rp_root *r = &rp_state.roots[i];
-		char link[64];
-		struct rp_buf b;
-		long fd, hi, n;
-
-		r->fd = -1;
-		r->canon_len = 0;
-		fd = rp_raw4(SYS_openat, AT_FDCWD, rp_state.policy.writable[i].path,
-			     O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
-		if (RP_RAW_ERR(fd))
-			continue;	/* missing optional dir: nothing beneath it */
-		hi = rp_raw3(SYS_fcntl, fd, F_DUPFD_CLOEXEC, RP_FD_FLOOR);
-		if (!RP_RAW_ERR(hi)) {
-			rp_raw1(SYS_close, fd);
-			fd = hi;
-		}
-		rp_buf_init(&b, link, sizeof(link));
-		rp_buf_str(&b, "/proc/self/fd/");
-		rp_buf_long(&b, fd);
-		n = rp_raw4(SYS_readlinkat, AT_FDCWD, link, r->canon, sizeof(r->canon) - 1);
-		if (RP_RAW_ERR(n) || n <= 0 || r->canon[0] != '/') {
-			/* no /proc: trust the policy's spelling */
-			n = (long)rp_state.policy.writable[i].len;
-			memcpy(r->canon, rp_state.policy.writable[i].path, (size_t)n);
-		}
-		r->canon[n] = '\0';
-		r->canon_len = (size_t)n;
-		{
-			struct stat st;
-
-			if (RP_RAW_ERR(rp_raw2(SYS_fstat, fd, &st))) {
-				rp_raw1(SYS_close, fd);
-				fd = -1;
-			} else {
-				r->dev = st.st_dev;
-				r->ino = st.st_ino;
-			}
-		}
-		r->fd = (int)fd;
-	}
-}
-
-static void
 do_init(void)
 {
 	const char *p;
@@ -234,8 +185,7 @@ do_init(void)
 		rp_state.mode_env_audit = 1;
 	}
 	rp_state.log = rp_state.policy.log == RP_LOG_STDERR;
-	open_roots();
-	rp_state.policy_ok = 1;
+	rp_state.policy_ok = 1;	/* the roots are found at the first decision */
 	/* Not dumpable (no core file, no ptrace attach by the same uid) unless
 	 * the policy says CoreDumps yes.  The loader sets this too, but execve
 	 * resets it (fs/exec.c, begin_new_exec): only code that runs after

@@ -138,6 +138,7 @@ spelled_writable(const struct rp_policy *p, const char *abs)
 	size_t len = strlen(abs);
 	int i;
 
+	rp_roots_ready();	/* the canonical names are found at first use */
 	for (i = 0; i < p->n_writable; i++) {
 		const struct rp_root *r = &rp_state.roots[i];
 

@@ -16,17 +16,24 @@
 #undef _FORTIFY_SOURCE	/* we define the functions the fortified headers wrap */
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/stat.h>
 
+#include "rawsys.h"
 #include "resolve.h"
 #include "shim.h"
 
+#define RP_XBITS (S_IXUSR | S_IXGRP | S_IXOTH)
+
 const char *
-rp_perm_rule(mode_t mode, int is_file, int exec_ok)
+rp_perm_rule(mode_t mode, int is_dir, int exec_rule, int exec_ok)
 {
-	if (mode & (S_ISUID | S_ISGID))
+	/* S_ISGID on a directory only makes new entries inherit its group
+	 * (shared directories, os.makedirs(..., mode | S_ISGID)): no program
+	 * runs with it, so it grants no privilege */
+	if ((mode & S_ISUID) || ((mode & S_ISGID) && !is_dir))
 		return "setid";
-	if (is_file && (mode & (S_IXUSR | S_IXGRP | S_IXOTH)) && !exec_ok)
+	if (exec_rule && (mode & RP_XBITS) && !exec_ok)
 		return "wx-mode";
 	return NULL;
 }
@@ -37,33 +44,91 @@ rule_errno(const char *rule)
 	return rule[0] == 's' ? EPERM : EACCES;
 }
 
-/* Creation modes.  A setid bit is denied.  Exec bits of a new regular
- * file are cleared instead of denied: open(2) callers routinely ask for
- * 0777 and let the umask decide (Python's os.open default, many archive
- * and copy tools), and the file they get is exactly what W^X wants, a
- * non-executable one.  Making it executable later takes a chmod, which is
- * denied (rule wx-mode). */
+/* Does the entry a creation names exist already?  1 yes, 0 no or unknown.
+ * at->fd is the object itself (leaf ""), or the directory of at->leaf. */
+static int
+entry_exists(const struct rp_at *at, int nofollow)
+{
+	struct stat st;
+
+	if (at->fd < 0)
+		return 0;
+	if (!at->leaf[0])
+		return 1;
+	return !RP_RAW_ERR(rp_raw4(SYS_newfstatat, at->fd, at->leaf, &st,
+				   nofollow ? AT_SYMLINK_NOFOLLOW : 0));
+}
+
+/* Creation modes.  Exec bits of a new regular file are cleared, as a
+ * chmod's are (rp_perm_fchmodat): open(2) callers routinely ask for 0777
+ * and let the umask decide (Python's os.open default, many archive and
+ * copy tools), and the file they get is exactly what W^X wants, a
+ * non-executable one.  The creation is silent (no event), like a umask;
+ * the chmod that asks for the bits afterwards is logged.
+ *
+ * A setid bit in the mode of a new file is denied (EPERM), unless the
+ * entry exists: then the kernel answers (EEXIST for mknod and O_EXCL) or
+ * ignores the mode (open of an existing file).  mkdir's mode may hold
+ * them: the kernel keeps only the permission and sticky bits of it
+ * (fs/namei.c vfs_mkdir, S_IRWXUGO | S_ISVTX), the group bit comes from
+ * the parent directory alone. */
 int
 rp_perm_gate(const struct rp_at *at, void *ctx, mode_t *mode)
 {
 	const struct rp_create *c = ctx;
-	int x = c->is_file && (*mode & (S_IXUSR | S_IXGRP | S_IXOTH)) && rp_at_exec_ok(at);
-	const char *rule = rp_perm_rule(*mode, c->is_file, x);
+	int x;
+	const char *rule;
 
+	if (c->is_dir)
+		return 1;
+	x = c->is_file && (*mode & RP_XBITS) && rp_at_exec_ok(at);
+	rule = rp_perm_rule(*mode, 0, c->is_file, x);
 	if (!rule)
 		return 1;
 	if (rule[0] == 'w') {
-		*mode &= ~(mode_t)(S_IXUSR | S_IXGRP | S_IXOTH);
+		*mode &= ~(mode_t)RP_XBITS;
+		return 1;
+	}
+	if (entry_exists(at, c->excl)) {
+		if (c->excl) {
+			errno = EEXIST;
+			return 0;
+		}
+		*mode &= ~(mode_t)(S_ISUID | S_ISGID);
 		return 1;
 	}
 	return !rp_refuse(c->op, at->abs, NULL, rule, (long)(*mode & 07777), rule_errno(rule));
 }
 
-/* Decide a mode change of an object already located: 1 to act. */
+/* A chmod beneath a writable dir asked for exec bits W^X forbids: it goes
+ * on without them, and says so (decision "fixed", docs/events.md).  Copy
+ * tools set the mode of every file they copy (shutil.copystat, cp -p,
+ * install -m, tar -p, rsync -p); a failure would abort the whole copy,
+ * while the file they get is the same non-executable one a creation gives. */
+static void
+exec_bits_cleared(const char *op, const struct rp_at *at, mode_t mode)
+{
+	struct rp_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.op = op;
+	ev.path = at->abs[0] ? at->abs : NULL;
+	ev.rule = "wx-mode";
+	ev.decision = "fixed";
+	ev.detail = "exec bits cleared";
+	ev.mode = (long)(mode & 07777);
+	rp_event_emit(&ev);
+}
+
+/* Decide a mode change of an object already located: 1 to act (with
+ * *modep, possibly lowered), 0 to fail (errno set), -1 to run the real
+ * call (audit mode). */
 static int
-allowed_change(const char *op, struct rp_at *at, int where, mode_t mode)
+allowed_change(const char *op, struct rp_at *at, int where, mode_t *modep)
 {
 	const char *rule;
+	mode_t mode = *modep;
+	int dir;
 
 	if (where == RP_FAIL) {
 		errno = at->err;
@@ -71,12 +136,25 @@ allowed_change(const char *op, struct rp_at *at, int where, mode_t mode)
 	}
 	if (where == RP_NOTFILE)
 		return 1;
-	if (where == RP_OUTSIDE)
+	if (where == RP_OUTSIDE) {
+		struct rp_kattr k = { .op = RP_K_CHMOD, .is_fd = at->own == 0 };
+		int e = rp_kerr_attr(at, &k);
+
+		if (e > 0) {
+			errno = e;	/* the kernel would refuse it anyway */
+			return 0;
+		}
 		return -!rp_refuse(op, at->abs, NULL, NULL, (long)(mode & 07777), EACCES);
+	}
 	/* the exec-bit rule asks the kernel where the object really is only
 	 * when the spelling alone would let the bits through */
-	rule = rp_perm_rule(mode, !S_ISDIR(at->st_mode),
-			    (mode & (S_IXUSR | S_IXGRP | S_IXOTH)) && rp_at_exec_ok(at));
+	dir = S_ISDIR(at->st_mode);
+	rule = rp_perm_rule(mode, dir, !dir, (mode & RP_XBITS) && rp_at_exec_ok(at));
+	if (rule && rule[0] == 'w') {
+		*modep = mode & ~(mode_t)RP_XBITS;
+		exec_bits_cleared(op, at, mode);
+		return 1;
+	}
 	if (rule && rp_refuse(op, at->abs, NULL, rule, (long)(mode & 07777), rule_errno(rule)))
 		return 0;
 	return 1;
@@ -100,7 +178,7 @@ rp_perm_fchmodat(const char *op, int dirfd, const char *path, mode_t mode, int f
 		errno = EOPNOTSUPP;
 		return -1;
 	}
-	go = allowed_change(op, &at, w, mode);
+	go = allowed_change(op, &at, w, &mode);
 	if (go <= 0) {
 		rp_at_release(&at);
 		/* audit mode (-1): the real call, on the copied path */
@@ -120,7 +198,7 @@ rp_perm_fchmod(const char *op, int fd, mode_t mode)
 	rp_ensure_init();
 	if (rp_in_shim)
 		return RP_REAL(fchmod)(fd, mode);
-	go = allowed_change(op, &at, rp_at_fd(&at, fd), mode);
+	go = allowed_change(op, &at, rp_at_fd(&at, fd), &mode);
 	if (go == 0)
 		return -1;
 	return RP_REAL(fchmod)(fd, mode);

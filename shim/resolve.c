@@ -148,8 +148,75 @@ leaf_index(const char *p)
 	return s;
 }
 
-/* Root i existed at start: its canonical name is known.  The slow route
- * needs nothing more. */
+/* ---- the roots ------------------------------------------------------- */
+
+/* 0 not looked for, 1 being looked for, 2 known */
+static int roots_state;
+
+static void
+find_roots(void)
+{
+	int i;
+
+	for (i = 0; i < rp_state.policy.n_writable && i < RP_MAX_DIRS; i++) {
+		struct rp_root *r = &rp_state.roots[i];
+		char l[32];
+		struct stat st;
+		long fd, n;
+
+		r->canon_len = 0;
+		fd = rp_raw4(SYS_openat, AT_FDCWD, rp_state.policy.writable[i].path,
+			     O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+		if (RP_RAW_ERR(fd))
+			continue;	/* missing optional dir: nothing beneath it */
+		if (RP_RAW_ERR(rp_raw2(SYS_fstat, fd, &st))) {
+			rp_raw1(SYS_close, fd);
+			continue;
+		}
+		n = rp_raw4(SYS_readlinkat, AT_FDCWD, rp_fd_path(l, (int)fd), r->canon,
+			    sizeof(r->canon) - 1);
+		rp_raw1(SYS_close, fd);
+		if (RP_RAW_ERR(n) || n <= 0 || r->canon[0] != '/') {
+			/* no /proc: trust the policy's spelling */
+			n = (long)rp_state.policy.writable[i].len;
+			memcpy(r->canon, rp_state.policy.writable[i].path, (size_t)n);
+		}
+		r->canon[n] = '\0';
+		r->dev = st.st_dev;
+		r->ino = st.st_ino;
+		r->canon_len = (size_t)n;
+	}
+}
+
+int
+rp_roots_ready(void)
+{
+	int expect = 0, spins;
+
+	if (__atomic_load_n(&roots_state, __ATOMIC_ACQUIRE) == 2)
+		return 1;
+	if (!rp_state.policy_ok)
+		return 0;
+	if (__atomic_compare_exchange_n(&roots_state, &expect, 1, 0, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE)) {
+		find_roots();
+		__atomic_store_n(&roots_state, 2, __ATOMIC_RELEASE);
+		return 1;
+	}
+	/* Another thread is looking, or this thread is in a signal handler
+	 * that interrupted the search: wait a bounded time, then fail closed. */
+	for (spins = 0; spins < 2000; spins++) {
+		struct timespec ts = { 0, 50000 };
+
+		if (__atomic_load_n(&roots_state, __ATOMIC_ACQUIRE) == 2)
+			return 1;
+		rp_raw2(SYS_nanosleep, &ts, NULL);
+	}
+	return 0;
+}
+
+/* Root i exists: its canonical name is known.  The slow route needs
+ * nothing more. */
 static int
 root_known(int i)
 {
@@ -157,19 +224,38 @@ root_known(int i)
 	       rp_state.roots[i].canon_len > 0;
 }
 
-/* Root i's descriptor is still the directory opened at start.  The app
- * may have closed it (daemons close every fd) or put another directory
- * there with dup2; anchoring openat2 at that would act beneath the wrong
- * directory.  One fstat per decision on the fast route; when it fails the
- * slow route decides by the kernel's names instead. */
-static int
-root_fd_ok(int i)
+/* Open root i for one decision: by its canonical name, through no
+ * symlink, and only if it is still the directory found first (the app
+ * may have renamed it and put another directory, or a symlink, in its
+ * place).  The descriptor lives for the call only, so the app never sees
+ * it in its fd table (a child listing /proc/self/fd, a daemon closing
+ * every fd it did not open) and cannot close it or dup2 another directory
+ * over it.  -1 when that fails: the slow route then decides by the
+ * kernel's names. */
+static long
+root_open(int i)
 {
 	const struct rp_root *r = &rp_state.roots[i];
+	struct open_how how;
 	struct stat st;
+	long fd = -ENOSYS;
 
-	return r->fd >= 0 && !RP_RAW_ERR(rp_raw2(SYS_fstat, r->fd, &st)) &&
-	       S_ISDIR(st.st_mode) && st.st_dev == r->dev && st.st_ino == r->ino;
+	if (__atomic_load_n(&openat2_state, __ATOMIC_RELAXED) >= 0) {
+		memset(&how, 0, sizeof(how));
+		how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+		how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+		fd = rp_raw4(SYS_openat2, AT_FDCWD, r->canon, &how, sizeof(how));
+	}
+	if (fd == -ENOSYS || fd == -EPERM)
+		fd = rp_raw4(SYS_openat, AT_FDCWD, r->canon, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+	if (RP_RAW_ERR(fd))
+		return -1;
+	if (RP_RAW_ERR(rp_raw2(SYS_fstat, fd, &st)) || !S_ISDIR(st.st_mode) ||
+	    st.st_dev != r->dev || st.st_ino != r->ino) {
+		rp_raw1(SYS_close, fd);
+		return -1;
+	}
+	return fd;
 }
 
 int
@@ -178,6 +264,8 @@ rp_canon_root(const char *canon, size_t len)
 	int i, best = -1;
 	size_t bestlen = 0;
 
+	if (!rp_roots_ready())
+		return -1;
 	for (i = 0; i < RP_MAX_DIRS && i < rp_state.policy.n_writable; i++) {
 		const struct rp_root *r = &rp_state.roots[i];
 
@@ -204,12 +292,13 @@ exec_ok(const char *path)
  * whose name (policy spelling or canonical) is the longest prefix.  Never
  * used to allow on its own: it only chooses where to anchor. */
 static int
-spell_root(struct rp_at *at, int dirfd, char *sp, const char **rel)
+spell_root(struct rp_at *at, int dirfd, char *sp, const char **rel, int *rootfd)
 {
 	size_t n = 0, plen = strlen(at->path), i, o;
 	int k, best = -1, exact;
 	size_t bestlen = 0;
 
+	*rootfd = -1;
 	/* the base goes straight into sp: one path buffer on the stack, not
 	 * two (wrappers run on small signal stacks) */
 	if (at->path[0] != '/') {
@@ -246,6 +335,8 @@ spell_root(struct rp_at *at, int dirfd, char *sp, const char **rel)
 	exact = rp_path_lexical(NULL, sp, at->abs, sizeof(at->abs)) == 0;
 	if (!exact)
 		set_abs(at, sp);
+	if (!rp_roots_ready())
+		return -1;
 	for (k = 0; k < RP_MAX_DIRS && k < rp_state.policy.n_writable; k++) {
 		const struct rp_dir *d = &rp_state.policy.writable[k];
 		const struct rp_root *r = &rp_state.roots[k];
@@ -262,7 +353,7 @@ spell_root(struct rp_at *at, int dirfd, char *sp, const char **rel)
 			bestlen = r->canon_len;
 		}
 	}
-	if (best < 0 || !root_fd_ok(best))
+	if (best < 0 || (*rootfd = (int)root_open(best)) < 0)
 		return -1;
 	*rel = sp + bestlen;
 	while (**rel == '/')
@@ -387,7 +478,7 @@ rp_at_parent(struct rp_at *at, int dirfd, const char *path)
 	char sp[RP_PATH_MAX];
 	const char *rel;
 	size_t s;
-	int i, w;
+	int i, w, rootfd;
 	long fd;
 
 	if (rp_at_copy(at, path) != 0)
@@ -398,18 +489,20 @@ rp_at_parent(struct rp_at *at, int dirfd, const char *path)
 	}
 	s = leaf_index(at->path);
 	at->leaf = at->path[s] ? at->path + s : ".";
-	i = spell_root(at, dirfd, sp, &rel);
+	i = spell_root(at, dirfd, sp, &rel, &rootfd);
 	if (i >= 0 && strcmp(rel, ".") != 0) {
 		size_t rs = leaf_index(rel);
 
 		if (rs == 0) {
-			at->fd = rp_state.roots[i].fd;	/* the entry sits in the root */
-			at->own = 0;
+			at->fd = rootfd;	/* the entry sits in the root */
+			at->own = 1;
 			at->root = i;
 			return RP_INSIDE;
 		}
 		sp[(size_t)(rel - sp) + rs] = '\0';	/* rel's directory part, in place */
-		fd = beneath(rp_state.roots[i].fd, rel, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+		fd = beneath(rootfd, rel, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+		rp_raw1(SYS_close, rootfd);
+		rootfd = -1;
 		if (!RP_RAW_ERR(fd)) {
 			at->fd = (int)fd;
 			at->own = 1;
@@ -421,6 +514,8 @@ rp_at_parent(struct rp_at *at, int dirfd, const char *path)
 			return RP_FAIL;
 		}
 	}
+	if (rootfd >= 0)
+		rp_raw1(SYS_close, rootfd);	/* the root itself ("."): its parent decides */
 	/* The root itself, a name outside every root, or openat2 declined:
 	 * open the real parent directory and ask the kernel its name. */
 	at->exec_ok = 0;
@@ -440,7 +535,7 @@ rp_at_object(struct rp_at *at, int dirfd, const char *path, int nofollow)
 {
 	char sp[RP_PATH_MAX];
 	const char *rel;
-	int i, w, nf = nofollow ? O_NOFOLLOW : 0;
+	int i, w, rootfd, nf = nofollow ? O_NOFOLLOW : 0;
 
 	if (rp_at_copy(at, path) != 0)
 		return RP_FAIL;
@@ -448,10 +543,12 @@ rp_at_object(struct rp_at *at, int dirfd, const char *path, int nofollow)
 		at->err = ENOENT;
 		return RP_FAIL;
 	}
-	i = spell_root(at, dirfd, sp, &rel);
+	i = spell_root(at, dirfd, sp, &rel, &rootfd);
 	if (i >= 0) {
-		long fd = beneath(rp_state.roots[i].fd, rel, O_PATH | O_CLOEXEC | nf, 0);
+		long fd = beneath(rootfd, rel, O_PATH | O_CLOEXEC | nf, 0);
 		struct stat st;
+
+		rp_raw1(SYS_close, rootfd);
 
 		if (!RP_RAW_ERR(fd)) {
 			at->fd = (int)fd;
@@ -538,6 +635,7 @@ slow_try(struct rp_at *at, int cur, int cur_own, char *p, struct slow *o)
 			rp_raw1(SYS_close, cur);
 		at->fd = (int)obj;
 		at->own = 1;
+		at->leaf = "";	/* at->fd is the object itself */
 		w = classify(at, 1, o->scratch);
 		if (w == RP_FAIL)
 			return slow_fail(at, o);
@@ -545,6 +643,8 @@ slow_try(struct rp_at *at, int cur, int cur_own, char *p, struct slow *o)
 			at->err = excl ? EEXIST : ELOOP;
 			return slow_fail(at, o);
 		}
+		if (w == RP_OUTSIDE && (at->err = rp_kerr_open(at, o->flags, 1)) > 0)
+			return slow_fail(at, o);	/* the kernel's own refusal */
 		if (w == RP_OUTSIDE || o->dry ||
 		    (w == RP_INSIDE && (tmpfile || (o->flags & O_CREAT)) && o->gate &&
 		     !o->gate(at, o->ctx, &o->mode))) {
@@ -588,6 +688,8 @@ slow_try(struct rp_at *at, int cur, int cur_own, char *p, struct slow *o)
 	if (w == RP_FAIL)
 		return slow_fail(at, o);
 	if (w != RP_INSIDE) {
+		if ((at->err = rp_kerr_open(at, o->flags, 0)) > 0)
+			return slow_fail(at, o);
 		rp_at_release(at);
 		o->where = RP_OUTSIDE;
 		return TRY_DONE;
@@ -666,7 +768,7 @@ open_at(struct rp_at *at, int dirfd, const char *path, int flags, mode_t mode,
 	char sp[RP_PATH_MAX];
 	struct slow o;
 	const char *rel;
-	int i, fd;
+	int i, fd, rootfd;
 
 	*where = RP_FAIL;
 	if (rp_at_copy(at, path) != 0) {
@@ -677,7 +779,7 @@ open_at(struct rp_at *at, int dirfd, const char *path, int flags, mode_t mode,
 		errno = ENOENT;
 		return -1;
 	}
-	i = spell_root(at, dirfd, sp, &rel);
+	i = spell_root(at, dirfd, sp, &rel, &rootfd);
 	/* The fast route, unless the caller brought its own RESOLVE_* flags,
 	 * or exec bits would be kept because the spelling names an
 	 * ExecWritablePath: only the slow route knows the real directory. */
@@ -686,9 +788,23 @@ open_at(struct rp_at *at, int dirfd, const char *path, int flags, mode_t mode,
 		long r;
 
 		at->root = i;
-		if (needs_mode(flags) && gate && !gate(at, gate_ctx, &mode))
-			return -1;
-		r = beneath(rp_state.roots[i].fd, rel, flags, mode);
+		if (needs_mode(flags) && gate) {
+			int go;
+
+			/* the gate may look whether the entry exists */
+			at->fd = rootfd;
+			at->leaf = rel;
+			go = gate(at, gate_ctx, &mode);
+			at->fd = -1;
+			at->leaf = "";
+			if (!go) {
+				rp_raw1(SYS_close, rootfd);
+				return -1;
+			}
+		}
+		r = beneath(rootfd, rel, flags, mode);
+		rp_raw1(SYS_close, rootfd);
+		rootfd = -1;
 		if (!RP_RAW_ERR(r)) {
 			*where = RP_INSIDE;
 			return (int)r;
@@ -699,6 +815,8 @@ open_at(struct rp_at *at, int dirfd, const char *path, int flags, mode_t mode,
 		}
 		gate = NULL;	/* already judged */
 	}
+	if (rootfd >= 0)
+		rp_raw1(SYS_close, rootfd);
 	at->root = -1;
 	at->exec_ok = 0;
 	memset(&o, 0, sizeof(o));
@@ -734,7 +852,7 @@ rp_open_where(struct rp_at *at, int dirfd, const char *path, int flags)
 	char sp[RP_PATH_MAX];
 	struct slow o;
 	const char *rel;
-	int saved = errno;
+	int saved = errno, rootfd;
 
 	if (rp_at_copy(at, path) != 0)
 		return RP_FAIL;
@@ -742,7 +860,9 @@ rp_open_where(struct rp_at *at, int dirfd, const char *path, int flags)
 		at->err = ENOENT;
 		return RP_FAIL;
 	}
-	spell_root(at, dirfd, sp, &rel);	/* for at->abs */
+	spell_root(at, dirfd, sp, &rel, &rootfd);	/* for at->abs */
+	if (rootfd >= 0)
+		rp_raw1(SYS_close, rootfd);
 	at->root = -1;
 	memset(&o, 0, sizeof(o));
 	o.flags = flags & RP_VALID_OPEN_FLAGS;

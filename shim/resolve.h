@@ -112,20 +112,60 @@ char *rp_fd_path(char *buf, int fd);
 /* The writable root that the kernel's name `canon` lies beneath, or -1. */
 int rp_canon_root(const char *canon, size_t len);
 
+/* ---- the kernel's own refusals (kernerr.c) ------------------------------ */
+
+/* Each returns the errno the kernel would answer for a call the policy
+ * refuses (RP_OUTSIDE), learned without side effects from the decision's
+ * fds; 0 when the kernel would carry it out (so the denial stands); or
+ * RP_KERR_NOOP when it would succeed and change nothing (rename onto the
+ * same inode, utimensat with both times UTIME_OMIT). */
+#define RP_KERR_NOOP (-1)
+
+enum rp_kentry { RP_K_MKDIR, RP_K_MKNOD, RP_K_SYMLINK, RP_K_LINK, RP_K_BIND, RP_K_UNLINK,
+		 RP_K_RMDIR, RP_K_REMOVE };
+/* at from rp_at_parent; mode for mknod (its type bits). */
+int rp_kerr_entry(const struct rp_at *at, enum rp_kentry op, mode_t mode);
+int rp_kerr_rename(const struct rp_at *o, const struct rp_at *n, unsigned int flags);
+/* o from rp_at_object (or rp_at_fd), n from rp_at_parent */
+int rp_kerr_link(const struct rp_at *o, const struct rp_at *n);
+/* at->fd the existing object (exists) or the directory a new entry would
+ * be created in */
+int rp_kerr_open(const struct rp_at *at, int flags, int exists);
+
+enum rp_kattr_op { RP_K_CHMOD, RP_K_CHOWN, RP_K_UTIMES, RP_K_TRUNCATE, RP_K_SETXATTR,
+		   RP_K_REMOVEXATTR, RP_K_OTHER };
+struct timespec;
+struct rp_kattr {
+	enum rp_kattr_op op;
+	int is_fd;			/* at->fd is the caller's descriptor */
+	unsigned int uid, gid;		/* chown; (unsigned)-1 keeps */
+	const struct timespec *ts;	/* utimes; NULL means now */
+	long long len;			/* truncate */
+	const char *name;		/* xattr name */
+	int xflags;			/* XATTR_CREATE, XATTR_REPLACE */
+};
+/* at from rp_at_object or rp_at_fd */
+int rp_kerr_attr(const struct rp_at *at, const struct rp_kattr *k);
+
 /* ---- permission rules (perm.c) ---------------------------------------- */
 
-/* The rule a permission mode breaks, or NULL: "setid" for S_ISUID/S_ISGID
- * anywhere, "wx-mode" for an exec bit on a non-directory beneath a
- * writable dir that is not beneath an ExecWritablePath (W^X). */
-const char *rp_perm_rule(mode_t mode, int is_file, int exec_ok);
+/* The rule a permission mode breaks, or NULL: "setid" for S_ISUID
+ * anywhere and S_ISGID on anything but a directory (where it only passes
+ * the group on), "wx-mode" for an exec bit when `exec_rule` (a
+ * non-directory beneath a writable dir) and not `exec_ok` (beneath an
+ * ExecWritablePath): W^X. */
+const char *rp_perm_rule(mode_t mode, int is_dir, int exec_rule, int exec_ok);
 
 /* A creation about to happen beneath a writable root: open(O_CREAT),
  * creat, mknod, mkdir, mkfifo.  Use rp_perm_gate as the rp_gate_fn: it
- * denies setid bits and clears exec bits of a new regular file (see
- * perm.c for why it clears rather than denies). */
+ * denies setid bits in a new file's mode and clears exec bits of a new
+ * regular file (see perm.c for why it clears rather than denies).  at->fd
+ * is the object (leaf "") or the directory of at->leaf, or -1. */
 struct rp_create {
 	const char *op;
 	int is_file;		/* regular file (exec bits matter) */
+	int is_dir;		/* mkdir: the kernel drops setid bits itself */
+	int excl;		/* fails on an existing entry (mknod, O_EXCL) */
 };
 int rp_perm_gate(const struct rp_at *at, void *ctx, mode_t *mode);
 
@@ -165,6 +205,8 @@ int rp_fs_utimensat(const char *op, int dirfd, const char *path, const struct ti
 		    int flags);
 int rp_fs_setxattr(const char *op, const char *path, const char *name, const void *value,
 		   size_t size, int flags, int nofollow);
+int rp_fs_fsetxattr(const char *op, int fd, const char *name, const void *value, size_t size,
+		    int flags);
 int rp_fs_removexattr(const char *op, const char *path, const char *name, int nofollow);
 int rp_fs_fd_allowed(const char *op, int fd);
 int rp_fs_bind(const char *op, int fd, const struct sockaddr *addr, unsigned int len);

@@ -47,14 +47,22 @@ void rp_resolve_all(void);
 
 enum rp_ready { RP_READY_NO = 0, RP_READY_BUSY, RP_READY_YES };
 
-/* Max writable roots the shim anchors with pre-opened directory fds. */
+/* A writable root, as found at the first decision that needs it
+ * (rp_roots_ready).  No descriptor is kept: each decision opens the root
+ * by its canonical name and checks it is still this directory, so the app
+ * never sees the shim's descriptors and cannot close or replace them. */
 struct rp_root {
-	int fd;			/* O_PATH|O_DIRECTORY, -1 if missing */
-	unsigned long dev, ino;	/* what fd was opened on: the app can close
-				   or dup2 over it, so it is checked before use */
+	unsigned long dev, ino;	/* the directory found */
 	char canon[RP_PATH_MAX];	/* kernel's name for it (d_path) */
 	size_t canon_len;	/* 0 if the directory was missing */
 };
+
+/* Find the roots once per process (canonical names, dev and ino), at the
+ * first decision that needs them rather than at start: most processes of
+ * an exec chain never write.  Returns 1 when rp_state.roots is filled, 0
+ * when another thread is still at it after a bounded wait (the caller
+ * then knows no root: fail closed). */
+int rp_roots_ready(void);
 
 struct rp_state {
 	int ready;		/* enum rp_ready, atomic */

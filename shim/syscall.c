@@ -182,7 +182,8 @@ syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
 		return rp_fs_removexattr(nr == SYS_removexattr ? "syscall(removexattr)" :
 				         "syscall(lremovexattr)", S(a1), S(a2), nr == SYS_lremovexattr);
 	case SYS_fsetxattr:
-		return sys_fd_then("syscall(fsetxattr)", nr, a1, a2, a3, a4, a5);
+		return rp_fs_fsetxattr("syscall(fsetxattr)", I(a1), S(a2), (const void *)a3,
+				       (size_t)a4, I(a5));
 	case SYS_fremovexattr:
 		return sys_fd_then("syscall(fremovexattr)", nr, a1, a2, a3, a4, a5);
 	case SYS_bind:

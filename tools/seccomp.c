@@ -42,6 +42,15 @@
 	RULE1(sc, nr, EPERM, mi, S_ISUID, why),                                \
 	RULE1(sc, nr, EPERM, mi, S_ISGID, why)
 
+/* chmod family: only the setuid bit.  A filter cannot see the file type,
+ * and setgid on a directory (group inheritance for shared dirs) grants no
+ * privilege, so the shim allows it there; refusing S_ISGID here would make
+ * the loader break what the shim allows.  A setgid regular file made by a
+ * raw syscall names one of the caller's own groups and gains nothing under
+ * no_new_privs; the shim still refuses it. */
+#define SETUID_RULE(sc, nr, mi, why)                                           \
+	RULE1(sc, nr, EPERM, mi, S_ISUID, why)
+
 /* Creation with a setid mode: flags argument `fi` has `flag`, mode `mi`. */
 #define CREATE_RULES(sc, fi, flag, mi, why)                                    \
 	RULE2(sc, fi, flag, mi, S_ISUID, why),                                 \
@@ -68,7 +77,7 @@ static const char why_pers[] = "ADDR_NO_RANDOMIZE, READ_IMPLIES_EXEC and other p
 static const char why_docker[] = "blocked by Docker's default profile";
 static const char why_mount[] = "mount family: changes what paths mean";
 static const char why_ns[] = "namespace creation (user namespaces grant capabilities)";
-static const char why_setid[] = "no setuid/setgid bits (chmod u+s)";
+static const char why_setid[] = "no setuid bit (chmod u+s); setgid is left to the shim, which allows it on directories only";
 static const char why_create[] = "no setuid/setgid bits in creation modes";
 static const char why_inject[] = "code injection into other processes";
 
@@ -180,10 +189,10 @@ static const struct rp_sc_rule default_rules[] = {
 	{ "socket", 41, RP_SC_ERRNO, EPERM, 1, { { 0, RP_SC_MASKED_EQ, AF_VSOCK_, LOW32 } },
 	  "AF_VSOCK talks to the host (blocked by Docker's default profile)" },
 	/* Landlock does not cover chmod (research notes E05) */
-	SETID_RULES("chmod", 90, 1, why_setid),
-	SETID_RULES("fchmod", 91, 1, why_setid),
-	SETID_RULES("fchmodat", 268, 2, why_setid),
-	SETID_RULES("fchmodat2", 452, 2, why_setid),
+	SETUID_RULE("chmod", 90, 1, why_setid),
+	SETUID_RULE("fchmod", 91, 1, why_setid),
+	SETUID_RULE("fchmodat", 268, 2, why_setid),
+	SETUID_RULE("fchmodat2", 452, 2, why_setid),
 	CREATE_RULES("open", 1, O_CREAT, 2, why_create),
 	CREATE_RULES("open", 1, __O_TMPFILE, 2, why_create),
 	CREATE_RULES("openat", 2, O_CREAT, 3, why_create),

@@ -466,7 +466,10 @@ def main():
             k = attack_of(ev, app)
             if k and ev.get("decision") == "deny":
                 by_attack[k] += 1
-            else:
+            elif not (k == "exec-upload" and ev.get("decision") == "fixed" and
+                      ev.get("rule") == "wx-mode"):
+                # (the upload's chmod 0755 is applied as 0644 and logged;
+                # running it is the denial that counts)
                 stray.append(ev)
         for k in ATTACKS:
             check(by_attack[k] >= counts.get("attack/" + k, 0) > 0,

@@ -233,15 +233,17 @@ perm_cases(void)
 		{ "creat", P("%s/w/exec/tool", T), "0755", 0 },
 		{ "creat", P("%s/w/exec/suid", T), "4755", 1 },
 		{ "mknod", P("%s/w/nx", T), "0755", 0 },
-		{ "mkdir", P("%s/w/sd", T), "2755", 1 },
+		{ "mkdir", P("%s/w/sd", T), "2755", 0 },	/* the kernel drops the bit */
 		{ "mkdir", P("%s/w/d", T), "0755", 0 },
 		{ "chmod", P("%s/w/pre", T), "4755", 1 },
-		{ "chmod", P("%s/w/pre", T), "0755", 13 },
-		{ "lchmod", P("%s/w/pre", T), "0711", 13 },
+		{ "chmod", P("%s/w/pre", T), "0755", 0 },	/* applied as 0644 */
+		{ "lchmod", P("%s/w/pre", T), "0711", 0 },
 		{ "fchmodat", P("%s/w/pre", T), "2600", 1 },
-		{ "fchmod", P("%s/w/pre", T), "0700", 13 },
+		{ "fchmod", P("%s/w/pre", T), "0700", 0 },
 		{ "chmod", P("%s/w/pre", T), "0600", 0 },
 		{ "chmod", P("%s/w/pd", T), "0711", 0 },
+		{ "chmod", P("%s/w/pd", T), "2775", 0 },	/* group inheritance: no privilege */
+		{ "chmod", P("%s/w/pd", T), "4775", 1 },
 		{ "chmod", P("%s/w/exec/tool", T), "0700", 0 },
 		{ "chmod", P("%s/o/pre", T), "0600", 13 },
 		{ "fchmod", P("%s/o/pre", T), "0600", 13 },
@@ -253,6 +255,8 @@ perm_cases(void)
 
 	err = run_ops(ops, n, POL, "deny", count_denied(ops, n));
 	cr_expect_eq(rt_count_lines(err, "\"rule\":\"setid\""), 6, "%s", err);
+	/* chmod, lchmod and fchmod asked for exec bits: applied without them */
+	cr_expect_eq(rt_count_lines(err, "\"decision\":\"fixed\""), 3, "%s", err);
 	cr_expect_eq(rt_count_lines(err, "\"rule\":\"wx-mode\""), 3, "%s", err);
 	cr_expect_eq(rt_count_lines(err, "\"rule\":\"writable-path\""), 3, "%s", err);
 	free(err);
@@ -264,7 +268,10 @@ perm_cases(void)
 	cr_expect_eq(st.st_mode & 07777, 0644);
 	cr_expect_eq(stat(P("%s/w/exec/tool", T), &st), 0);
 	cr_expect_eq(st.st_mode & 07777, 0700, "ExecWritablePath keeps exec bits (then chmod 0700)");
-	cr_expect(!rt_exists(P("%s/w/sd", T)));
+	cr_expect_eq(stat(P("%s/w/sd", T), &st), 0);
+	cr_expect_eq(st.st_mode & (S_ISUID | S_ISGID), 0, "mkdir keeps no setid bit of its mode");
+	cr_expect_eq(stat(P("%s/w/pd", T), &st), 0);
+	cr_expect_eq(st.st_mode & 07777, 02775, "setgid on a directory is applied");
 	cr_expect_eq(stat(P("%s/w/pre", T), &st), 0);
 	cr_expect_eq(st.st_mode & 07777, 0600);
 	cr_expect_eq(stat(P("%s/o/pre", T), &st), 0);
@@ -319,8 +326,10 @@ audit_cases(void)
 	};
 	struct stat st;
 
-	err = run_ops(ops, 9, POL, "audit", 8);
+	err = run_ops(ops, 9, POL, "audit", 7);
 	cr_expect_eq(rt_count_lines(err, "\"decision\":\"deny\""), 0);
+	/* the chmod's exec bits are cleared in audit mode too, as at creation */
+	cr_expect_eq(rt_count_lines(err, "\"decision\":\"fixed\""), 1, "%s", err);
 	free(err);
 	cr_expect(rt_exists(P("%s/o/d", T)));
 	cr_expect(rt_exists(P("%s/w/hl", T)));

@@ -195,7 +195,7 @@ main(int argc, char **argv)
 	else if (strcmp(op, "chmod-suid") == 0) {
 		result("chmod", syscall(SYS_chmod, arg, 04755));
 		result("fchmodat", syscall(SYS_fchmodat, AT_FDCWD, arg, 04755, 0));
-		result("fchmodat2", syscall(SYS_fchmodat2_, AT_FDCWD, arg, 02755, 0));
+		result("fchmodat2", syscall(SYS_fchmodat2_, AT_FDCWD, arg, 04755, 0));
 		result("chmod-plain", syscall(SYS_chmod, arg, 0755));
 	} else if (strcmp(op, "bind") == 0)
 		return bind_port(atoi(arg));
