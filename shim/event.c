@@ -1,20 +1,167 @@
-/* event.c - one denial, one JSON line, one write(2).
+/* event.c - one denial, one JSON line, one write to the event sink.
  *
  * The record is built on the stack (no malloc, no stdio: this runs in
  * vfork children and signal handlers), every string is JSON-escaped
  * because paths and argv are attacker-controlled, and the whole line stays
  * below PIPE_BUF so concurrent writers never interleave on a pipe.
+ *
+ * Where the line goes is decided once per process (rp_event_init) and
+ * never depends on the descriptors the app kept: a child whose stderr was
+ * captured, redirected or closed (subprocess capture_output=True, 2>/dev/null,
+ * a daemon that closed everything) still reaches the sink.  Each event
+ * opens the sink afresh (a socket, the file or the FIFO), writes once and
+ * closes it: no descriptor of ours survives for the app to close or dup2
+ * over, and a datagram or an O_APPEND write below PIPE_BUF is never torn.
+ * If the sink cannot take the line, it goes to fd 2 as before, and the
+ * first such line of the process says why (docs/events.md).
  */
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
+#include <sys/un.h>
 #include <time.h>
 
 #include "rawsys.h"
 #include "shim.h"
 #include "strbuf.h"
+#include "stickyenv.h"
 
 #define RP_EVENT_MAX 4000	/* < PIPE_BUF (4096) with room for "}\n" */
+
+extern char **environ;
+
+enum sink { SINK_FD2 = 0, SINK_RELAY, SINK_FILE, SINK_SOCKET, SINK_FIFO };
+
+/* Decided once in the constructor, read-only afterwards (a fork child
+ * inherits the same decision). */
+static struct {
+	int kind;			/* enum sink */
+	struct sockaddr_un addr;	/* SINK_RELAY (abstract), SINK_SOCKET */
+	unsigned addrlen;
+	const char *path;		/* SINK_FILE, SINK_FIFO */
+	char env[sizeof(RP_EVENTS_ENV) + 128];	/* "RAMPART_EVENTS=@..." */
+	int lost_said;			/* atomic: the fallback was reported */
+} sink;
+
+static const char *
+env_value(const char *name, size_t n)
+{
+	char **e;
+
+	for (e = environ; e && *e; e++)
+		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+			return *e + n + 1;
+	return NULL;
+}
+
+void
+rp_event_init(void)
+{
+	const char *v = env_value(RP_EVENTS_ENV, sizeof(RP_EVENTS_ENV) - 1);
+	size_t n;
+
+	sink.kind = SINK_FD2;
+	/* The loader's relay: "@NAME", an abstract unix datagram socket
+	 * (unix(7)); nothing on disk, nothing a chroot or Landlock hides. */
+	if (v && v[0] == '@' && (n = strlen(v + 1)) > 0 && n < sizeof(sink.addr.sun_path) - 1 &&
+	    n < sizeof(sink.env) - sizeof(RP_EVENTS_ENV) - 2) {
+		sink.addr.sun_family = AF_UNIX;
+		sink.addr.sun_path[0] = '\0';
+		memcpy(sink.addr.sun_path + 1, v + 1, n);
+		sink.addrlen = (unsigned)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
+		sink.kind = SINK_RELAY;
+		memcpy(sink.env, RP_EVENTS_ENV "=", sizeof(RP_EVENTS_ENV));
+		memcpy(sink.env + sizeof(RP_EVENTS_ENV), v, n + 2);
+		/* children keep exactly this value, or none if we had none */
+		rp_env_events = sink.env;
+	}
+	if (!rp_state.policy_ok || !rp_state.policy.sink_path)
+		return;
+	switch (rp_state.policy.sink) {
+	case RP_SINK_FILE:
+		sink.kind = SINK_FILE;
+		sink.path = rp_state.policy.sink_path;
+		break;
+	case RP_SINK_FIFO:
+		sink.kind = SINK_FIFO;
+		sink.path = rp_state.policy.sink_path;
+		break;
+	case RP_SINK_SOCKET:
+		n = strlen(rp_state.policy.sink_path);
+		if (n >= sizeof(sink.addr.sun_path))
+			break;	/* the parser refuses it; stay on fd 2 */
+		sink.addr.sun_family = AF_UNIX;
+		memcpy(sink.addr.sun_path, rp_state.policy.sink_path, n + 1);
+		sink.addrlen = (unsigned)(offsetof(struct sockaddr_un, sun_path) + n + 1);
+		sink.kind = SINK_SOCKET;
+		break;
+	default:
+		break;
+	}
+}
+
+const char *
+rp_event_sink_name(void)
+{
+	static const char *const names[] = { "fd2", "relay", "file", "socket", "fifo" };
+
+	return names[sink.kind];
+}
+
+static void
+close_fd(long fd)
+{
+	rp_raw1(SYS_close, fd);
+}
+
+/* One line to the sink: 0, or -errno. */
+static long
+sink_write(const char *buf, size_t len)
+{
+	long fd, r;
+	struct stat st;
+
+	switch (sink.kind) {
+	case SINK_RELAY:
+	case SINK_SOCKET:
+		fd = rp_raw3(SYS_socket, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (RP_RAW_ERR(fd))
+			return fd;
+		/* blocking: a full queue is back-pressure, never a drop */
+		do
+			r = rp_raw6(SYS_sendto, fd, (long)buf, (long)len, 0, (long)&sink.addr,
+				    sink.addrlen);
+		while (r == -EINTR);
+		close_fd(fd);
+		return RP_RAW_ERR(r) ? r : 0;
+	case SINK_FILE:
+	case SINK_FIFO:
+		/* O_NONBLOCK so that a FIFO without a reader answers ENXIO
+		 * (fifo(7)) instead of hanging the app; cleared before the
+		 * write, which then blocks rather than answer EAGAIN. */
+		fd = rp_raw4(SYS_openat, AT_FDCWD, sink.path,
+			     O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW |
+			     (sink.kind == SINK_FILE ? O_APPEND | O_CREAT : O_NONBLOCK), 0600);
+		if (RP_RAW_ERR(fd))
+			return fd;
+		r = rp_raw2(SYS_fstat, fd, &st);
+		if (!RP_RAW_ERR(r) && !(sink.kind == SINK_FILE ? S_ISREG(st.st_mode) : S_ISFIFO(st.st_mode)))
+			r = -EINVAL;
+		if (!RP_RAW_ERR(r) && sink.kind == SINK_FIFO)
+			r = rp_raw3(SYS_fcntl, fd, F_SETFL, 0);
+		if (!RP_RAW_ERR(r)) {
+			do
+				r = rp_raw3(SYS_write, fd, (long)buf, (long)len);
+			while (r == -EINTR);
+			if (!RP_RAW_ERR(r) && (size_t)r != len)
+				r = -EIO;
+		}
+		close_fd(fd);
+		return RP_RAW_ERR(r) ? r : 0;
+	default:
+		return -ENOENT;
+	}
+}
 
 /* Append ,"key":"value".  If the value does not fit, the field is rolled
  * back whole (never a half-written string) and *cut is set. */
@@ -81,7 +228,6 @@ rp_event_emit(const struct rp_event *ev)
 	char buf[PIPE_BUF];
 	struct rp_buf b;
 	int cut = 0, saved = errno;
-	long r;
 	struct timespec ts;
 
 	if (!rp_state.log) {
@@ -159,12 +305,82 @@ rp_event_emit(const struct rp_event *ev)
 	}
 	buf[b.len++] = '}';
 	buf[b.len++] = '\n';
+	rp_event_write(buf, b.len, sizeof(buf));
+	errno = saved;
+}
+
+/* `line` ends in "}\n" and has room for `cap` bytes.  To the sink, or to
+ * fd 2 if the sink cannot take it; the process's first fallback line
+ * carries "sink_lost" (which sink, and the errno), so the gap is visible
+ * where the lines went. */
+void
+rp_event_write(char *line, size_t len, size_t cap)
+{
+	long r = -ENOENT;
+
+	if (sink.kind != SINK_FD2) {
+		r = sink_write(line, len);
+		if (r == 0)
+			return;
+		if (!__atomic_exchange_n(&sink.lost_said, 1, __ATOMIC_ACQ_REL) && len >= 2 &&
+		    line[len - 2] == '}' && len + 48 < cap) {
+			struct rp_buf b;
+			char note[48];
+
+			rp_buf_init(&b, note, sizeof(note));
+			rp_buf_str(&b, ",\"sink_lost\":\"");
+			rp_buf_str(&b, rp_event_sink_name());
+			rp_buf_str(&b, " errno ");
+			rp_buf_long(&b, -r);
+			rp_buf_str(&b, "\"}\n");
+			memcpy(line + len - 2, note, b.len);
+			len = len - 2 + b.len;
+		}
+	}
 	if (stderr_usable()) {
 		do
-			r = rp_raw3(SYS_write, 2, buf, b.len);
+			r = rp_raw3(SYS_write, 2, line, len);
 		while (r == -EINTR);
 	}
-	errno = saved;
+}
+
+/* The one "live" line: the loader put its own pid in RAMPART_LIVE just
+ * before exec, so only the process it started (same pid) says it, and the
+ * variable is taken out of our environment (walking environ, no libc
+ * call) so that neither children nor a later exec of this pid repeat it. */
+void
+rp_event_live(void)
+{
+	char buf[PIPE_BUF];
+	struct rp_buf b;
+	const char *v = env_value(RP_LIVE_ENV, sizeof(RP_LIVE_ENV) - 1);
+	long pid = rp_raw0(SYS_getpid), want = 0;
+	char **e, **o;
+
+	if (!v)
+		return;
+	for (; *v >= '0' && *v <= '9'; v++)
+		want = want * 10 + (*v - '0');
+	for (e = o = environ; *e; e++)
+		if (!(strncmp(*e, RP_LIVE_ENV "=", sizeof(RP_LIVE_ENV)) == 0))
+			*o++ = *e;
+	*o = NULL;
+	if (want != pid || !rp_state.log)
+		return;
+	rp_buf_init(&b, buf, RP_EVENT_MAX);
+	rp_buf_str(&b, "{\"rampart\":\"shim\",\"state\":\"");
+	rp_buf_str(&b, rp_state.policy_ok ? "live" : "policy-unavailable");
+	rp_buf_str(&b, "\",\"mode\":\"");
+	rp_buf_str(&b, rp_state.audit ? "audit" : "enforce");
+	rp_buf_str(&b, "\",\"sink\":\"");
+	rp_buf_str(&b, rp_event_sink_name());
+	rp_buf_str(&b, "\",\"pid\":");
+	rp_buf_long(&b, pid);
+	field(&b, "exe", program_path(), RP_PATH_MAX, NULL);
+	field(&b, "policy", rp_state.policy_path, RP_PATH_MAX, NULL);
+	buf[b.len++] = '}';
+	buf[b.len++] = '\n';
+	rp_event_write(buf, b.len, sizeof(buf));
 }
 
 int

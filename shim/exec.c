@@ -919,6 +919,9 @@ repair_environ(const char *op)
 	for (i = 0; i < RP_ENV_CODE_VARS; i++)	/* library paths cleaned */
 		if (e.code[i] && set_var(e.code[i][0] ? e.code[i] : e.codebuf[i]) < 0)
 			r = -1;
+	/* the event relay's address (event.c), or none */
+	if ((e.fixed & RP_ENV_FIXED_EVENTS) && set_var(e.events[0] ? e.events : RP_EVENTS_ENV) < 0)
+		r = -1;
 	rp_env_release(&e);
 	return r;
 }

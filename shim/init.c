@@ -207,6 +207,7 @@ rp_ensure_init(void)
 					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 		rp_in_shim++;
 		do_init();
+		rp_event_init();	/* where events go (event.c) */
 		rp_in_shim--;
 		__atomic_store_n(&rp_state.ready, RP_READY_YES, __ATOMIC_RELEASE);
 		return;
@@ -227,6 +228,7 @@ __attribute__((constructor)) static void
 rp_constructor(void)
 {
 	rp_ensure_init();
+	rp_event_live();	/* the loader's first process says the shim is live */
 	/* A program started as `ld.so PROG` was never execve'd itself: the
 	 * exec wrappers (and Landlock's EXECUTE check) saw only ld.so.  Judge
 	 * PROG now, before main, and refuse to run a denied one (exec.c). */

@@ -41,11 +41,14 @@
 	X(CORE_DUMPS, "CoreDumps", RP_KW_SCALAR, "no|yes",                     \
 	  "allow core dumps (default no: they leak process memory)")           \
 	X(LOG, "Log", RP_KW_SCALAR, "stderr|none",                             \
-	  "where the shim writes its JSON events")                             \
+	  "whether the shim writes its JSON events")                           \
 	X(MEMORY_WX, "MemoryDenyWriteExecute", RP_KW_SCALAR, "no|yes",         \
 	  "no memory may become executable after it was writable (loader)")    \
 	X(REQUIRE_NOEXEC, "RequireNoexec", RP_KW_SCALAR, "no|yes",             \
-	  "the loader refuses to start unless every writable dir is noexec")
+	  "the loader refuses to start unless every writable dir is noexec")   \
+	X(EVENT_SINK, "EventSink", RP_KW_SCALAR,                               \
+	  "stderr|file:PATH|socket:PATH|fifo:PATH",                            \
+	  "where every process's events go (default: the loader's stderr)")
 
 enum rp_kw_kind { RP_KW_SCALAR, RP_KW_LIST };
 

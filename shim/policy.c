@@ -487,6 +487,55 @@ choice(const char *value, const char *choices)
 	return -1;
 }
 
+/* ---- EventSink (events: see docs/events.md "Where events go") ---------- */
+
+/* "stderr", or "file:PATH", "socket:PATH", "fifo:PATH" with PATH absolute
+ * and normalised.  One token, so that the value stays a scalar.  A socket
+ * path must fit sockaddr_un.sun_path (108 bytes with the NUL, unix(7)). */
+static void
+event_sink(struct parser *ps, const char *file, int line, const char *val)
+{
+	static const char *const kinds[] = { "file:", "socket:", "fifo:" };
+	struct rp_policy *p = ps->p;
+	char norm[RP_PATH_MAX];
+	enum rp_path_error pe;
+	size_t i, n = 0;
+
+	if (streq_ci(val, "stderr")) {
+		p->sink = RP_SINK_STDERR;
+		return;
+	}
+	for (i = 0; i < 3; i++) {	/* the kind is case-insensitive, the path not */
+		size_t k;
+
+		n = strlen(kinds[i]);
+		for (k = 0; k < n && lower((unsigned char)val[k]) == kinds[i][k]; k++)
+			;
+		if (k == n)
+			break;
+	}
+	if (i == 3) {
+		report(ps, file, line, "EventSink must be stderr, file:PATH, socket:PATH or fifo:PATH, not",
+		       val, NULL);
+		return;
+	}
+	pe = rp_path_normalize(val + n, norm, sizeof(norm));
+	if (pe != RP_PATH_OK) {
+		report(ps, file, line, rp_path_error_str(pe), val + n, NULL);
+		return;
+	}
+	if (i == 1 && strlen(norm) >= 108) {
+		report(ps, file, line, "EventSink socket path longer than 107 bytes:", val + n, NULL);
+		return;
+	}
+	p->sink_path = pool_dup(ps, norm, strlen(norm));
+	if (!p->sink_path) {
+		report(ps, file, line, "policy too large at", val, NULL);
+		return;
+	}
+	p->sink = (enum rp_sink)(RP_SINK_FILE + i);
+}
+
 static void
 directive(struct parser *ps, const char *file, int line, char **tok, int ntok)
 {
@@ -576,6 +625,9 @@ directive(struct parser *ps, const char *file, int line, char **tok, int ntok)
 			report(ps, file, line, "Log must be stderr or none, not", tok[1], NULL);
 		else
 			p->log = (enum rp_log)v;
+		break;
+	case RP_KW_EVENT_SINK:
+		event_sink(ps, file, line, tok[1]);
 		break;
 	case RP_KW_CORE_DUMPS:
 		if ((v = choice(tok[1], "no|yes")) < 0)

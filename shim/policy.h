@@ -32,6 +32,9 @@
 enum rp_mode { RP_MODE_ENFORCE = 0, RP_MODE_AUDIT = 1 };
 enum rp_landlock { RP_LANDLOCK_STRICT = 0, RP_LANDLOCK_BEST_EFFORT, RP_LANDLOCK_OFF };
 enum rp_log { RP_LOG_STDERR = 0, RP_LOG_NONE };
+/* EventSink: the loader's stderr (through its relay), or a file, a unix
+ * datagram socket or a FIFO named by an absolute path. */
+enum rp_sink { RP_SINK_STDERR = 0, RP_SINK_FILE, RP_SINK_SOCKET, RP_SINK_FIFO };
 
 /* Where a directive came from, for messages that point at it. */
 struct rp_loc {
@@ -59,6 +62,8 @@ struct rp_policy {
 	enum rp_mode mode;
 	enum rp_landlock landlock;
 	enum rp_log log;
+	enum rp_sink sink;
+	const char *sink_path;		/* RP_SINK_FILE/SOCKET/FIFO: normalised */
 	int core_dumps;
 	int memfd_exec;			/* 1 = allowed */
 	int memory_wx;			/* MemoryDenyWriteExecute yes */

@@ -114,6 +114,19 @@ struct rp_event {
  * visibly; preserves errno. */
 void rp_event_emit(const struct rp_event *ev);
 
+/* Decide once where this process's events go: the policy's EventSink,
+ * else the loader's relay named by RAMPART_EVENTS, else fd 2.  Called
+ * once, at the end of initialisation. */
+void rp_event_init(void);
+/* "fd2", "relay", "file", "socket" or "fifo". */
+const char *rp_event_sink_name(void);
+/* Write one finished line (ending in "}\n", `cap` bytes of room) to the
+ * sink, falling back to fd 2. */
+void rp_event_write(char *line, size_t len, size_t cap);
+/* From the constructor: the one {"rampart":"shim","state":"live"} line of
+ * the process the loader started (RAMPART_LIVE names its pid). */
+void rp_event_live(void);
+
 /* Decide what a denial means for the caller: in audit mode log and return
  * 0 (let it through), in enforce mode log and return 1 (deny). */
 int rp_deny(const struct rp_event *ev);

@@ -10,6 +10,8 @@
 #include "rawsys.h"
 #include "strbuf.h"
 
+const char *rp_env_events;
+
 static int
 is_var(const char *entry, const char *name, size_t n)
 {
@@ -117,8 +119,8 @@ rp_env_make_sticky(struct rp_env *e, char *const envp[], const char *shim,
 		   const char *policy, int audit, const char *fprint)
 {
 	const char *preload_entry = NULL, *policy_entry = NULL, *mode_entry = NULL;
-	const char *fprint_entry = NULL;
-	int n_preload = 0, n_policy = 0, n_audit = 0, n_mode = 0, n_fprint = 0;
+	const char *fprint_entry = NULL, *events_entry = NULL;
+	int n_preload = 0, n_policy = 0, n_audit = 0, n_mode = 0, n_fprint = 0, n_events = 0;
 	size_t n, k, need;
 	char **arr;
 
@@ -142,10 +144,20 @@ rp_env_make_sticky(struct rp_env *e, char *const envp[], const char *shim,
 		} else if (is_var(envp[n], RP_FPRINT_ENV, sizeof(RP_FPRINT_ENV) - 1)) {
 			n_fprint++;
 			fprint_entry = envp[n];
+		} else if (is_var(envp[n], RP_EVENTS_ENV, sizeof(RP_EVENTS_ENV) - 1)) {
+			n_events++;
+			events_entry = envp[n];
 		}
 	}
 	if (fprint ? (n_fprint != 1 || strcmp(fprint_entry, fprint) != 0) : n_fprint != 0)
 		e->fixed |= RP_ENV_FIXED_FPRINT;
+	/* the event sink: a child may not send its events elsewhere, nor lose
+	 * the relay by clearing its environment */
+	e->events[0] = '\0';
+	if (rp_env_events && strlen(rp_env_events) < sizeof(e->events))
+		strcpy(e->events, rp_env_events);
+	if (e->events[0] ? (n_events != 1 || strcmp(events_entry, e->events) != 0) : n_events != 0)
+		e->fixed |= RP_ENV_FIXED_EVENTS;
 	strcpy(e->mode, RP_MODE_ENV "=audit");
 	if (audit ? (n_mode != 1 || strcmp(mode_entry, e->mode) != 0) : n_mode != 0)
 		e->fixed |= RP_ENV_FIXED_MODE;
@@ -173,7 +185,7 @@ rp_env_make_sticky(struct rp_env *e, char *const envp[], const char *shim,
 	clean_code_vars(e, envp);
 	if (!e->fixed && !e->code[0] && !e->code[1])
 		return 0;
-	need = n + 5 + RP_ENV_CODE_VARS;
+	need = n + 6 + RP_ENV_CODE_VARS;
 	if (need <= RP_ENV_STACK_SLOTS) {
 		arr = e->slots;
 	} else {
@@ -201,12 +213,15 @@ rp_env_make_sticky(struct rp_env *e, char *const envp[], const char *shim,
 	for (n = 0; n < RP_ENV_CODE_VARS; n++)
 		if (e->code[n] && e->code[n][0])
 			arr[k++] = (char *)e->code[n];
+	if (e->events[0])
+		arr[k++] = e->events;
 	for (n = 0; envp && envp[n]; n++) {
 		if (is_code_var(e, envp[n]))
 			continue;
 		if (is_var(envp[n], "LD_AUDIT", 8) ||
 		    is_var(envp[n], RP_MODE_ENV, sizeof(RP_MODE_ENV) - 1) ||
-		    is_var(envp[n], RP_FPRINT_ENV, sizeof(RP_FPRINT_ENV) - 1))
+		    is_var(envp[n], RP_FPRINT_ENV, sizeof(RP_FPRINT_ENV) - 1) ||
+		    is_var(envp[n], RP_EVENTS_ENV, sizeof(RP_EVENTS_ENV) - 1))
 			continue;
 		if (shim && shim[0] && is_var(envp[n], "LD_PRELOAD", 10))
 			continue;
@@ -241,7 +256,7 @@ rp_env_tampering(const struct rp_env *e, int start_had_preload, int start_had_po
 }
 
 /* The repairs of bits 1..8, in RP_ENV_* order; bit 16 adds
- * ", RAMPART_DENY_IDS reset". */
+ * ", RAMPART_DENY_IDS reset", bit 32 ", RAMPART_EVENTS reset". */
 #define RP_FIXED_TEXTS(X) \
 	X("") \
 	X("LD_PRELOAD restored") \
@@ -261,18 +276,23 @@ rp_env_tampering(const struct rp_env *e, int start_had_preload, int start_had_po
 	X("LD_PRELOAD and RAMPART_POLICY restored, LD_AUDIT removed, RAMPART_MODE reset")
 #define RP_PLAIN(s) s,
 #define RP_WITH_FPRINT(s) s ", " RP_FPRINT_ENV " reset",
+#define RP_WITH_EVENTS(s) s ", " RP_EVENTS_ENV " reset",
+#define RP_WITH_BOTH(s) s ", " RP_FPRINT_ENV " reset, " RP_EVENTS_ENV " reset",
 
 const char *
 rp_env_fixed_text(unsigned fixed)
 {
 	/* indexed by the RP_ENV_* bits; static strings, so an event can point
 	 * at them from a vfork child */
-	static const char *const text[32] = {
+	static const char *const text[64] = {
 		RP_FIXED_TEXTS(RP_PLAIN)
 		RP_FIXED_TEXTS(RP_WITH_FPRINT)
+		RP_FIXED_TEXTS(RP_WITH_EVENTS)
+		RP_FIXED_TEXTS(RP_WITH_BOTH)
 	};
 
-	if ((fixed & 31) == RP_ENV_FIXED_FPRINT)
-		return RP_FPRINT_ENV " reset";
-	return text[fixed & 31];
+	unsigned i = fixed & 63;
+
+	/* no repair of bits 1..8 before it: drop the leading ", " */
+	return (i & 15) == 0 && i ? text[i] + 2 : text[i];
 }

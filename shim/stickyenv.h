@@ -17,6 +17,14 @@
 
 #define RP_ENV_STACK_SLOTS 512	/* larger environments use mmap */
 
+/* The loader's event relay ("@NAME", docs/events.md), kept in children at
+ * the value the process started with, or removed if it had none. */
+#define RP_EVENTS_ENV "RAMPART_EVENTS"
+/* The pid of the loader's first process, read and removed by its shim. */
+#define RP_LIVE_ENV "RAMPART_LIVE"
+/* "RAMPART_EVENTS=@NAME" this process started with, or NULL (event.c). */
+extern const char *rp_env_events;
+
 /* What had to be fixed (bits of rp_env.fixed). */
 enum {
 	RP_ENV_FIXED_PRELOAD = 1,	/* LD_PRELOAD missing, not first, or repeated */
@@ -24,6 +32,7 @@ enum {
 	RP_ENV_STRIPPED_AUDIT = 4,	/* LD_AUDIT removed */
 	RP_ENV_FIXED_MODE = 8,		/* RAMPART_MODE set back to its start value */
 	RP_ENV_FIXED_FPRINT = 16,	/* RAMPART_DENY_IDS set back to its start value */
+	RP_ENV_FIXED_EVENTS = 32,	/* RAMPART_EVENTS set back to its start value */
 };
 
 #define RP_ENV_CODE_VARS 2	/* LD_LIBRARY_PATH, GCONV_PATH */
@@ -43,6 +52,7 @@ struct rp_env {
 	 * else the new "NAME=value" in codebuf */
 	const char *code[RP_ENV_CODE_VARS];
 	char codebuf[RP_ENV_CODE_VARS][RP_PATH_MAX + 16];
+	char events[160];
 };
 
 /* Build e->envp from `envp` (NULL = empty).  `fprint` is the

@@ -58,6 +58,9 @@ print_policy(const struct rp_policy *p)
 	printf("%-22s %s\n", "Log", p->log == RP_LOG_NONE ? "none" : "stderr");
 	printf("%-22s %s\n", "MemoryDenyWriteExecute", p->memory_wx ? "yes" : "no");
 	printf("%-22s %s\n", "RequireNoexec", p->require_noexec ? "yes" : "no");
+	printf("%-22s %s%s%s\n", "EventSink",
+	       (const char *const[]){ "stderr", "file:", "socket:", "fifo:" }[p->sink],
+	       p->sink_path ? p->sink_path : "", p->sink == RP_SINK_STDERR ? " (the loader's, through its relay)" : "");
 }
 
 /* --check reads the policy with RP_LOAD_LINT: a writable dir missing on

@@ -204,7 +204,7 @@ digits(struct jp *j)
 /* A number; *small gets its value when it is a non-negative integer below
  * 1000 (the only numbers we use), else -1. */
 static int
-number(struct jp *j, int *small)
+number_big(struct jp *j, int *small, long *big)
 {
 	size_t start;
 	long v = 0;
@@ -220,7 +220,7 @@ number(struct jp *j, int *small)
 		j->pos++;
 	else if (digits(j))
 		return -1;
-	for (size_t i = start + (size_t)neg; i < j->pos && v < 1000; i++)
+	for (size_t i = start + (size_t)neg; i < j->pos && v < 1000000000000L; i++)
 		v = v * 10 + (j->s[i] - '0');
 	if (peek(j) == '.') {
 		j->pos++;
@@ -238,7 +238,15 @@ number(struct jp *j, int *small)
 	}
 	if (small)
 		*small = integer && !neg && v < 1000 ? (int)v : -1;
+	if (big)	/* the relay's "repeat" count (docs/events.md) */
+		*big = integer && !neg && v < 1000000000000L ? v : -1;
 	return 0;
+}
+
+static int
+number(struct jp *j, int *small)
+{
+	return number_big(j, small, NULL);
 }
 
 static int
@@ -302,7 +310,7 @@ object(struct jp *j, int depth, int top)
 	for (;;) {
 		const char *key = NULL;
 		size_t mark = j->used;
-		int f = RP_JF_COUNT, is_argv = 0, is_version = 0;
+		int f = RP_JF_COUNT, is_argv = 0, is_version = 0, is_repeat = 0;
 
 		if (!first && expect(j, ',', "expected ',' or '}' in object"))
 			return -1;
@@ -315,6 +323,7 @@ object(struct jp *j, int depth, int top)
 					break;
 			is_argv = strcmp(key, "argv") == 0;
 			is_version = strcmp(key, "rampart") == 0;
+			is_repeat = strcmp(key, "repeat") == 0;
 			j->used = mark;	/* the key itself need not be kept */
 		}
 		ws(j);
@@ -332,6 +341,9 @@ object(struct jp *j, int depth, int top)
 			j->ev->argv[j->ev->argc] = NULL;
 		} else if (is_version) {
 			if (number(j, &j->ev->version))
+				return -1;
+		} else if (is_repeat) {
+			if (number_big(j, NULL, &j->ev->repeat))
 				return -1;
 		} else if (value(j, depth + 1)) {
 			return -1;
@@ -373,6 +385,7 @@ rp_json_parse_event(const char *buf, size_t len, struct rp_json_event *ev,
 
 	memset(ev->f, 0, sizeof(ev->f));
 	ev->version = 0;
+	ev->repeat = 0;
 	ev->argc = 0;
 	ev->argv[0] = NULL;
 	ws(&j);

@@ -23,6 +23,7 @@ enum rp_json_field {
 
 struct rp_json_event {
 	int version;		/* value of "rampart" (0 if absent) */
+	long repeat;		/* "repeat" (events this line stands for), 0 if absent */
 	const char *f[RP_JF_COUNT];	/* decoded strings, NULL if absent */
 	const char *argv[RP_JSON_MAX_ARGV + 1];	/* NULL-terminated */
 	int argc;

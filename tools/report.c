@@ -100,6 +100,10 @@ rp_report_format(const struct rp_plan *pl, char *buf, size_t bufsz)
 	json_str(&b, "shim", pl->shim);
 	json_str(&b, "policy", pl->policy);
 	json_str(&b, "command", pl->command);
+	if (pl->probes) {	/* the layers' self-test (probes.c) */
+		rp_buf_str(&b, ",\"probes\":");
+		rp_buf_str(&b, pl->probes);
+	}
 	rp_buf_str(&b, ",\"warnings\":[");
 	for (i = 0; i < pl->warn.n; i++) {
 		rp_buf_str(&b, i ? ",\"" : "\"");

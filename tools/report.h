@@ -55,6 +55,7 @@ struct rp_plan {
 	const char *shim;
 	const char *policy;
 	const char *command;	/* the resolved program */
+	const char *probes;	/* probes.c: JSON array and probes_us, or NULL */
 	struct rp_warnings warn;
 	struct rp_warnings errors;	/* --check: steps that would fail */
 };

@@ -30,8 +30,10 @@
 #include "fprint.h"
 #include "landlock.h"
 #include "privs.h"
+#include "probes.h"
 #include "rampart.h"
 #include "rawsys.h"
+#include "relay.h"
 #include "report.h"
 #include "syscall_rules.h"
 
@@ -667,6 +669,13 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 	if (rp_seccomp_install(rules, nrules, &plan.seccomp_rules, err, sizeof(err)) != 0)
 		fail(RP_EXIT_FAILURE, "seccomp", err, hint_seccomp);
 	plan.seccomp_state = audit ? "installed (log only)" : "enforced";
+
+	/* 7b. Each layer answers for itself (probes.c); then the event relay
+	 * (relay.c), last, so that it runs as confined as the app. */
+	if (rp_probes_run(p, &plan, err, sizeof(err)) != 0)
+		fail(RP_EXIT_FAILURE, "probes", err, NULL);
+	if (rp_relay_start(p, err, sizeof(err)) != 0)
+		fail(RP_EXIT_FAILURE, "events", err, NULL);
 
 	/* 8. The shim, then the command itself (no extra process: signals and
 	 * the exit status are the command's own). */

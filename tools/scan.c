@@ -100,6 +100,25 @@ put_escaped(const char *s)
 static void finding(struct scan *s, enum severity sev, const char *check, const char *path,
 		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* The CIS Docker Benchmark v1.6.0 item a check serves, or NULL
+ * (docs/compliance.md): 4.1 a user for the container, 4.8 setuid and
+ * setgid permissions removed, 5.13 root filesystem read only. */
+static const char *
+cis_item(const char *check)
+{
+	static const struct { const char *check, *item; } map[] = {
+		{ "user", "4.1" }, { "setuid", "4.8" }, { "setgid", "4.8" },
+		{ "writable-path", "5.13" }, { "world-writable", "5.13" },
+		{ "user-writable", "5.13" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(map[i].check, check) == 0)
+			return map[i].item;
+	return NULL;
+}
+
 static void
 finding(struct scan *s, enum severity sev, const char *check, const char *path,
 	const char *fmt, ...)
@@ -117,6 +136,8 @@ finding(struct scan *s, enum severity sev, const char *check, const char *path,
 		put_escaped(path);
 		fputs("\",\"detail\":\"", stdout);
 		put_escaped(detail);
+		if (cis_item(check))
+			printf("\",\"cis\":\"%s", cis_item(check));
 		fputs("\"}", stdout);
 	} else {
 		if (!s->nfindings)
@@ -125,6 +146,8 @@ finding(struct scan *s, enum severity sev, const char *check, const char *path,
 		put_escaped(path);
 		fputs(": ", stdout);
 		put_escaped(detail);
+		if (cis_item(check))
+			printf(" (CIS %s)", cis_item(check));
 		fputc('\n', stdout);
 	}
 	s->nfindings++;

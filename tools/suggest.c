@@ -78,6 +78,10 @@ xstrdup(const char *s)
 	return memcpy(xrealloc(NULL, n), s, n);
 }
 
+/* How many events the line being read stands for: the loader's relay
+ * writes a burst of identical ones as one line with "repeat" N. */
+static unsigned long weight = 1;
+
 /* Count `key` in `l`.  Linear: distinct keys are few (directories and
  * programs of one app), events may be many. */
 static struct seen *
@@ -87,7 +91,7 @@ note(struct list *l, const char *key, const char *example)
 
 	for (i = 0; i < l->n; i++)
 		if (strcmp(l->v[i].key, key) == 0) {
-			l->v[i].count++;
+			l->v[i].count += weight;
 			return &l->v[i];
 		}
 	if (l->n == l->cap) {
@@ -97,7 +101,7 @@ note(struct list *l, const char *key, const char *example)
 	memset(&l->v[l->n], 0, sizeof(l->v[l->n]));
 	l->v[l->n].key = xstrdup(key);
 	l->v[l->n].example = xstrdup(example ? example : "");
-	l->v[l->n].count = 1;
+	l->v[l->n].count = weight;
 	return &l->v[l->n++];
 }
 
@@ -366,7 +370,7 @@ take_event(struct suggest *s, const struct rp_json_event *ev)
 	const char *rule = ev->f[RP_JF_RULE], *path = ev->f[RP_JF_PATH];
 	char norm[RP_PATH_MAX], parent[RP_PATH_MAX];
 
-	s->events++;
+	s->events += weight;
 	if (strcmp(rule, "writable-path") == 0) {
 		take_write(s, path);
 		take_write(s, ev->f[RP_JF_TARGET]);
@@ -464,8 +468,11 @@ read_events(struct suggest *s, FILE *f, const char *name)
 			if (ev.version != 1 || !ev.f[RP_JF_RULE])
 				err = ev.version != 1 ? "not a rampart version 1 event"
 						      : "event without a rule";
-			else
+			else {
+				weight = ev.repeat > 0 ? (unsigned long)ev.repeat : 1;
 				take_event(s, &ev);
+				weight = 1;
+			}
 		}
 		if (err && ++s->malformed <= SHOW_MALFORMED)
 			fprintf(stderr, "rampart: suggest: %s:%lu: malformed event (%s at byte %zu); skipped\n",

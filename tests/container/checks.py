@@ -108,6 +108,8 @@ ATTACK = [
      [(("EACCES",), "deny", "wx-mode"), (OK, "fixed", "wx-mode")], (OK, 1, ("audit", "fixed"))),
     ("exec seeded", ["/app/uploads/wx-exec"], [(("EACCES",), "deny", "wx")], (OK, 1, AUDIT)),
     ("ld.so seeded", ["/app/uploads/wx-ldso"], [(("EACCES",), "deny", None)], (OK, 2, AUDIT)),
+    ("exec seeded, stderr captured", ["/app/uploads/wx-cap"], [(("EACCES",), "deny", "wx")],
+     (OK, 1, AUDIT)),
     ("create setid-a", None, ALLOWED, (OK, 0, AUDIT)),
     ("create setid-b", None, ALLOWED, (OK, 0, AUDIT)),
     ("os.chmod 04644", ["/app/uploads/setid-a"], [(("EPERM",), "deny", "setid")], (OK, 1, AUDIT)),
@@ -215,7 +217,7 @@ class Suite:
         the loader (as another container sharing the volume could)."""
         self.run(volflags + ["--user", "1000:1000", "-v", self.art + ":/art:ro",
                              "--entrypoint", "/bin/sh"],
-                 ["-c", "for f in wx-exec wx-ldso; do cp /art/hello /app/uploads/$f"
+                 ["-c", "for f in wx-exec wx-ldso wx-cap; do cp /art/hello /app/uploads/$f"
                   " && chmod 0755 /app/uploads/$f; done"], image=image)
 
     # ---- the image --------------------------------------------------------------

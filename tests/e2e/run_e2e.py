@@ -249,6 +249,8 @@ def parse_stderr(text):
             continue
         if rec.get("rampart") == "startup":
             reports.append((i, rec))
+        elif rec.get("rampart") in ("shim", "relay"):
+            continue    # the shim's live line, the relay's notes (docs/events.md)
         else:
             events.append(rec)
     return reports, events, first_other
@@ -465,7 +467,7 @@ def main():
         for ev in events:
             k = attack_of(ev, app)
             if k and ev.get("decision") == "deny":
-                by_attack[k] += 1
+                by_attack[k] += ev.get("repeat", 1)   # the relay's count of identical ones
             elif not (k == "exec-upload" and ev.get("decision") == "fixed" and
                       ev.get("rule") == "wx-mode"):
                 # (the upload's chmod 0755 is applied as 0644 and logged;

@@ -409,6 +409,31 @@ Test(policy, reload_resets_everything)
 	cr_expect_eq(policy.set_at[RP_KW_MODE].line, 0);
 }
 
+Test(policy, event_sink_values)
+{
+	cr_assert_eq(parse("# default\n"), 0, "%s", msgs);
+	cr_expect_eq(policy.sink, RP_SINK_STDERR);
+	cr_expect_null(policy.sink_path);
+	cr_assert_eq(parse("EventSink file:/var/log//app/./events.log\n"), 0, "%s", msgs);
+	cr_expect_eq(policy.sink, RP_SINK_FILE);
+	cr_expect_str_eq(policy.sink_path, "/var/log/app/events.log");
+	cr_assert_eq(parse("EventSink socket:/run/shipper.sock\n"), 0, "%s", msgs);
+	cr_expect_eq(policy.sink, RP_SINK_SOCKET);
+	cr_expect_str_eq(policy.sink_path, "/run/shipper.sock");
+	cr_assert_eq(parse("EventSink fifo:/run/events\n"), 0, "%s", msgs);
+	cr_expect_eq(policy.sink, RP_SINK_FIFO);
+	cr_assert_eq(parse("eventsink FIFO:/run/Events\n"), 0, "%s", msgs);
+	cr_expect_eq(policy.sink, RP_SINK_FIFO);
+	cr_expect_str_eq(policy.sink_path, "/run/Events");
+	cr_assert_eq(parse("EventSink StdErr\n"), 0, "%s", msgs);
+	cr_expect_eq(policy.sink, RP_SINK_STDERR);
+	cr_expect_neq(parse("EventSink file:relative.log\n"), 0);
+	cr_expect_neq(parse("EventSink syslog\n"), 0);
+	cr_expect(strstr(msgs, "EventSink must be stderr, file:PATH, socket:PATH or fifo:PATH") != NULL, "%s", msgs);
+	cr_expect_neq(parse("EventSink socket:/run/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"), 0);
+	cr_expect(strstr(msgs, "longer than 107 bytes") != NULL, "%s", msgs);
+}
+
 Test(policy, keyword_table_is_complete)
 {
 	int kw;
@@ -420,7 +445,7 @@ Test(policy, keyword_table_is_complete)
 		cr_expect_gt(strlen(k->syntax), 0, "%s has no syntax", k->name);
 		cr_expect_gt(strlen(k->help), 0, "%s has no help", k->name);
 	}
-	cr_expect_eq(RP_KW_COUNT, 17, "the keyword set is fixed API (issue 2)");
+	cr_expect_eq(RP_KW_COUNT, 18, "the keyword set is fixed API (issue 2; EventSink: issue 15)");
 }
 
 Test(policy, memory_wx_and_require_noexec_default_off_and_parse)

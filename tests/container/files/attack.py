@@ -19,6 +19,7 @@ LDSO = "/lib64/ld-linux-x86-64.so.2"
 # programs with mode 0755, put into the volume outside the loader
 SEEDED = "/app/uploads/wx-exec"
 SEEDED_LDSO = "/app/uploads/wx-ldso"
+SEEDED_CAP = "/app/uploads/wx-cap"
 
 
 def child(argv, env=None):
@@ -68,6 +69,10 @@ def main():
     op("mode of copy", lambda: mode_of("/app/uploads/wx-chmod"))
     op("exec seeded", lambda: child([SEEDED]))
     op("ld.so seeded", lambda: child([LDSO, SEEDED_LDSO]))
+    # the child's stderr is the app's pipe: its event still reaches the
+    # container's stderr (the loader's event relay)
+    op("exec seeded, stderr captured", lambda: subprocess.run(
+        [SEEDED_CAP], capture_output=True, timeout=30).returncode)
 
     # setuid bits, through the library call and through coreutils
     for f in ("setid-a", "setid-b"):

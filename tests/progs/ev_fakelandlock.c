@@ -1,0 +1,51 @@
+/* ev_fakelandlock.c - run a command where Landlock "succeeds" but does
+ * nothing.
+ *
+ *   ev_fakelandlock CMD [ARG...]
+ *
+ * Installs a seccomp filter that answers landlock_restrict_self with 0
+ * without calling it (SECCOMP_RET_ERRNO with errno 0 skips the call and
+ * returns 0, Documentation/userspace-api/seccomp_filter.rst), then execs
+ * CMD.  The loader then believes its Landlock domain is in force: exactly
+ * the "applied but not enforced" case its startup probes must catch.
+ */
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define NR_LANDLOCK_RESTRICT_SELF 446
+
+int
+main(int argc, char **argv)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NR_LANDLOCK_RESTRICT_SELF, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: ev_fakelandlock CMD [ARG...]\n");
+		return 2;
+	}
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0 &&
+	    (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+	     syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)) {
+		fprintf(stderr, "ev_fakelandlock: seccomp: %s\n", strerror(errno));
+		return 2;
+	}
+	execv(argv[1], argv + 1);
+	fprintf(stderr, "ev_fakelandlock: exec %s: %s\n", argv[1], strerror(errno));
+	return 127;
+}
