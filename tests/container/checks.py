@@ -64,7 +64,22 @@ def startup_reports(text, kind="startup"):
 
 
 def events(text):
-    return [json.loads(l) for l in text.splitlines() if l.startswith('{"rampart":1')]
+    """The shim's events in a stream.  The loader's relay writes each one
+    whole, but beside the app's own writes to the same stderr: after a
+    partial line (dash writes `sh: 1: ` before its message) an event may
+    start mid-line, so it is looked for anywhere."""
+    out, dec = [], json.JSONDecoder()
+    for line in text.splitlines():
+        i = line.find('{"rampart":1,')
+        while i >= 0:
+            try:
+                ev, end = dec.raw_decode(line, i)
+            except ValueError:
+                end = i + 1
+            else:
+                out.append(ev)
+            i = line.find('{"rampart":1,', end)
+    return out
 
 
 def event_key(ev):
@@ -183,7 +198,7 @@ class Suite:
         return 1 if n["FAIL"] or (strict and n["SKIP"]) else 0
 
     def run_all(self):
-        for name in ("image", "service", "preload", "attack", "kernel_abis", "start_modes",
+        for name in ("image", "service", "preload", "attack", "kernel_abis", "last_event", "start_modes",
                      "seccomp_export", "compose", "scan"):
             if self.only and self.only not in name:
                 continue
@@ -497,7 +512,7 @@ class Suite:
             flags += ["-e", "%s=%d" % (LANDLOCK_ABI_VAR, abi)]
         # /var/tmp: the kernel would let uid 1000 write there (mode 1777,
         # not read-only here), so the shim's refusal is the one seen
-        p = self.run(flags, ["sh", "-c", "python3 /art/kernel.py; echo x > /var/tmp/shim-x"])
+        p = self.run(flags, ["sh", "-c", "echo x > /var/tmp/shim-x; python3 /art/kernel.py"])
         reps = startup_reports(p.stderr)
         lines = [l for l in p.stdout.splitlines() if l.startswith("{")]
         return p, (reps[0] if reps else {}), (json.loads(lines[0]) if lines else {})
@@ -537,6 +552,17 @@ class Suite:
                 self.check("landlock.abi-%d" % abi, False, "report says abi %s" % got)
                 continue
             self.kernel_check("landlock.abi-%d" % abi, p, rep, res)
+
+    def c_last_event(self):
+        """The event of the command's last call, just before PID 1 exits
+        (and the kernel ends every other process of the container)."""
+        flags = [f for f in self.hard if f != "--read-only"]
+        got = []
+        for _ in range(5):
+            p = self.run(flags, ["sh", "-c", "echo x > /var/tmp/last"])
+            got.append(sum(1 for x in events(p.stderr) if x["path"] == "/var/tmp/last"))
+        self.check("events.last-call-before-exit", got == [1] * 5,
+                   "events of `echo x > /var/tmp/last` as the container's last act, 5 runs: %s" % got)
 
     # ---- every start mode a user has ---------------------------------------
     def start_mode(self, name, flags, must_work, bug=None, image=IMG):
