@@ -28,6 +28,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -1079,6 +1080,13 @@ rp_exec_check_self(void)
 	long n;
 
 	rp_ensure_init();
+	/* A program the kernel mapped has its interpreter's load address in
+	 * AT_BASE (fs/binfmt_elf.c create_elf_tables); ld.so run as the
+	 * program has no interpreter, so AT_BASE is 0, and ld.so leaves it
+	 * so when it makes AT_PHDR and AT_ENTRY look like PROGRAM's
+	 * (elf/rtld.c dl_main).  Nonzero: judged at exec, no /proc read. */
+	if (getauxval(AT_BASE) != 0)
+		return;
 	n = rp_raw4(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", exe, sizeof(exe) - 1);
 	if (RP_RAW_ERR(n) || n <= 0)
 		return;

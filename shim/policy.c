@@ -765,6 +765,27 @@ directive(struct parser *ps, const char *file, int line, char **tok, int ntok)
 	}
 }
 
+/* Length of the leading run of printable ASCII (0x20..0x7f) of s, in
+ * whole 8-byte words: a usual policy line is all of it, and needs neither
+ * the UTF-8 decoder nor the per-byte checks.  A word fails if a byte has
+ * its high bit set, or is below 0x20 (w - 0x20 per byte borrows into that
+ * byte's high bit only when the byte is below 0x20, given no high bits). */
+static size_t
+ascii_prefix(const char *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, s + i, 8);
+		if ((w & high) || ((w - 0x20 * ones) & ~w & high))
+			break;
+	}
+	return i;
+}
+
 static void
 parse_text(struct parser *ps, const char *file, char *text, size_t len)
 {
@@ -782,8 +803,11 @@ parse_text(struct parser *ps, const char *file, char *text, size_t len)
 		int ntok, comment;
 
 		line++;
-		while (pos + n < len && start[n] != '\n')
-			n++;
+		{
+			const char *nl = memchr(start, '\n', len - pos);
+
+			n = nl ? (size_t)(nl - start) : len - pos;
+		}
 		pos += n + 1;	/* past the newline (or the end) */
 		if (n > 0 && start[n - 1] == '\r')
 			n--;	/* tolerate CRLF */
@@ -798,9 +822,12 @@ parse_text(struct parser *ps, const char *file, char *text, size_t len)
 			       "over several lines of the same keyword)", NULL, NULL);
 			continue;
 		}
-		for (i = 0; i < n; i++) {
+		for (i = ascii_prefix(start, n); i < n; i++) {
+			unsigned char c = (unsigned char)start[i];
 			size_t sl;
 
+			if (c >= 0x20 && c < 0x80)
+				continue;	/* printable ASCII */
 			if (start[i] == '\0') {
 				err = "NUL byte in line";
 				break;
@@ -896,6 +923,8 @@ parse_file(struct parser *ps, const char *path, const char *from_file, int from_
 		if (r == 0)
 			break;
 		got += (size_t)r;
+		if (st.st_size > 0 && got == (size_t)st.st_size && got <= RP_MAX_FILE)
+			break;	/* all fstat saw: no read(2) just to meet the end */
 		if (got > RP_MAX_FILE) {
 			rp_raw1(SYS_close, fd);
 			report(ps, name, 0, "policy file too large (limit 256 KiB)", NULL, NULL);
@@ -917,8 +946,18 @@ static void
 policy_reset(struct rp_policy *p)
 {
 	/* memset of the whole struct would touch 150 KiB of pages on every
-	 * process start; reset the header and let the pool be overwritten. */
-	memset(p, 0, offsetof(struct rp_policy, pool));
+	 * process start; the entry arrays (23 KiB) need no reset either:
+	 * add_dirs and add_items write every field of each entry they count,
+	 * and nothing reads past the counts.  Reset the scalars (everything
+	 * before the first array), the counts and the keyword locations. */
+	memset(p, 0, offsetof(struct rp_policy, writable));
+	p->n_writable = 0;
+	p->n_exec_writable = 0;
+	p->n_deny_exec = 0;
+	p->n_deny_syscall = 0;
+	p->n_allow_syscall = 0;
+	memset(p->set_at, 0, sizeof(p->set_at));
+	p->pool_used = 0;
 	p->mode = RP_MODE_ENFORCE;
 	p->landlock = RP_LANDLOCK_STRICT;
 	p->log = RP_LOG_STDERR;

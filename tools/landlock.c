@@ -51,12 +51,18 @@
 			LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_TRUNCATE | \
 			LANDLOCK_ACCESS_FS_IOCTL_DEV)
 
-/* Reading, and connecting to pathname sockets (ABI 9): handling
- * RESOLVE_UNIX without granting it would break syslog's /dev/log and D-Bus
- * (research notes §5), so it goes wherever reading goes. */
-#define LL_READ (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR | \
-		 LANDLOCK_ACCESS_FS_RESOLVE_UNIX)
+/* Reading.  READ_DIR is granted wherever reading goes; it is handled only
+ * under RAMPART_LANDLOCK_RIGHTS=all (rp_landlock_probe). */
+#define LL_READ (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
 #define LL_READ_EXEC (LL_READ | LANDLOCK_ACCESS_FS_EXECUTE)
+/* Everything that creates, changes or removes a file, and exec: what the
+ * writes-exec variant of RAMPART_LANDLOCK_RIGHTS keeps. */
+#define LL_WRITES_EXEC (LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | \
+			LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_REMOVE_FILE | \
+			LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_DIR | \
+			LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_MAKE_SOCK | \
+			LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK | \
+			LANDLOCK_ACCESS_FS_MAKE_SYM | LANDLOCK_ACCESS_FS_REFER)
 /* Writable dirs: never EXECUTE, never MAKE_CHAR or MAKE_BLOCK. */
 #define LL_WRITABLE (LL_READ | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE | \
 		     LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_MAKE_DIR | \
@@ -100,9 +106,28 @@ abi_cap(struct rp_ll *ll)
 	if (!*v || *end || errno || n < 1 || n > INT_MAX || !(*v >= '0' && *v <= '9')) {
 		snprintf(ll->cap_error, sizeof(ll->cap_error),
 			 "invalid value '%.64s' (a decimal integer >= 1)", v);
+		ll->cap_var = RP_LANDLOCK_ABI_MAX_ENV;
 		return -1;
 	}
 	return n;
+}
+
+/* RP_LANDLOCK_RIGHTS_ENV: which set of rights to handle (landlock.h). */
+static int
+rights_variant(struct rp_ll *ll)
+{
+	const char *v = getenv(RP_LANDLOCK_RIGHTS_ENV);
+
+	if (!v || strcmp(v, "default") == 0)
+		return RP_LL_RIGHTS_DEFAULT;
+	if (strcmp(v, "writes-exec") == 0)
+		return RP_LL_RIGHTS_WRITES_EXEC;
+	if (strcmp(v, "all") == 0)
+		return RP_LL_RIGHTS_ALL;
+	snprintf(ll->cap_error, sizeof(ll->cap_error),
+		 "invalid value '%.64s' (default, writes-exec or all)", v);
+	ll->cap_var = RP_LANDLOCK_RIGHTS_ENV;
+	return RP_LL_RIGHTS_DEFAULT;
 }
 
 void
@@ -112,6 +137,8 @@ rp_landlock_probe(struct rp_ll *ll)
 
 	memset(ll, 0, sizeof(*ll));
 	ll->ruleset_fd = -1;
+	ll->cap_var = RP_LANDLOCK_ABI_MAX_ENV;
+	ll->rights = rights_variant(ll);
 	cap = abi_cap(ll);
 	abi = ll_create(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
 	if (abi < 0) {
@@ -147,6 +174,15 @@ rp_landlock_probe(struct rp_ll *ll)
 	case 1:
 		break;
 	}
+	/* docs/threat-model.md, "What each Landlock right buys and costs":
+	 * READ_DIR guards nothing the threat model claims and would make
+	 * every directory open walk the path, RESOLVE_UNIX neither (pathname
+	 * sockets stay reachable, as docs/threat-model.md says); READ_FILE is
+	 * dropped at build time when no file is withheld (rp_landlock_build). */
+	if (ll->rights == RP_LL_RIGHTS_WRITES_EXEC)
+		ll->handled &= LL_WRITES_EXEC;
+	else if (ll->rights == RP_LL_RIGHTS_DEFAULT)
+		ll->handled &= ~(LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_RESOLVE_UNIX);
 }
 
 void
@@ -302,7 +338,10 @@ idset_add(struct idset *s, const struct fileid *k)
 
 /* ---- which files DenyExec withholds ------------------------------------ */
 
-enum special_kind { SP_WRITABLE = 1, SP_EXPLODE = 2 };
+/* SP_WITHHOLD: a tree of scan_trees that holds a DenyExec'd file gets no
+ * rule at all (neither read nor exec for anything in it): one directory
+ * instead of one rule per file around the denied ones. */
+enum special_kind { SP_WRITABLE = 1, SP_EXPLODE = 2, SP_WITHHOLD = 4 };
 
 struct special {
 	char *path;		/* canonical */
@@ -322,6 +361,8 @@ struct build {
 	struct strset targets;
 	struct idset target_ids;	/* the same, to resolve each one once */
 	struct strset scanned;		/* "DEPTH:dir" already listed */
+	int count_denied;		/* scan_dir: count every denied file */
+	unsigned tree_denied;		/* ... here */
 	/* O_PATH fds of per-file rules, closed together (close_range) */
 	int batch[FD_BATCH];
 	int nbatch;
@@ -504,7 +545,8 @@ scan_dir(struct build *b, const char *dir, int depth)
 		 * file systems) falls back to fstatat */
 		if (type == DT_UNKNOWN)
 			type = type_at(dirfd(d), e->d_name);
-		if ((type == DT_DIR && depth == 0) || (type == DT_REG && marked) ||
+		if ((type == DT_DIR && depth == 0) ||
+		    (type == DT_REG && marked && !b->count_denied) ||
 		    (type != DT_DIR && type != DT_REG && type != DT_LNK) ||
 		    join(child, dir, e->d_name) != 0)
 			continue;
@@ -512,7 +554,8 @@ scan_dir(struct build *b, const char *dir, int depth)
 			r = scan_dir(b, child, depth - 1);
 		} else if (name_denied(b, child, e->d_name, paths, npaths)) {
 			if (type == DT_REG) {
-				r = add_special(b, dir, SP_EXPLODE);
+				b->tree_denied += b->count_denied;
+				r = marked ? 0 : add_special(b, dir, SP_EXPLODE);
 				marked = 1;
 			} else {
 				r = deny_target(b, dirfd(d), e->d_name, child);
@@ -521,6 +564,37 @@ scan_dir(struct build *b, const char *dir, int depth)
 	}
 	closedir(d);
 	return r;
+}
+
+static int
+special_below_kind(const struct build *b, const char *path, enum special_kind kind)
+{
+	size_t len = strlen(path);
+	int i;
+
+	for (i = 0; i < b->nsp; i++)
+		if ((b->sp[i].kind & kind) && b->sp[i].len >= len &&
+		    rp_path_beneath(b->sp[i].path, b->sp[i].len, path, len))
+			return 1;
+	return 0;
+}
+
+/* A compiler's tree (scan_trees): withheld whole when it holds a denied
+ * file, since nothing but a compiler reads it (cc1, collect2, crt*.o,
+ * libgcc.a, the LTO plugin), unless a writable dir lies in it. */
+static int
+scan_tree(struct build *b, const char *tree)
+{
+	int r;
+
+	b->count_denied = 1;
+	b->tree_denied = 0;
+	r = scan_dir(b, tree, 4);
+	b->count_denied = 0;
+	if (r < 0 || b->tree_denied == 0 || special_below_kind(b, tree, SP_WRITABLE))
+		return r;
+	b->ll->withheld += b->tree_denied;
+	return add_special(b, tree, SP_WITHHOLD);
 }
 
 /* The canonical form of an absolute directory path, or -1. */
@@ -561,7 +635,7 @@ find_specials(struct build *b, const char *pathenv)
 		if (canonical_dir(dir, canon) == 0 && (r = scan_dir(b, canon, 0)) < 0)
 			return r;
 	for (i = 0; i < sizeof(scan_trees) / sizeof(scan_trees[0]); i++)
-		if (canonical_dir(scan_trees[i], canon) == 0 && (r = scan_dir(b, canon, 4)) < 0)
+		if (canonical_dir(scan_trees[i], canon) == 0 && (r = scan_tree(b, canon)) < 0)
 			return r;
 	/* An absolute DenyExec pattern with a literal directory part names a
 	 * directory to scan as well. */
@@ -700,6 +774,8 @@ cover_dir(struct build *b, int fd, const char *path)
 
 	if (sp && (sp->kind & SP_WRITABLE))
 		return add_rule(b, fd, LL_WRITABLE, 1, path);
+	if (sp && (sp->kind & SP_WITHHOLD))
+		return 0;
 	if (!explode && !special_below(b, path))
 		return add_rule(b, fd, LL_READ_EXEC, 1, path);
 	if ((r = add_rule(b, fd, LANDLOCK_ACCESS_FS_READ_DIR, 1, path)) < 0)
@@ -727,6 +803,12 @@ cover_dir(struct build *b, int fd, const char *path)
 		 * (/usr/bin); a symlink's target is covered where it lives */
 		if (type == DT_LNK || join(child, path, e->d_name) != 0)
 			continue;
+		/* a device, socket or fifo can only get READ_FILE (the kernel
+		 * execs regular files only): none to add when that is not
+		 * handled, so no open either */
+		if (type != DT_UNKNOWN && type != DT_DIR && type != DT_REG &&
+		    !(b->ll->handled & LANDLOCK_ACCESS_FS_READ_FILE))
+			continue;
 		cfd = openat(dirfd(d), e->d_name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		if (cfd < 0)
 			continue;	/* vanished meanwhile: nothing to grant */
@@ -747,7 +829,7 @@ cover_dir(struct build *b, int fd, const char *path)
 			b->ll->withheld++;
 			batch_close(b, cfd);
 		} else {
-			r = add_rule(b, cfd, LL_READ_EXEC, 0, child);
+			r = add_rule(b, cfd, type == DT_REG ? LL_READ_EXEC : LL_READ, 0, child);
 			batch_close(b, cfd);
 		}
 	}
@@ -782,6 +864,16 @@ rp_landlock_build(struct rp_ll *ll, const struct rp_policy *p, const char *pathe
 	memset(&b, 0, sizeof(b));
 	b.ll = ll;
 	b.p = p;
+	ll->withheld = 0;
+	if ((r = find_specials(&b, pathenv)) < 0)
+		goto out;
+	/* READ_FILE only withholds (DenyExec'd files the PATH dirs and the
+	 * compilers' trees hold); handled, it makes every open of a regular
+	 * file walk the path until a rule grants it.  With nothing to
+	 * withhold (an image without compilers) it is left to DAC. */
+	if (ll->rights == RP_LL_RIGHTS_DEFAULT &&
+	    !special_below_kind(&b, "/", SP_EXPLODE | SP_WITHHOLD))
+		ll->handled &= ~LANDLOCK_ACCESS_FS_READ_FILE;
 	/* Only handled_access_fs: the 8-byte struct every ABI accepts.  Network
 	 * ports (ABI 4) and scopes (ABI 6) are not part of the policy. */
 	memset(&attr, 0, sizeof(attr));
@@ -793,8 +885,6 @@ rp_landlock_build(struct rp_ll *ll, const struct rp_policy *p, const char *pathe
 		goto out;
 	}
 	ll->ruleset_fd = r;
-	if ((r = find_specials(&b, pathenv)) < 0)
-		goto out;
 	fd = open("/", O_PATH | O_CLOEXEC);
 	if (fd < 0) {
 		r = -errno;

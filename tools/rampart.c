@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "rampart.h"
+#include "report.h"
 
 static void
 usage(FILE *f)
@@ -165,6 +166,7 @@ main(int argc, char **argv)
 	}
 	o.cmd = i < argc ? argv + i : NULL;
 
+	rp_phase_begin();	/* the startup report's "phases_us" */
 	/* --check often runs on a build host, outside the image */
 	if (load_policy(&policy, o.policy_path, o.check ? RP_LOAD_LINT : 0) != 0)
 		return RP_EXIT_FAILURE;

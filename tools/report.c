@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "landlock.h"
@@ -21,6 +22,36 @@ rp_warnings_add(struct rp_warnings *w, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(w->msg[w->n++], sizeof(w->msg[0]), fmt, ap);
 	va_end(ap);
+}
+
+const char *const rp_phase_names[RP_PH_COUNT] = {
+	"parse", "decide", "resolve", "fingerprints", "landlock_build", "fds", "privileges",
+	"warnings", "restrict", "checks", "seccomp", "environment",
+};
+
+/* CLOCK_MONOTONIC is read through the vDSO: no system call per mark. */
+static struct timespec phase_mark;
+static long phase_ns[RP_PH_COUNT];
+static int phase_on;
+
+void
+rp_phase_begin(void)
+{
+	clock_gettime(CLOCK_MONOTONIC, &phase_mark);
+	phase_on = 1;
+}
+
+void
+rp_phase_end(enum rp_phase ph)
+{
+	struct timespec now;
+
+	if (!phase_on)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	phase_ns[ph] += (now.tv_sec - phase_mark.tv_sec) * 1000000000L +
+			(now.tv_nsec - phase_mark.tv_nsec);
+	phase_mark = now;
 }
 
 static void
@@ -116,7 +147,18 @@ rp_report_format(const struct rp_plan *pl, char *buf, size_t bufsz)
 		rp_buf_json(&b, pl->errors.msg[i], sizeof(pl->errors.msg[i]), &cut);
 		rp_buf_char(&b, '"');
 	}
-	rp_buf_str(&b, "]}");
+	rp_buf_char(&b, ']');
+	if (pl->applied && phase_on) {
+		rp_buf_str(&b, ",\"phases_us\":{");
+		for (i = 0; i < RP_PH_COUNT; i++) {
+			rp_buf_str(&b, i ? ",\"" : "\"");
+			rp_buf_str(&b, rp_phase_names[i]);
+			rp_buf_str(&b, "\":");
+			rp_buf_long(&b, (phase_ns[i] + 500) / 1000);
+		}
+		rp_buf_char(&b, '}');
+	}
+	rp_buf_char(&b, '}');
 	if (b.truncated) {
 		/* never emit half a JSON object */
 		b.len = 0;

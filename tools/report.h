@@ -9,7 +9,9 @@
  *                "withheld_files":..,"build_us":..},
  *    "seccomp":{"state":..,"rules":..,"action":..},
  *    "core_dumps":..,"shim":..,"policy":..,"command":..,"warnings":[..],
- *    "errors":[..]}
+ *    "errors":[..],"phases_us":{..}}
+ * "phases_us" (startup report only) is the time of each loader step in
+ * microseconds, rp_phase_names order, so a slower start shows its step.
  * "errors" is what would make `rampart CMD` exit 125 (--check); a startup
  * report never has any, since the loader stops at the first.
  */
@@ -59,6 +61,28 @@ struct rp_plan {
 	struct rp_warnings warn;
 	struct rp_warnings errors;	/* --check: steps that would fail */
 };
+
+/* The loader's steps as timed for "phases_us": each rp_phase_end(PH)
+ * adds the time since the previous mark to PH (rp_phase_begin sets the
+ * first mark, in main before the policy is read). */
+enum rp_phase {
+	RP_PH_PARSE,		/* policy file(s) read and parsed */
+	RP_PH_DECIDE,		/* command found, exec decision */
+	RP_PH_RESOLVE,		/* shim, policy path, user and group */
+	RP_PH_FINGERPRINTS,	/* fingerprints of the denied files */
+	RP_PH_LANDLOCK,		/* ruleset built */
+	RP_PH_FDS,		/* inherited fds closed, no core */
+	RP_PH_PRIVS,		/* groups, ids, capabilities */
+	RP_PH_WARN,		/* warnings (mount options) */
+	RP_PH_RESTRICT,		/* no_new_privs, landlock_restrict_self */
+	RP_PH_CHECKS,		/* shim and policy readable */
+	RP_PH_SECCOMP,		/* filter built and loaded */
+	RP_PH_ENV,		/* environment for the command */
+	RP_PH_COUNT
+};
+extern const char *const rp_phase_names[RP_PH_COUNT];
+void rp_phase_begin(void);
+void rp_phase_end(enum rp_phase ph);
 
 /* Format the plan as one JSON line (with '\n') into buf; returns length. */
 size_t rp_report_format(const struct rp_plan *plan, char *buf, size_t bufsz);

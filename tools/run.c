@@ -305,7 +305,7 @@ static void
 check_abi_cap(const struct rp_ll *ll)
 {
 	if (ll->cap_error[0])
-		fail(RP_EXIT_FAILURE, RP_LANDLOCK_ABI_MAX_ENV, ll->cap_error, NULL);
+		fail(RP_EXIT_FAILURE, ll->cap_var, ll->cap_error, NULL);
 }
 
 /* The fingerprints of the files the shim's identity check compares with
@@ -326,16 +326,22 @@ plan_fingerprints(struct rp_plan *plan, const struct rp_policy *p, char *out, si
 	plan->fingerprint_us = (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000;
 }
 
-/* Mount point and options of the mount holding `path` (longest match in
- * /proc/self/mountinfo: fields 5 and 6, proc(5)). */
+/* Mount point and options of the mount holding each writable dir
+ * (longest match in /proc/self/mountinfo: fields 5 and 6, proc(5)), in
+ * one pass over the file whatever the number of dirs. */
+static char dir_mnt[RP_MAX_DIRS][PATH_MAX];
+static char dir_opts[RP_MAX_DIRS][256];
+
 static void
-mount_of(const char *path, size_t len, char *mnt_out, size_t mntsz, char *opts_out, size_t optsz)
+mounts_of_writable(const struct rp_policy *p)
 {
 	FILE *m = fopen("/proc/self/mountinfo", "re");
 	char line[4096], mnt[PATH_MAX], o[256];
-	size_t bestlen = 0;
+	size_t bestlen[RP_MAX_DIRS] = { 0 };
+	int i;
 
-	mnt_out[0] = opts_out[0] = '\0';
+	for (i = 0; i < p->n_writable; i++)
+		dir_mnt[i][0] = dir_opts[i][0] = '\0';
 	if (!m)
 		return;
 	while (fgets(line, sizeof(line), m)) {
@@ -344,11 +350,14 @@ mount_of(const char *path, size_t len, char *mnt_out, size_t mntsz, char *opts_o
 		if (sscanf(line, "%*s %*s %*s %*s %4095s %255s", mnt, o) != 2)
 			continue;
 		ml = strlen(mnt);
-		if (rp_path_beneath(path, len, mnt, ml) && ml >= bestlen) {
-			bestlen = ml;
-			snprintf(mnt_out, mntsz, "%s", mnt);
-			snprintf(opts_out, optsz, "%s", o);
-		}
+		for (i = 0; i < p->n_writable; i++)
+			if (!p->writable[i].missing &&
+			    rp_path_beneath(p->writable[i].path, p->writable[i].len, mnt, ml) &&
+			    ml >= bestlen[i]) {
+				bestlen[i] = ml;
+				snprintf(dir_mnt[i], sizeof(dir_mnt[i]), "%s", mnt);
+				snprintf(dir_opts[i], sizeof(dir_opts[i]), "%s", o);
+			}
 	}
 	fclose(m);
 }
@@ -356,30 +365,29 @@ mount_of(const char *path, size_t len, char *mnt_out, size_t mntsz, char *opts_o
 static void
 warn_common(struct rp_plan *plan, const struct rp_policy *p, uid_t app_uid)
 {
-	char mnt[PATH_MAX], opts[256];
 	int i;
 
 	if (app_uid == 0)
 		rp_warnings_add(&plan->warn, "the command runs as root (set User in the policy)");
 	/* A writable dir on an exec-capable mount still lets `ld.so FILE` run
 	 * what was written there (research notes §3 row 7, E22). */
+	mounts_of_writable(p);
 	for (i = 0; i < p->n_writable; i++) {
 		if (p->writable[i].missing)
 			continue;
-		mount_of(p->writable[i].path, p->writable[i].len, mnt, sizeof(mnt), opts, sizeof(opts));
-		if (strstr(opts, "noexec"))
+		if (strstr(dir_opts[i], "noexec"))
 			continue;
 		/* RequireNoexec yes: a reason not to start (run and --check) */
 		if (p->require_noexec)
 			rp_warnings_add(&plan->errors, "writable dir %s is not on a noexec "
 					"mount (%s) and the policy says RequireNoexec yes",
-					p->writable[i].path, mnt[0] ? mnt : "?");
+					p->writable[i].path, dir_mnt[i][0] ? dir_mnt[i] : "?");
 		else
 			rp_warnings_add(&plan->warn, "writable dir %s is not on a noexec mount (%s): "
 					"mount a noexec tmpfs or volume there (docker run --tmpfs "
 					"%s:noexec, compose tmpfs:), so that `ld.so FILE` cannot run "
-					"what is written", p->writable[i].path, mnt[0] ? mnt : "?",
-					p->writable[i].path);
+					"what is written", p->writable[i].path,
+					dir_mnt[i][0] ? dir_mnt[i] : "?", p->writable[i].path);
 	}
 }
 
@@ -540,6 +548,7 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 
 	plan_init(&plan, p);
 	plan.applied = 1;
+	rp_phase_end(RP_PH_PARSE);
 
 	/* 1. Everything that needs the full view of the file system. */
 	r = find_command(o->cmd[0], getenv("PATH"), prog, sizeof(prog));
@@ -567,6 +576,7 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 			fail(RP_EXIT_CANNOT_RUN, o->cmd[0], err, NULL);
 		rp_warnings_add(&plan.warn, "audit: the command would be %s", err);
 	}
+	rp_phase_end(RP_PH_DECIDE);
 	r = find_shim(o->shim_path, shim, sizeof(shim));
 	if (r == -EINVAL)
 		fail(RP_EXIT_FAILURE, "shim", "--shim must be an absolute path", NULL);
@@ -584,7 +594,9 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 	if (stat(shim, &st) == 0 && ids.uid != 0 && st.st_uid == ids.uid)
 		rp_warnings_add(&plan.warn, "the shim %s is owned by the app's uid %u: it could make it unreadable",
 				shim, (unsigned)ids.uid);
+	rp_phase_end(RP_PH_RESOLVE);
 	plan_fingerprints(&plan, p, fprints, sizeof(fprints));
+	rp_phase_end(RP_PH_FINGERPRINTS);
 	rp_landlock_probe(&ll);
 	check_abi_cap(&ll);
 	if (landlock_skip_reason(p)) {
@@ -603,6 +615,7 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 		plan.landlock_state = "not applied (ruleset failed, best-effort)";
 		rp_warnings_add(&plan.warn, "landlock: %s", ll.error);
 	}
+	rp_phase_end(RP_PH_LANDLOCK);
 
 	/* 2. Nothing inherited stays open: Landlock does not govern fds opened
 	 * before it (landlock.7).  Only the ruleset survives. */
@@ -613,17 +626,20 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 	/* 3. Core dumps of a process handling sensitive data are a leak. */
 	if (!p->core_dumps && rp_privs_no_core(err, sizeof(err)) != 0)
 		fail(RP_EXIT_FAILURE, "core dumps", err, NULL);
+	rp_phase_end(RP_PH_FDS);
 
 	/* 4. Identity and capabilities. */
 	if (rp_privs_drop(&ids, p->keep_caps, &plan.caps_kept, err, sizeof(err), &plan.warn) != 0)
 		fail(RP_EXIT_FAILURE, "capabilities", err, NULL);
 	plan.uid = getuid();
 	plan.gid = getgid();
+	rp_phase_end(RP_PH_PRIVS);
 	warn_common(&plan, p, plan.uid);
 	if (p->require_noexec && plan.errors.n)
 		fail(RP_EXIT_FAILURE, "mounts", plan.errors.msg[0],
 		     "hint: mount the writable dirs noexec (docker run --tmpfs DIR:noexec, "
 		     "a volume with noexec), or set RequireNoexec no");
+	rp_phase_end(RP_PH_WARN);
 
 	/* 5. no_new_privs: setuid bits and file capabilities give nothing
 	 * (research notes E07); Landlock needs it without CAP_SYS_ADMIN. */
@@ -644,6 +660,7 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 		}
 	}
 	plan_landlock(&plan, &ll);
+	rp_phase_end(RP_PH_RESTRICT);
 
 	/* The app must be able to load the shim and read the policy with the
 	 * identity and the Landlock domain it now has: ld.so skips a preload
@@ -662,6 +679,7 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 			 "would deny every write", policy_abs, (unsigned)geteuid(), strerror(errno));
 		fail(RP_EXIT_FAILURE, "policy", err, NULL);
 	}
+	rp_phase_end(RP_PH_CHECKS);
 
 	/* 7. seccomp, last (memory W^X may add to its rules). */
 	nrules = rp_seccomp_rules_abi(p, ll.applied ? ll.abi : 0, rules, RP_SC_MAX_RULES);
@@ -669,6 +687,7 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 	if (rp_seccomp_install(rules, nrules, &plan.seccomp_rules, err, sizeof(err)) != 0)
 		fail(RP_EXIT_FAILURE, "seccomp", err, hint_seccomp);
 	plan.seccomp_state = audit ? "installed (log only)" : "enforced";
+	rp_phase_end(RP_PH_SECCOMP);
 
 	/* 7b. Each layer answers for itself (probes.c); then the event relay
 	 * (relay.c), last, so that it runs as confined as the app. */
@@ -694,6 +713,7 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 		setenv(RP_MODE_ENV, "audit", 1);
 	else
 		unsetenv(RP_MODE_ENV);
+	rp_phase_end(RP_PH_ENV);
 	rp_report_emit(&plan);
 	/* A raw execve: when the image preloads the shim into rampart itself
 	 * (LD_PRELOAD in its environment, /etc/ld.so.preload), libc's execve

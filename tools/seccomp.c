@@ -1,5 +1,6 @@
 /* seccomp.c - the loader's seccomp rules (one data table) and their
- * installation with libseccomp.
+ * installation: as a BPF program the loader writes itself, or through
+ * libseccomp for a table of another shape (rp_seccomp_bpf).
  *
  * Shape (research notes §6): default ALLOW, a deny list of what a web
  * backend never needs and escapes use, native architecture only.  Sources:
@@ -11,10 +12,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #ifndef __O_TMPFILE
 #define __O_TMPFILE 020000000
@@ -211,6 +218,15 @@ static const struct rp_sc_rule truncate_rules[] = {
 	{ "openat", 257, RP_SC_ERRNO, EACCES, 1,
 	  { { 2, RP_SC_MASKED_EQ, O_TRUNC, O_ACCMODE | O_TRUNC } },
 	  "O_RDONLY|O_TRUNC truncates; Landlock below ABI 3 cannot stop it" },
+	/* access mode 3 opens for neither read nor write (no FMODE_READ or
+	 * FMODE_WRITE, so Landlock asks no WRITE_FILE), yet O_TRUNC still
+	 * truncates (fs/namei.c do_open) */
+	{ "open", 2, RP_SC_ERRNO, EACCES, 1,
+	  { { 1, RP_SC_MASKED_EQ, O_ACCMODE | O_TRUNC, O_ACCMODE | O_TRUNC } },
+	  "access mode 3 with O_TRUNC truncates; Landlock below ABI 3 cannot stop it" },
+	{ "openat", 257, RP_SC_ERRNO, EACCES, 1,
+	  { { 2, RP_SC_MASKED_EQ, O_ACCMODE | O_TRUNC, O_ACCMODE | O_TRUNC } },
+	  "access mode 3 with O_TRUNC truncates; Landlock below ABI 3 cannot stop it" },
 };
 
 static int
@@ -347,21 +363,19 @@ rp_seccomp_count(const struct rp_sc_rule *rules, size_t n, unsigned *installable
 	return 0;
 }
 
-int
-rp_seccomp_install(const struct rp_sc_rule *rules, size_t n, unsigned *installed,
-		   char *err, size_t errsz)
+/* The filter as libseccomp builds it: default ALLOW, bad arch kills. */
+static scmp_filter_ctx
+libseccomp_ctx(const struct rp_sc_rule *rules, size_t n, unsigned *installed, char *err,
+	       size_t errsz)
 {
 	scmp_filter_ctx ctx;
 	size_t i;
 	int r;
 
 	*installed = 0;
-	if (rp_seccomp_count(rules, n, installed, err, errsz) != 0)
-		return -1;
-	*installed = 0;
 	if (!(ctx = seccomp_init(SCMP_ACT_ALLOW))) {
 		snprintf(err, errsz, "seccomp_init failed");
-		return -1;
+		return NULL;
 	}
 	/* The default bad-arch action kills only the thread; an i386 or x32
 	 * system call here is an escape attempt (research notes E13). */
@@ -392,14 +406,293 @@ rp_seccomp_install(const struct rp_sc_rule *rules, size_t n, unsigned *installed
 		}
 		(*installed)++;
 	}
-	r = seccomp_load(ctx);
-	if (r != 0) {
-		snprintf(err, errsz, "seccomp_load: %s", strerror(-r));
-		goto fail;
-	}
-	seccomp_release(ctx);
-	return 0;
+	return ctx;
 fail:
 	seccomp_release(ctx);
+	return NULL;
+}
+
+/* ---- the filter as BPF, without libseccomp ----------------------------
+ * libseccomp spends ~0.25 ms adding the rules and ~0.3 ms generating the
+ * program at every start; the table is small and its shape simple, so the
+ * loader writes the same program itself in microseconds.  The program is
+ * the one libseccomp generates for this table, in the same layout:
+ *   arch != x86_64                       -> KILL_PROCESS (the bad-arch action)
+ *   nr >= 0x40000000 (x32), nr != -1     -> KILL_PROCESS
+ *   per system call with rules: each rule's comparisons, high word then
+ *   low word of each 64-bit argument ((arg & mask) == datum on both), the
+ *   rule's action when all hold; then the next rule
+ *   anything else                        -> ALLOW
+ * Only what the table uses is generated: unconditional rules and
+ * MASKED_EQ/EQ comparisons, one action per system call.  Any other shape
+ * (another architecture, other operators, two actions for one call, a
+ * program too long for the 8-bit jump offsets) returns -1 and the caller
+ * uses libseccomp.  tests/progs/sc_equiv.c runs both programs on the same
+ * inputs and compares every answer. */
+
+static int
+emit(struct sock_filter *f, size_t *len, size_t max, uint16_t code, uint8_t jt, uint8_t jf,
+     uint32_t k)
+{
+	if (*len >= max)
+		return -1;
+	f[*len].code = code;
+	f[*len].jt = jt;
+	f[*len].jf = jf;
+	f[*len].k = k;
+	(*len)++;
+	return 0;
+}
+
+static uint32_t
+bpf_action(const struct rp_sc_rule *r)
+{
+	switch (r->action) {
+	case RP_SC_KILL:
+		return SECCOMP_RET_KILL_PROCESS;
+	case RP_SC_LOG:
+		return SECCOMP_RET_LOG;
+	case RP_SC_ERRNO:
+	default:
+		return SECCOMP_RET_ERRNO | ((uint32_t)r->err & SECCOMP_RET_DATA);
+	}
+}
+
+/* A rule that holds whatever the arguments. */
+static int
+always(const struct rp_sc_rule *r)
+{
+	int k;
+
+	for (k = 0; k < r->nargs; k++) {
+		uint64_t mask = r->args[k].op == RP_SC_EQ ? ~0ULL : r->args[k].mask;
+
+		if (mask != 0 || r->args[k].datum != 0)
+			return 0;
+	}
+	return 1;
+}
+
+int
+rp_seccomp_bpf(const struct rp_sc_rule *rules, size_t n, struct sock_filter *f, size_t max,
+	       size_t *len, unsigned *installed)
+{
+#if defined(__x86_64__)
+	static int nrs[RP_SC_MAX_RULES];
+	static unsigned char done[RP_SC_MAX_RULES];
+	size_t i, j;
+	int nr;
+
+	*len = 0;
+	*installed = 0;
+	if (n > RP_SC_MAX_RULES)
+		return -1;
+	for (i = 0; i < n; i++) {
+		int k;
+
+		if (resolve(&rules[i], &nrs[i]) != 0)
+			return -1;
+		done[i] = 0;
+		for (k = 0; k < rules[i].nargs; k++)
+			if ((rules[i].args[k].op != RP_SC_MASKED_EQ && rules[i].args[k].op != RP_SC_EQ) ||
+			    rules[i].args[k].index > 5)
+				return -1;
+	}
+	/* one action per system call, as a deny list has */
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (nrs[i] >= 0 && nrs[i] == nrs[j] &&
+			    bpf_action(&rules[i]) != bpf_action(&rules[j]))
+				return -1;
+	/* the bad-arch answer, and x32 numbers (bit 30) other than -1 */
+	if (emit(f, len, max, BPF_LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, arch)) ||
+	    emit(f, len, max, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, AUDIT_ARCH_X86_64) ||
+	    emit(f, len, max, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_KILL_PROCESS) ||
+	    emit(f, len, max, BPF_LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, nr)) ||
+	    emit(f, len, max, BPF_JMP | BPF_JGE | BPF_K, 0, 2, 0x40000000) ||
+	    emit(f, len, max, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 0xffffffffU) ||
+	    emit(f, len, max, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_KILL_PROCESS))
+		return -1;
+	/* Calls denied whatever their arguments: one jeq each, straight to
+	 * a return shared by up to 200 calls of the same action. */
+	for (i = 0; i < n; i++) {
+		if (nrs[i] >= 0 && always(&rules[i]))
+			for (j = 0; j < n; j++)
+				if (nrs[j] == nrs[i] && j != i)
+					done[j] = 2;	/* covered by rule i */
+	}
+	for (i = 0; i < n; i++) {
+		uint32_t act;
+		size_t group[200], m = 0, x;
+
+		if (done[i] == 1 || nrs[i] < 0 || !always(&rules[i]))
+			continue;
+		act = bpf_action(&rules[i]);
+		for (j = i; j < n && m < 200; j++) {
+			size_t y;
+			int dup = 0;
+
+			if (done[j] == 1 || nrs[j] < 0 || !always(&rules[j]) ||
+			    bpf_action(&rules[j]) != act)
+				continue;
+			done[j] = 1;
+			for (y = 0; y < m; y++)
+				dup |= nrs[group[y]] == nrs[j];
+			if (!dup)
+				group[m++] = j;
+		}
+		for (x = 0; x < m; x++)
+			if (emit(f, len, max, BPF_JMP | BPF_JEQ | BPF_K, (uint8_t)(m - x), 0,
+				 (uint32_t)nrs[group[x]]))
+				return -1;
+		if (emit(f, len, max, BPF_JMP | BPF_JA, 0, 0, 1) ||
+		    emit(f, len, max, BPF_RET | BPF_K, 0, 0, act))
+			return -1;
+	}
+	for (i = 0; i < n; i++)
+		if (done[i] == 2)
+			done[i] = 1;
+	for (i = 0; i < n; i++) {
+		if (nrs[i] >= 0)
+			(*installed)++;
+	}
+	for (i = 0; i < n; i++) {
+		size_t head, hits[RP_SC_BPF_MAX / 8], nhits = 0, x, ret_act;
+
+		if (done[i] || nrs[i] < 0)
+			continue;
+		nr = nrs[i];
+		/* nr != this call: jump over its block (ja, patched below) */
+		head = *len;
+		if (emit(f, len, max, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, (uint32_t)nr) ||
+		    emit(f, len, max, BPF_JMP | BPF_JA, 0, 0, 0))
+			return -1;
+		for (j = i; j < n; j++) {
+			const struct rp_sc_rule *ru = &rules[j];
+			size_t fix[12], nfix = 0, start = *len;
+			int k, never = 0;
+
+			if (done[j] || nrs[j] != nr)
+				continue;
+			done[j] = 1;
+			for (k = 0; k < ru->nargs; k++) {
+				const struct rp_sc_arg *a = &ru->args[k];
+				uint64_t mask = a->op == RP_SC_EQ ? ~0ULL : a->mask;
+				uint64_t datum = a->datum;
+				int half;
+
+				if ((datum & ~mask) != 0) {
+					never = 1;	/* (arg & mask) can never equal it */
+					break;
+				}
+				for (half = 1; half >= 0; half--) {
+					uint32_t m = (uint32_t)(mask >> (32 * half));
+					uint32_t d = (uint32_t)(datum >> (32 * half));
+					uint32_t off = (uint32_t)offsetof(struct seccomp_data, args) +
+						       8 * a->index + 4 * (uint32_t)half;
+
+					if (m == 0)
+						continue;	/* always holds */
+					if (emit(f, len, max, BPF_LD | BPF_W | BPF_ABS, 0, 0, off))
+						return -1;
+					if (m != 0xffffffffU &&
+					    emit(f, len, max, BPF_ALU | BPF_AND | BPF_K, 0, 0, m))
+						return -1;
+					/* a failing word jumps to the next rule
+					 * (offset patched below) */
+					fix[nfix++] = *len;
+					if (emit(f, len, max, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, d))
+						return -1;
+				}
+			}
+			if (never || nfix == 0) {
+				*len = start;	/* matches nothing: no code */
+				continue;
+			}
+			/* the last word holds: the block's shared return */
+			nfix--;
+			hits[nhits++] = fix[nfix];
+			for (x = 0; x < nfix; x++) {
+				size_t off = *len - fix[x] - 1;
+
+				if (off > 255)
+					return -1;
+				f[fix[x]].jf = (uint8_t)off;
+			}
+		}
+		if (emit(f, len, max, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW))
+			return -1;
+		ret_act = *len;
+		if (emit(f, len, max, BPF_RET | BPF_K, 0, 0, bpf_action(&rules[i])))
+			return -1;
+		for (x = 0; x < nhits; x++) {
+			size_t off = ret_act - hits[x] - 1;
+
+			if (off > 255)
+				return -1;
+			f[hits[x]].jt = (uint8_t)off;
+		}
+		f[head + 1].k = (uint32_t)(*len - head - 2);
+	}
+	return emit(f, len, max, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
+#else
+	(void)rules; (void)n; (void)f; (void)max; (void)len; (void)installed;
 	return -1;
+#endif
+}
+
+int
+rp_seccomp_install(const struct rp_sc_rule *rules, size_t n, unsigned *installed,
+		   char *err, size_t errsz)
+{
+	static struct sock_filter prog[RP_SC_BPF_MAX];
+	scmp_filter_ctx ctx;
+	size_t len;
+	int r;
+
+	*installed = 0;
+	if (rp_seccomp_count(rules, n, installed, err, errsz) != 0)
+		return -1;
+	*installed = 0;
+	if (rp_seccomp_bpf(rules, n, prog, RP_SC_BPF_MAX, &len, installed) == 0) {
+		/* no_new_privs is set (loader step 5): no privilege needed */
+		struct sock_fprog fp = { (unsigned short)len, prog };
+
+		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp) == 0)
+			return 0;
+		if (errno != ENOSYS && errno != EINVAL) {
+			snprintf(err, errsz, "seccomp(SET_MODE_FILTER): %s", strerror(errno));
+			return -1;
+		}
+		/* a kernel without seccomp(2) or this action: libseccomp's way */
+	}
+	*installed = 0;
+	if (!(ctx = libseccomp_ctx(rules, n, installed, err, errsz)))
+		return -1;
+	r = seccomp_load(ctx);
+	seccomp_release(ctx);
+	if (r != 0) {
+		snprintf(err, errsz, "seccomp_load: %s", strerror(-r));
+		return -1;
+	}
+	return 0;
+}
+
+int
+rp_seccomp_export_libseccomp(const struct rp_sc_rule *rules, size_t n, int fd,
+			     char *err, size_t errsz)
+{
+	unsigned installed;
+	scmp_filter_ctx ctx = libseccomp_ctx(rules, n, &installed, err, errsz);
+	int r;
+
+	if (!ctx)
+		return -1;
+	r = seccomp_export_bpf(ctx, fd);
+	seccomp_release(ctx);
+	if (r != 0) {
+		snprintf(err, errsz, "seccomp_export_bpf: %s", strerror(-r));
+		return -1;
+	}
+	return 0;
 }

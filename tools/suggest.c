@@ -195,11 +195,11 @@ code_reason(const struct suggest *s, const struct seen *d, char *why, size_t why
 
 	if (s->command[0] && rp_path_beneath(s->command, strlen(s->command), d->key,
 					     strlen(d->key))) {
-		snprintf(why, whysz, "the app's command %s lies beneath it", s->command);
+		snprintf(why, whysz, "the app's command %.300s lies beneath it", s->command);
 		return why;
 	}
 	if (base && code_name(base + 1)) {
-		snprintf(why, whysz, "a file written there is code (%s)", base + 1);
+		snprintf(why, whysz, "a file written there is code (%.300s)", base + 1);
 		return why;
 	}
 	dh = opendir(d->key);

@@ -53,7 +53,8 @@ size_t rp_seccomp_rules(const struct rp_policy *p, struct rp_sc_rule *out, size_
 size_t rp_seccomp_rules_abi(const struct rp_policy *p, int landlock_abi,
 			    struct rp_sc_rule *out, size_t max);
 
-/* Install `rules` with libseccomp over a default of ALLOW, native
+/* Install `rules` (rp_seccomp_bpf's program, else libseccomp's) over a
+ * default of ALLOW, native
  * architecture only (any other architecture: kill the process).  Sets
  * *installed to the number of rules the kernel got (rules for system calls
  * this architecture lacks are skipped).  Returns 0, or -1 with err set. */
@@ -71,5 +72,18 @@ int rp_seccomp_loader_needs(const char *name);
 
 int rp_seccomp_install(const struct rp_sc_rule *rules, size_t n, unsigned *installed,
 		       char *err, size_t errsz);
+/* The filter of `rules` as a classic BPF program, the one libseccomp
+ * generates for them (seccomp.c explains the layout), into f[0..max):
+ * returns 0 with *len instructions and *installed rules, or -1 when the
+ * table has a shape only libseccomp handles (rp_seccomp_install then
+ * uses it).  x86_64 only. */
+struct sock_filter;
+#define RP_SC_BPF_MAX 4096
+/* libseccomp's program for `rules` (seccomp_export_bpf) written to fd:
+ * what rp_seccomp_bpf is checked against (tests/progs/sc_equiv.c). */
+int rp_seccomp_export_libseccomp(const struct rp_sc_rule *rules, size_t n, int fd,
+				 char *err, size_t errsz);
+int rp_seccomp_bpf(const struct rp_sc_rule *rules, size_t n, struct sock_filter *f,
+		   size_t max, size_t *len, unsigned *installed);
 
 #endif

@@ -45,6 +45,8 @@ SIZES = {
     "py_write_n": (10000, 3000),  # 10,000 files (the issue's figure)
     "py_write_runs": (4, 2),
     "startup_rounds": (40, 10),
+    "svc_n": (3000, 800),         # requests per service run
+    "svc_runs": (5, 3),
     "cg_fs_n": (2000, 300),       # iterations under callgrind
     "cg_exec_n": (40, 10),
     "st_fs_n": (200, 100),        # iterations under strace (and twice that)
@@ -73,6 +75,9 @@ HOT = [
 ]
 PY_START_TARGET = 1.03
 PY_WRITE_TARGET = 1.10
+# >= 0.97x the bare requests per second, as time per request: 1 / 0.97.
+PY_SERVICE_TARGET = 1.031
+APP_DIR = os.path.join(os.path.dirname(os.path.dirname(HERE)), "docs", "examples", "app")
 LOADER_OVER_BARE_MS = 1.5
 
 BENCH_POLICY = """\
@@ -84,9 +89,30 @@ DenyExec gcc gcc-* cc c++ g++ g++-* clang clang-* clang++ tcc
 DenyExec ld ld.* as make gmake cmake ninja rustc cargo go javac
 DenyExec /usr/lib/gcc/* /usr/libexec/gcc/*
 """
+SERVICE_POLICY = """\
+# The example service: the bench policy plus its upload and log dirs.
+Include bench.policy
+WritablePath {svc}/uploads {svc}/logs
+"""
 QUIET_POLICY = """\
 Include bench.policy
 Log none
+"""
+
+# The Landlock A/B (bench_landlock_ab): the loader with the default
+# ruleset, without Landlock, handling only writes and exec (the floor of a
+# Landlock that still confines writes and W^X), and handling every right;
+# and the default ruleset where nothing is withheld (no DenyExec'd file
+# found: what an image without compilers gets).
+LL_AB_ROWS = ("open_ro", "open_write", "py_startup")
+LL_AB_VARIANTS = ("bare", "ll-off", "ll-writes-exec", "ll-default", "ll-all", "ll-nodeny")
+LL_AB_RIGHTS = {"ll-writes-exec": "writes-exec", "ll-default": "default", "ll-all": "all"}
+LL_OFF_POLICY = """\
+Include bench.policy
+Landlock off
+"""
+LL_NODENY_POLICY = """\
+WritablePath {tree}/w
 """
 
 
@@ -113,6 +139,8 @@ class Bench:
         self.tree = os.path.realpath(os.path.join(self.tmp, "tree"))
         self.policy = os.path.join(self.tmp, "bench.policy")
         self.quiet_policy = os.path.join(self.tmp, "quiet.policy")
+        self.ll_off_policy = os.path.join(self.tmp, "landlock-off.policy")
+        self.ll_nodeny_policy = os.path.join(self.tmp, "landlock-nodeny.policy")
         self.errfile = os.path.join(self.tmp, "stderr")
         self.base_env = {
             "PATH": "/usr/local/bin:/usr/bin:/bin",
@@ -137,6 +165,12 @@ class Bench:
             f.write(BENCH_POLICY.format(tree=self.tree))
         with open(self.quiet_policy, "w") as f:
             f.write(QUIET_POLICY)
+        self.svc = os.path.join(self.tmp, "svc")
+        for d in ("uploads", "logs"):
+            os.makedirs(os.path.join(self.svc, d))
+        self.svc_policy = os.path.join(self.tmp, "service.policy")
+        with open(self.svc_policy, "w") as f:
+            f.write(SERVICE_POLICY.format(svc=self.svc))
         for path, what in ((self.loops, "benchmark program"),
                            (self.timeexec, "benchmark program")):
             if not os.access(path, os.X_OK):
@@ -282,6 +316,98 @@ class Bench:
                                            "target_what": "python file writing",
                                            "variants": res})
 
+    def bench_service(self):
+        """Requests per second of docs/examples/app (Starlette on uvicorn)
+        over loopback, the service bare, under the pass-through preload,
+        the shim and the loader, alternated; the client (pyclient.py) runs
+        bare.  Reported as time per request, so the ratio reads like the
+        other rows; the target is >= 0.97x the bare rate."""
+        if not self.wanted("py_service"):
+            return
+        row = {"name": "py_service", "target": PY_SERVICE_TARGET,
+               "target_what": "service requests (>= 0.97x req/s)"}
+        try:
+            import starlette  # noqa: F401
+            import uvicorn  # noqa: F401
+        except ImportError as e:
+            row["variants"] = {v: {"na": f"python3-uvicorn/python3-starlette missing ({e})"}
+                               for v in VARIANTS}
+            self.results["python"].append(row)
+            return
+        n, runs = self.size["svc_n"], self.size["svc_runs"]
+        log(f"bench: py_service: {runs} runs x {n} requests per variant")
+        out, live = {}, []
+        for v in VARIANTS + ("bare-aa",):
+            base = "bare" if v == "bare-aa" else v
+            if base in self.na:
+                out[v] = {"na": self.na[base]}
+            else:
+                live.append(v)
+                out[v] = {"ns_per_op": [], "fail": 0, "n": 0}
+        for r in range(runs):
+            k = r % len(live) if live else 0
+            for v in live[k:] + live[:k]:
+                res, why = self.service_run("bare" if v == "bare-aa" else v, n)
+                if res is None:
+                    out[v] = {"na": why}
+                    live.remove(v)
+                    continue
+                out[v]["ns_per_op"].append(res["ns"] / res["n"])
+                out[v]["fail"] += res["fail"]
+                out[v]["n"] += res["n"]
+        for v in live:
+            out[v]["median"] = statistics.median(out[v]["ns_per_op"])
+            out[v]["req_per_s"] = round(1e9 / out[v]["median"], 1)
+        row["variants"] = out
+        self.results["python"].append(row)
+
+    def service_run(self, variant, n):
+        import socket
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        env = self.env_for(variant, self.svc_policy)
+        env["APP_ROOT"] = self.svc
+        cmd = [PYTHON, "-m", "uvicorn", "--app-dir", APP_DIR, "main:app",
+               "--host", "127.0.0.1", "--port", str(port),
+               "--log-level", "warning", "--no-access-log"]
+        with open(self.errfile, "wb") as err:
+            srv = subprocess.Popen(self.argv_for(variant, cmd, self.svc_policy), env=env,
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=err)
+        try:
+            deadline = time.monotonic() + 20
+            while True:
+                if srv.poll() is not None:
+                    return None, f"service exit {srv.returncode}: {first_line(self.errfile)}"
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        return None, "service did not listen within 20 s"
+                    time.sleep(0.05)
+            try:
+                p = subprocess.run([PYTHON, os.path.join(HERE, "pyclient.py"), str(port), str(n)],
+                                   env=self.base_env, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+            except subprocess.TimeoutExpired:
+                return None, "client timed out"
+            for line in p.stdout.decode(errors="replace").splitlines():
+                if line.startswith("{"):
+                    return json.loads(line), None
+            return None, f"client exit {p.returncode}: {why_failed(p.stderr.decode(errors='replace'))}"
+        finally:
+            srv.terminate()
+            try:
+                srv.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                srv.kill()
+                srv.wait()
+            for d in ("uploads",):
+                shutil.rmtree(os.path.join(self.svc, d), ignore_errors=True)
+                os.makedirs(os.path.join(self.svc, d), exist_ok=True)
+
     def timed_startups(self, cmds, rounds):
         """cmds: [(name, env, argv)].  Probes each once (a failing one is
         n/a with its first stderr line), then times the rest together with
@@ -344,12 +470,78 @@ class Bench:
             cmds.append(("bwrap", self.base_env, [bwrap, "--ro-bind", "/", "/", true]))
         else:
             self.results["startup"]["bwrap"] = {"na": "bwrap not installed"}
+        # the floor of any preload, next to the shim
+        cmds.append(("passthrough", self.env_for("passthrough"), [true]))
         cmds.append(("shim", self.env_for("shim"), [true]))
         cmds.append(("loader", self.base_env, self.argv_for("loader", [true])))
         rounds = self.size["startup_rounds"]
         log(f"bench: startup: {rounds} rounds of {len(cmds)} commands")
         self.results["startup"].update(self.timed_startups(cmds, rounds))
         self.bench_landlock()
+        self.bench_shim_start()
+
+    # The shim constructor's steps (shim/init.c do_init) by callgrind's
+    # inclusive count of the functions it calls; what is left of do_init
+    # (the roots, the environment, prctl) is "roots+rest".
+    SHIM_STEPS = (("symbols", "rp_resolve_all"), ("policy", "rp_policy_load"),
+                  ("ld.so check", "rp_exec_check_self"))
+
+    def bench_shim_start(self):
+        """Instructions and system calls of one /bin/true start, bare,
+        under the pass-through preload and under the shim, and the shim's
+        start split by step.  Exact where the wall time of one start is
+        not."""
+        out = {}
+        vg = shutil.which("valgrind.bin") or shutil.which("valgrind")
+        st = shutil.which("strace")
+        cgdir = os.path.join(self.tmp, "callgrind-start")
+        os.makedirs(cgdir, exist_ok=True)
+        for v in ("bare", "passthrough", "shim"):
+            if v in self.na:
+                out[v] = {"na": self.na[v]}
+                continue
+            row = {}
+            env = self.env_for(v)
+            if vg:
+                # The preload must reach /bin/true, not valgrind's own
+                # launcher: valgrind runs env, env sets it.
+                prefix = os.path.join(cgdir, v)
+                pre = [f"{k}={env[k]}" for k in ("LD_PRELOAD", "RAMPART_POLICY") if k in env]
+                argv = [vg, "--tool=callgrind", "--trace-children=yes",
+                        f"--callgrind-out-file={prefix}.%p", "/usr/bin/env"] + pre + ["/bin/true"]
+                try:
+                    subprocess.run(argv, env=self.base_env, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   timeout=120)
+                except (OSError, subprocess.TimeoutExpired):
+                    pass
+                files = [os.path.join(cgdir, f) for f in os.listdir(cgdir)
+                         if f.startswith(v + ".")]
+                if files:
+                    path = max(files, key=os.path.getmtime)
+                    row["ir"] = cg_total(path)
+                    if v == "shim":
+                        inc = cg_inclusive(path)
+                        steps = {k: inc.get(f, 0) for k, f in self.SHIM_STEPS}
+                        init = inc.get("do_init", 0)
+                        steps["roots+rest"] = max(0, init - steps["symbols"] - steps["policy"])
+                        row["steps_ir"] = steps
+            if st:
+                f = os.path.join(self.tmp, f"strace-start.{v}")
+                try:
+                    subprocess.run([st, "-f", "-o", f] +
+                                   [x for k in ("LD_PRELOAD", "RAMPART_POLICY") if k in env
+                                    for x in ("-E", f"{k}={env[k]}")] + ["/bin/true"],
+                                   env=self.base_env, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   timeout=60)
+                    with open(f) as fh:
+                        row["syscalls"] = sum(1 for line in fh
+                                              if re.match(r"\d+\s+\w+\(", line))
+                except (OSError, subprocess.TimeoutExpired):
+                    pass
+            out[v] = row
+        self.results["shim_start"] = out
 
     def bench_landlock(self):
         """The loader prints its start-up report as one JSON line on stderr
@@ -359,7 +551,7 @@ class Bench:
         if "loader" in self.na:
             self.results["landlock"] = {"na": self.na["loader"]}
             return
-        nums, strs, seen = {}, {}, False
+        nums, strs, seen, phases = {}, {}, False, {}
         for _ in range(self.size["runs"]):
             try:
                 p = subprocess.run(self.argv_for("loader", ["/bin/true"]),
@@ -372,12 +564,18 @@ class Bench:
             for rec in json_lines(p.stderr.decode(errors="replace")):
                 seen = True
                 for k, v in flatten(rec):
+                    if k.startswith("phases_us.") and isinstance(v, (int, float)):
+                        phases.setdefault(k.split(".", 1)[1], []).append(v)
+                        continue
                     if "landlock" not in k.lower():
                         continue
                     if isinstance(v, (int, float)) and not isinstance(v, bool):
                         nums.setdefault(k, []).append(v)
                     else:
                         strs[k] = v
+        # the loader's steps (startup report "phases_us"), medians, in
+        # the report's order
+        self.results["loader_phases"] = {k: statistics.median(v) for k, v in phases.items()}
         if nums or strs:
             self.results["landlock"] = dict(strs, **{k: statistics.median(v)
                                                      for k, v in nums.items()})
@@ -385,6 +583,98 @@ class Bench:
             self.results["landlock"] = {"na": "start-up report has no Landlock fields"}
         else:
             self.results["landlock"] = {"na": "loader printed no JSON start-up report"}
+
+    # ---- Landlock ruleset variants (A/B) ------------------------------------------
+
+    def ab_command(self, variant, argv):
+        """(env, argv) of one Landlock variant of the loader: the default
+        ruleset, Landlock off (the policy's `Landlock off`), and the rights
+        RAMPART_LANDLOCK_RIGHTS selects (tools/landlock.h)."""
+        env = dict(self.base_env)
+        if variant == "bare":
+            return env, argv
+        policy = self.policy
+        if variant == "ll-off":
+            policy = self.ll_off_policy
+        elif variant == "ll-nodeny":
+            policy = self.ll_nodeny_policy
+        elif variant in LL_AB_RIGHTS:
+            env["RAMPART_LANDLOCK_RIGHTS"] = LL_AB_RIGHTS[variant]
+        return env, [self.loader, "--policy", policy, "--"] + argv
+
+    def ab_report(self, variant):
+        """The Landlock fields of the loader's start-up report."""
+        env, argv = self.ab_command(variant, ["/bin/true"])
+        try:
+            p = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            return {"na": f"cannot run the loader: {e}"}
+        for rec in json_lines(p.stderr.decode(errors="replace")):
+            ll = rec.get("landlock")
+            if isinstance(ll, dict):
+                return {k: ll.get(k) for k in ("state", "handled", "rules", "withheld_files",
+                                                "build_us")}
+        return {"na": f"exit {p.returncode}: {why_failed(p.stderr.decode(errors='replace'))}"}
+
+    def ab_loop(self, wl, n, runs):
+        """loops.c workload `wl` under each variant, alternated with rotation."""
+        out = {v: {"ns_per_op": []} for v in LL_AB_VARIANTS}
+        live = list(LL_AB_VARIANTS)
+        for r in range(runs):
+            k = r % len(live) if live else 0
+            for v in live[k:] + live[:k]:
+                env, argv = self.ab_command(v, [self.loops, wl, self.tree, str(n)])
+                try:
+                    p = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL,
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                       timeout=300)
+                    res = ([None] + list(json_lines(p.stdout.decode(errors="replace"))))[-1]
+                except (OSError, subprocess.TimeoutExpired) as e:
+                    res, p = None, e
+                self.clean_w()
+                if not res or res.get("fail"):
+                    why = (f"{res['fail']} calls failed" if res else
+                           why_failed(p.stderr.decode(errors="replace"))
+                           if hasattr(p, "stderr") else str(p))
+                    out[v] = {"na": why}
+                    live.remove(v)
+                    continue
+                out[v]["ns_per_op"].append(res["ns"] / res["n"])
+        for v in live:
+            out[v]["median"] = statistics.median(out[v]["ns_per_op"])
+        return out
+
+    def bench_landlock_ab(self):
+        """The loader's per-call and start-up cost under each Landlock
+        ruleset variant, so the choice of handled rights is visible
+        (docs/threat-model.md, "What each Landlock right costs")."""
+        rows = [r for r in LL_AB_ROWS if self.wanted(r) or self.wanted("landlock_ab")]
+        if not rows:
+            return
+        if "loader" in self.na:
+            self.results["landlock_ab"] = {"na": self.na["loader"]}
+            return
+        with open(self.ll_off_policy, "w") as f:
+            f.write(LL_OFF_POLICY)
+        with open(self.ll_nodeny_policy, "w") as f:
+            f.write(LL_NODENY_POLICY.format(tree=self.tree))
+        doc = {"variants": {v: self.ab_report(v) for v in LL_AB_VARIANTS if v != "bare"},
+               "rows": []}
+        runs = self.size["runs"] * 2
+        for name in rows:
+            if name == "py_startup":
+                rounds = self.size["py_start_rounds"] * 2
+                log(f"bench: landlock A/B: py_startup: {rounds} rounds x {len(LL_AB_VARIANTS)}")
+                cmd = [PYTHON, "-c", PY_IMPORTS]
+                res = self.timed_startups([(v,) + self.ab_command(v, cmd)
+                                           for v in LL_AB_VARIANTS], rounds)
+            else:
+                n = self.size["fs_n"]
+                log(f"bench: landlock A/B: {name}: {runs} runs x {n} x {len(LL_AB_VARIANTS)}")
+                res = self.ab_loop(name, n, runs)
+            doc["rows"].append({"name": name, "variants": res})
+        self.results["landlock_ab"] = doc
 
     # ---- callgrind -------------------------------------------------------------
 
@@ -539,7 +829,9 @@ class Bench:
         try:
             self.bench_hot()
             self.bench_python()
+            self.bench_service()
             self.bench_startup()
+            self.bench_landlock_ab()
             self.bench_callgrind()
             self.bench_syscalls()
         finally:
@@ -662,6 +954,21 @@ def cg_total(path):
     return 0
 
 
+def cg_inclusive(path):
+    """Inclusive instructions by function name (callgrind_annotate)."""
+    try:
+        p = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100", path],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=120)
+    except (OSError, subprocess.TimeoutExpired):
+        return {}
+    out = {}
+    for line in p.stdout.decode(errors="replace").splitlines():
+        m = re.match(r"\s*([\d,]+)\s+(?:\([\s\d.]+%\)\s+)?\S*?:?(\w+)\s+\[", line)
+        if m:
+            out.setdefault(m.group(2), int(m.group(1).replace(",", "")))
+    return out
+
+
 def cg_functions(path, obj):
     """Self instructions of each function of `obj` (the shim), largest
     first, from callgrind_annotate."""
@@ -721,7 +1028,8 @@ def verdicts(results):
 
 # ---- the table ------------------------------------------------------------------
 
-UNITS = {"py_startup": ("ms", 1e-6), "py_write": ("us/file", 1e-3)}
+UNITS = {"py_startup": ("ms", 1e-6), "py_write": ("us/file", 1e-3),
+         "py_service": ("us/req", 1e-3)}
 
 
 def fmt_num(x):
@@ -796,6 +1104,13 @@ def render(doc):
         if r is not None:
             lines.append(f"  {row['name']}: A/A control (bare against bare again) {r:.2f}x; "
                          f"ratios within {abs(r - 1) * 100:.0f}% of 1 are not resolved")
+    svc = next((r for r in res["python"] if r["name"] == "py_service"), None)
+    if svc:
+        rates = [f"{v} {x['req_per_s']:.0f}" for v, x in svc["variants"].items()
+                 if "req_per_s" in x and v != "bare-aa"]
+        if rates:
+            lines.append("  py_service: requests per second (docs/examples/app, uvicorn, loopback): " +
+                         ", ".join(rates))
     den = next((r for r in res["hot"] if r["name"] == "open_denied"), None)
     if den and "median" in den["variants"].get("shim", {}) and \
             den["variants"]["shim"].get("fail", 0) == 0:
@@ -813,10 +1128,11 @@ def render(doc):
         names = {"bare": "/bin/true", "env": "env /bin/true",
                  "setpriv": "setpriv --no-new-privs /bin/true",
                  "bwrap": "bwrap --ro-bind / / /bin/true",
+                 "passthrough": "LD_PRELOAD=libpassthrough.so /bin/true",
                  "shim": "LD_PRELOAD=librampart.so /bin/true",
                  "loader": "rampart --policy P -- /bin/true"}
         base = st.get("bare", {}).get("median")
-        for k in ("bare", "env", "setpriv", "bwrap", "shim", "loader"):
+        for k in ("bare", "env", "setpriv", "bwrap", "passthrough", "shim", "loader"):
             if k not in st:
                 continue
             x = st[k]
@@ -835,7 +1151,27 @@ def render(doc):
             rest = ", ".join(f"{k.split('.', 1)[-1]} {v}" for k, v in ll.items()
                              if k != "landlock.build_us")
             lines.append(f"  Landlock ruleset build (loader report): {head} ({rest})")
+        ss = res.get("shim_start") or {}
+        if ss:
+            cells = []
+            for v in ("bare", "passthrough", "shim"):
+                x = ss.get(v, {})
+                if "na" in x:
+                    cells.append(f"{v} n/a")
+                else:
+                    cells.append(f"{v} {x.get('ir', '-')} Ir, {x.get('syscalls', '-')} syscalls")
+            lines.append("  one /bin/true start (callgrind, strace -f): " + "; ".join(cells))
+            steps = ss.get("shim", {}).get("steps_ir")
+            if steps:
+                lines.append("  shim constructor by step (Ir, inclusive): " +
+                             ", ".join(f"{k} {v}" for k, v in steps.items()))
+        ph = res.get("loader_phases") or {}
+        if ph:
+            total = sum(ph.values())
+            lines.append(f"  loader steps (report phases_us, medians; sum {total / 1000:.3f} ms): " +
+                         ", ".join(f"{k} {v:.0f}" for k, v in ph.items()) + " us")
 
+    lines += render_landlock_ab(res.get("landlock_ab"), t)
     lines.append("")
     lines.append("targets")
     for vd in doc["verdicts"]:
@@ -893,13 +1229,40 @@ def render(doc):
     return "\n".join(lines)
 
 
+def render_landlock_ab(ab, t):
+    """The Landlock A/B table: each row's median per variant and its ratio
+    to bare, then what each variant's ruleset handles."""
+    if not ab:
+        return []
+    lines = ["", "loader by Landlock ruleset (alternated; ratio to bare; "
+                 "RAMPART_LANDLOCK_RIGHTS, tools/landlock.h)"]
+    if "na" in ab:
+        return lines + [f"  {t.na('landlock A/B: ' + ab['na'])}"]
+    hdr = f"  {'workload':<12} {'unit':<6} {'bare':>8}" + "".join(
+        f" {v:>16}" for v in LL_AB_VARIANTS if v != "bare")
+    lines.append(hdr)
+    for row in ab["rows"]:
+        unit, scale = UNITS.get(row["name"], ("ns/op", 1.0))
+        v = row["variants"]
+        lines.append(f"  {row['name']:<12} {unit:<6} {t.cell(v, 'bare', scale):>8}" + "".join(
+            f" {t.cell(v, k, scale):>16}" for k in LL_AB_VARIANTS if k != "bare"))
+    for k, rep in ab["variants"].items():
+        if "na" in rep:
+            lines.append(f"  {k:<15} {t.na(k + ': ' + rep['na'])}")
+        else:
+            lines.append(f"  {k:<15} {rep.get('rules')} rules, {rep.get('withheld_files')} "
+                         f"withheld, build {rep.get('build_us')} us, "
+                         f"handled {rep.get('handled') or '-'} ({rep.get('state')})")
+    return lines
+
+
 def main():
     ap = argparse.ArgumentParser(description="rampart benchmarks")
     ap.add_argument("--build", default="build")
     ap.add_argument("--quick", action="store_true",
                     default=os.environ.get("BENCH_QUICK", "") not in ("", "0"))
     ap.add_argument("--only", default=os.environ.get("BENCH_ONLY", ""),
-                    help="comma-separated workloads (open_ro,...,py_startup,py_write,startup)")
+                    help="comma-separated workloads (open_ro,...,py_startup,py_write,py_service,startup)")
     ap.add_argument("--json", default=None, help="output file (default BUILD/bench.json)")
     a = ap.parse_args()
     only = {x for x in a.only.split(",") if x}

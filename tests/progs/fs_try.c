@@ -6,6 +6,10 @@
  * Operations (paths as given; the shim decides where they land):
  *   w PATH            open(O_WRONLY|O_CREAT|O_TRUNC, 0644), write "x"
  *   wt PATH           open(O_RDONLY|O_TRUNC): truncates though read-only
+ *   wt3 PATH          open(3|O_TRUNC): access mode 3 (neither read nor
+ *                     write) truncates too
+ *   wt2 PATH          raw openat2(O_RDONLY|O_TRUNC): flags seccomp cannot read
+ *   tr PATH           truncate(PATH, 0)
  *   wx PATH           open(O_WRONLY|O_CREAT|O_EXCL, 0644)
  *   r PATH            open(O_RDONLY) and read
  *   wat DIR REL       openat(open(DIR, O_PATH), REL, O_WRONLY|O_CREAT)
@@ -30,6 +34,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
+#include <linux/openat2.h>
 #include <linux/seccomp.h>
 #include <signal.h>
 #include <stddef.h>
@@ -61,6 +66,31 @@ w_open(const char *p, int flags, mode_t mode)
 		e = 0;
 	close(fd);
 	return e;
+}
+
+/* An open that only truncates: nothing is written. */
+static int
+t_open(const char *p, int flags)
+{
+	int fd = open(p, flags), e = errno;
+
+	if (fd < 0)
+		return e;
+	close(fd);
+	return 0;
+}
+
+static int
+t_openat2(const char *p)
+{
+	struct open_how how = { .flags = O_RDONLY | O_TRUNC };
+	long fd = syscall(SYS_openat2, AT_FDCWD, p, &how, sizeof(how));
+	int e = errno;
+
+	if (fd < 0)
+		return e;
+	close((int)fd);
+	return 0;
 }
 
 static unsigned
@@ -140,6 +170,12 @@ main(int argc, char **argv)
 			e = w_open(a, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		} else if (!strcmp(op, "wt")) {
 			e = w_open(a, O_RDONLY | O_TRUNC, 0);
+		} else if (!strcmp(op, "wt3")) {
+			e = t_open(a, O_ACCMODE | O_TRUNC);
+		} else if (!strcmp(op, "wt2")) {
+			e = t_openat2(a);
+		} else if (!strcmp(op, "tr")) {
+			e = truncate(a, 0) == 0 ? 0 : errno;
 		} else if (!strcmp(op, "wx")) {
 			e = w_open(a, O_WRONLY | O_CREAT | O_EXCL, 0644);
 		} else if (!strcmp(op, "r")) {
