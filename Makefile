@@ -18,6 +18,9 @@ TEST_DEBS  := libcriterion-dev python3 strace valgrind clang libclang-rt-dev \
               clang-tools cppcheck binutils jq python3-uvicorn python3-starlette \
               python3-multipart python3-yaml libpython3.11-testsuite bubblewrap \
               hyperfine
+# `make container-test` adds a container engine, a base-image builder, and
+# compose v1 (Debian 12 has no compose v2 package).
+CONTAINER_DEBS := docker.io mmdebstrap docker-compose python3 python3-yaml
 
 
 WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
@@ -53,7 +56,7 @@ LOADER  := $(BUILD)/rampart
 
 PKG_LIBS := $(shell pkg-config --libs libseccomp libcap-ng 2>/dev/null || echo -lseccomp -lcap-ng)
 
-.PHONY: all deps check-deps check-test-deps test unit integ demo install uninstall clean \
+.PHONY: all deps check-deps check-test-deps check-container-deps test unit integ demo install uninstall clean \
         bench fuzz test-asan analyze transparency e2e help
 all: check-deps $(SHIM) $(LOADER)
 
@@ -85,6 +88,8 @@ check-deps:
 	$(call install_debs,$(BUILD_DEBS),quiet)
 check-test-deps:
 	$(call install_debs,$(BUILD_DEBS) $(TEST_DEBS),quiet)
+check-container-deps:
+	$(call install_debs,$(CONTAINER_DEBS),quiet)
 
 # ---- build -------------------------------------------------------------------
 # Header dependencies come from the compiler (-MMD writes NAME.d beside
