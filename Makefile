@@ -66,7 +66,8 @@ help:
 # ---- dependencies -----------------------------------------------------------
 # `make` checks the build packages and `make test`/`make demo` all of them,
 # installing what is missing when run as root (else printing the command),
-# so a fresh Debian machine needs nothing by hand.  SKIP_DEPS=1 skips the
+# so a fresh Debian machine needs nothing by hand.  `make -j` runs two of
+# these at once: apt waits for the other's lock instead of failing.  SKIP_DEPS=1 skips the
 # check (an image build that has its packages already).
 define install_debs
 	@[ -n "$(SKIP_DEPS)" ] && exit 0; missing=""; for p in $(1); do \
@@ -77,9 +78,9 @@ define install_debs
 	  echo "deps: missing:$$missing"; \
 	  echo "deps: run: sudo apt-get install -y$$missing"; exit 1; fi; \
 	echo "deps: installing:$$missing"; \
-	export DEBIAN_FRONTEND=noninteractive; \
-	apt-get install -y -q $$missing >/dev/null 2>&1 || \
-	  { apt-get update -q >/dev/null && apt-get install -y -q $$missing; }
+	export DEBIAN_FRONTEND=noninteractive; lock="-o DPkg::Lock::Timeout=600"; \
+	apt-get $$lock install -y -q $$missing >/dev/null 2>&1 || \
+	  { apt-get $$lock update -q >/dev/null && apt-get $$lock install -y -q $$missing; }
 endef
 
 deps:
