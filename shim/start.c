@@ -3,7 +3,7 @@
  * Initialises the shim (init.c), then judges what no wrapper saw: a
  * program started as `ld.so PROGRAM` (the kernel's exec checks and
  * Landlock's EXECUTE right saw only ld.so: docs/threat-model.md), and
- * GCONV_PATH, which glibc reads later (loadlib.c).  A denied program is
+ * GCONV_PATH, which glibc reads later (loadvars.c).  A denied program is
  * refused with exit status 126 before main() runs; audit mode logs only.
  * The only place the shim ends its host.
  */
@@ -164,6 +164,7 @@ rp_constructor(void)
 	 * exec wrappers (and Landlock's EXECUTE check) saw only ld.so.  Judge
 	 * PROG now, before main, and refuse to run a denied one. */
 	check_self();
-	/* GCONV_PATH, read by glibc later (loadlib.c) */
+	/* the GCONV_PATH this process started with, read by glibc later
+	 * (loadvars.c) */
 	rp_loadlib_check_self();
 }
