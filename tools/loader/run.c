@@ -30,6 +30,7 @@
 #include "fprint.h"
 #include "landlock.h"
 #include "plan.h"
+#include "preload.h"
 #include "privs.h"
 #include "probes.h"
 #include "rampart.h"
@@ -42,23 +43,15 @@
 extern char **environ;
 
 /* LD_PRELOAD with the shim first ("an earlier entry in LD_PRELOAD wins
- * symbol lookup": docs/threat-model.md, R23); other entries are kept. */
+ * symbol lookup": docs/threat-model.md, R23); other entries are kept
+ * (core/preload.h; clean_code_env below removes those beneath a writable
+ * dir).  A list too long for the buffer is an error, not a cut. */
 static int
 set_preload(const char *shim)
 {
-	const char *old = getenv("LD_PRELOAD");
-	char buf[8192], copy[8192];
-	char *save = NULL, *tok;
-	size_t len;
+	char buf[8192];
 
-	len = (size_t)snprintf(buf, sizeof(buf), "%s", shim);
-	if (old) {
-		snprintf(copy, sizeof(copy), "%s", old);
-		for (tok = strtok_r(copy, ": ", &save); tok; tok = strtok_r(NULL, ": ", &save))
-			if (strcmp(tok, shim) != 0 && len < sizeof(buf))
-				len += (size_t)snprintf(buf + len, sizeof(buf) - len, ":%s", tok);
-	}
-	if (len >= sizeof(buf))
+	if (rp_preload_compose(buf, sizeof(buf), shim, getenv("LD_PRELOAD"), NULL, NULL) < 0)
 		return -1;
 	return setenv("LD_PRELOAD", buf, 1);
 }
