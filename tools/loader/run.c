@@ -200,6 +200,12 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 		rp_loader_fail(rp_exit_for_errno(-r), o->cmd[0], rp_exit_for_errno(-r) == RP_EXIT_NOT_FOUND ?
 		     "command not found" : strerror(-r), NULL);
 	plan.command = prog;
+	/* The fingerprints first: they build the identity table of denied
+	 * files for this PATH (as the app's shim will), and the decision
+	 * below, with the same policy and PATH, uses that table rather than
+	 * listing the PATH dirs again (execids.c builds it once per policy). */
+	rp_plan_fingerprints(&plan, p, fprints, sizeof(fprints));
+	rp_phase_end(RP_PH_FINGERPRINTS);
 	/* PATH also names the dirs whose denied files the identity check
 	 * records, as for --check and the app's shim */
 	if (rp_exec_decide(p, prog, o->cmd, 0, getenv("PATH"), &verdict)) {
@@ -238,8 +244,6 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 		rp_warnings_add(&plan.warn, "the shim %s is owned by the app's uid %u: it could make it unreadable",
 				shim, (unsigned)ids.uid);
 	rp_phase_end(RP_PH_RESOLVE);
-	rp_plan_fingerprints(&plan, p, fprints, sizeof(fprints));
-	rp_phase_end(RP_PH_FINGERPRINTS);
 	rp_landlock_probe(&ll);
 	rp_plan_check_abi_cap(&ll);
 	if (rp_plan_landlock_skip(p)) {
