@@ -243,26 +243,28 @@ add_path_rule(struct build *b, const char *path, uint64_t access)
 	return r;
 }
 
-/* Close the batched per-file fds: one close_range when they are
- * consecutive (the usual case: the lowest free numbers, nothing else
- * opened meanwhile), else one close each.  The floor per file is then
- * openat + landlock_add_rule. */
+/* Close the batched per-file fds: one close_range per run of
+ * consecutive numbers (the usual case is one run: the lowest free
+ * numbers, nothing else opened meanwhile; an inherited descriptor in the
+ * middle, closed only later by step 2, splits it in two), one close for
+ * a number on its own.  The floor per file is then openat +
+ * landlock_add_rule. */
 static void
 batch_flush(struct build *b)
 {
-	int i, lo = b->nbatch ? b->batch[0] : 0, hi = lo;
+	int i = 0;
 
-	for (i = 1; i < b->nbatch; i++) {
-		if (b->batch[i] != hi + 1)
-			break;
-		hi = b->batch[i];
+	while (i < b->nbatch) {
+		int lo = b->batch[i], hi = lo, k;
+
+		while (i + 1 < b->nbatch && b->batch[i + 1] == hi + 1)
+			hi = b->batch[++i];
+		i++;
+		if (hi > lo && close_range((unsigned)lo, (unsigned)hi, 0) == 0)
+			continue;
+		for (k = lo; k <= hi; k++)
+			close(k);
 	}
-	if (b->nbatch && i == b->nbatch && close_range((unsigned)lo, (unsigned)hi, 0) == 0) {
-		b->nbatch = 0;
-		return;
-	}
-	for (i = 0; i < b->nbatch; i++)
-		close(b->batch[i]);
 	b->nbatch = 0;
 }
 
