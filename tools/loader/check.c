@@ -1,5 +1,7 @@
 /* check.c - `rampart --check`: print the effective policy, and the decision
  * for a command, without running anything. */
+#include "rampart.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <errno.h>
@@ -8,7 +10,6 @@
 
 #include "execdecide.h"
 #include "plan.h"
-#include "rampart.h"
 #include "report.h"
 #include "strbuf.h"
 
