@@ -238,7 +238,6 @@ rp_policy_parse_file(struct rp_parser *ps, const char *path, const char *from_fi
 	struct stat st;
 	long fd, r;
 	size_t got = 0, base;
-	int i;
 	const char *efile = from_file ? from_file : path;
 	int eline = from_file ? from_line : 0;
 
@@ -270,12 +269,11 @@ rp_policy_parse_file(struct rp_parser *ps, const char *path, const char *from_fi
 		       path, NULL);
 		return -1;
 	}
-	for (i = 0; i < ps->depth; i++)
-		if (ps->stack[i].dev == st.st_dev && ps->stack[i].ino == st.st_ino) {
-			rp_raw1(SYS_close, fd);
-			rp_policy_report(ps, efile, eline, "include cycle:", path, NULL);
-			return -1;
-		}
+	if (rp_devino_has(ps->chain, ps->nchain, st.st_dev, st.st_ino)) {
+		rp_raw1(SYS_close, fd);
+		rp_policy_report(ps, efile, eline, "include cycle:", path, NULL);
+		return -1;
+	}
 	base = ps->arena_top;
 	if (base + RP_MAX_FILE + 1 > sizeof(arena)) {
 		rp_raw1(SYS_close, fd);
@@ -303,13 +301,14 @@ rp_policy_parse_file(struct rp_parser *ps, const char *path, const char *from_fi
 		}
 	}
 	rp_raw1(SYS_close, fd);
-	ps->stack[ps->depth].dev = st.st_dev;
-	ps->stack[ps->depth].ino = st.st_ino;
+	/* not full: depth < RP_MAX_INCLUDE_DEPTH, and not there: checked above */
+	(void)rp_devino_add(ps->chain, &ps->nchain, RP_MAX_INCLUDE_DEPTH, st.st_dev, st.st_ino);
 	ps->depth++;
 	ps->arena_top = base + got + 1;
 	parse_text(ps, name, arena + base, got);
 	ps->arena_top = base;
 	ps->depth--;
+	ps->nchain--;
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 
+#include "devino.h"
 #include "policy.h"
 
 /* One parse: the policy being filled, where errors go, the include chain. */
@@ -22,7 +23,9 @@ struct rp_parser {
 	int errors;
 	size_t arena_top;
 	int depth;
-	struct { unsigned long dev, ino; } stack[RP_MAX_INCLUDE_DEPTH + 1];
+	/* the files being read, includer first: a cycle is one already here */
+	struct rp_devino chain[RP_MAX_INCLUDE_DEPTH];
+	unsigned nchain;
 	int nfiles;
 	unsigned flags;		/* RP_LOAD_* */
 };
