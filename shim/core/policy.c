@@ -51,47 +51,6 @@ rp_policy_exec_writable(const struct rp_policy *p, const char *path, size_t len)
  * above its includer's while it is parsed. */
 static char arena[RP_MAX_INCLUDE_DEPTH * RP_MAX_FILE / 4 + RP_MAX_FILE];
 
-void
-rp_policy_report(struct rp_parser *ps, const char *file, int line, const char *msg,
-       const char *token, const char *extra)
-{
-	char buf[1024];
-	struct rp_buf b;
-
-	rp_buf_init(&b, buf, sizeof(buf));
-	rp_buf_str(&b, msg);
-	if (token) {
-		int cut;
-
-		rp_buf_str(&b, " '");
-		/* tokens are user bytes: escape them like event strings */
-		rp_buf_json(&b, token, 200, &cut);
-		if (cut)
-			rp_buf_str(&b, "...");
-		rp_buf_char(&b, '\'');
-	}
-	if (extra)
-		rp_buf_str(&b, extra);
-	ps->errors++;
-	if (ps->diag)
-		ps->diag(ps->ctx, file, line, buf);
-}
-
-const char *
-rp_policy_dup(struct rp_parser *ps, const char *s, size_t n)
-{
-	struct rp_policy *p = ps->p;
-	char *d;
-
-	if (p->pool_used + n + 1 > sizeof(p->pool))
-		return NULL;
-	d = p->pool + p->pool_used;
-	memcpy(d, s, n);
-	d[n] = '\0';
-	p->pool_used += n + 1;
-	return d;
-}
-
 /* ---- lines and tokens --------------------------------------------------- */
 
 /* Split a line into tokens in place.  Returns the count, or -1 with *err
@@ -164,7 +123,7 @@ parse_text(struct rp_parser *ps, const char *file, char *text, size_t len)
 	int line = 0;
 
 	if (len == 0) {
-		rp_policy_report(ps, file, 0, "empty policy file", NULL, NULL);
+		report(ps, file, 0, "empty policy file", NULL, NULL);
 		return;
 	}
 	while (pos < len) {
@@ -189,7 +148,7 @@ parse_text(struct rp_parser *ps, const char *file, char *text, size_t len)
 			;
 		comment = i < n && start[i] == '#';
 		if (n > RP_MAX_LINE && !comment) {
-			rp_policy_report(ps, file, line, "line too long (limit 4096 bytes; a list may go on "
+			report(ps, file, line, "line too long (limit 4096 bytes; a list may go on "
 			       "over several lines of the same keyword)", NULL, NULL);
 			continue;
 		}
@@ -215,7 +174,7 @@ parse_text(struct rp_parser *ps, const char *file, char *text, size_t len)
 			i += sl - 1;
 		}
 		if (err) {
-			rp_policy_report(ps, file, line, err, NULL, NULL);
+			report(ps, file, line, err, NULL, NULL);
 			continue;
 		}
 		if (comment)
@@ -223,7 +182,7 @@ parse_text(struct rp_parser *ps, const char *file, char *text, size_t len)
 		start[n] = '\0';
 		ntok = tokenize(start, tok, &err);
 		if (ntok < 0) {
-			rp_policy_report(ps, file, line, err, NULL, NULL);
+			report(ps, file, line, err, NULL, NULL);
 			continue;
 		}
 		if (ntok > 0)
@@ -241,22 +200,22 @@ rp_policy_parse_file(struct rp_parser *ps, const char *path, const char *from_fi
 	const char *efile = from_file ? from_file : path;
 	int eline = from_file ? from_line : 0;
 
-	name = rp_policy_dup(ps, path, strlen(path));
+	name = pool_dup(ps, path, strlen(path));
 	if (!name) {
-		rp_policy_report(ps, efile, eline, "policy too large at", path, NULL);
+		report(ps, efile, eline, "policy too large at", path, NULL);
 		return -1;
 	}
 	if (ps->depth >= RP_MAX_INCLUDE_DEPTH) {
-		rp_policy_report(ps, efile, eline, "includes nested too deeply (limit 8) at", path, NULL);
+		report(ps, efile, eline, "includes nested too deeply (limit 8) at", path, NULL);
 		return -1;
 	}
 	if (++ps->nfiles > RP_MAX_FILES) {
-		rp_policy_report(ps, efile, eline, "too many included files (limit 32) at", path, NULL);
+		report(ps, efile, eline, "too many included files (limit 32) at", path, NULL);
 		return -1;
 	}
 	fd = rp_raw4(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
 	if (RP_RAW_ERR(fd)) {
-		rp_policy_report(ps, efile, eline, fd == -ENOENT ? "policy file not found:" :
+		report(ps, efile, eline, fd == -ENOENT ? "policy file not found:" :
 		       fd == -EACCES ? "policy file not readable (permission denied):" :
 		       "cannot open policy file:", path, NULL);
 		return -1;
@@ -264,20 +223,20 @@ rp_policy_parse_file(struct rp_parser *ps, const char *path, const char *from_fi
 	r = rp_raw2(SYS_fstat, fd, &st);
 	if (RP_RAW_ERR(r) || S_ISDIR(st.st_mode) || !S_ISREG(st.st_mode)) {
 		rp_raw1(SYS_close, fd);
-		rp_policy_report(ps, efile, eline, S_ISDIR(st.st_mode) ?
+		report(ps, efile, eline, S_ISDIR(st.st_mode) ?
 		       "policy path is a directory:" : "policy is not a regular file:",
 		       path, NULL);
 		return -1;
 	}
 	if (rp_devino_has(ps->chain, ps->nchain, st.st_dev, st.st_ino)) {
 		rp_raw1(SYS_close, fd);
-		rp_policy_report(ps, efile, eline, "include cycle:", path, NULL);
+		report(ps, efile, eline, "include cycle:", path, NULL);
 		return -1;
 	}
 	base = ps->arena_top;
 	if (base + RP_MAX_FILE + 1 > sizeof(arena)) {
 		rp_raw1(SYS_close, fd);
-		rp_policy_report(ps, efile, eline, "includes too large at", path, NULL);
+		report(ps, efile, eline, "includes too large at", path, NULL);
 		return -1;
 	}
 	for (;;) {
@@ -286,7 +245,7 @@ rp_policy_parse_file(struct rp_parser *ps, const char *path, const char *from_fi
 			continue;
 		if (RP_RAW_ERR(r)) {
 			rp_raw1(SYS_close, fd);
-			rp_policy_report(ps, efile, eline, "cannot read policy file:", path, NULL);
+			report(ps, efile, eline, "cannot read policy file:", path, NULL);
 			return -1;
 		}
 		if (r == 0)
@@ -296,7 +255,7 @@ rp_policy_parse_file(struct rp_parser *ps, const char *path, const char *from_fi
 			break;	/* all fstat saw: no read(2) just to meet the end */
 		if (got > RP_MAX_FILE) {
 			rp_raw1(SYS_close, fd);
-			rp_policy_report(ps, name, 0, "policy file too large (limit 256 KiB)", NULL, NULL);
+			report(ps, name, 0, "policy file too large (limit 256 KiB)", NULL, NULL);
 			return -1;
 		}
 	}
@@ -370,9 +329,9 @@ rp_policy_load_buffer(struct rp_policy *p, const char *name, const char *buf,
 	ps.diag = diag;
 	ps.ctx = ctx;
 	policy_reset(p);
-	n = rp_policy_dup(&ps, name, strlen(name));
+	n = pool_dup(&ps, name, strlen(name));
 	if (len > RP_MAX_FILE) {
-		rp_policy_report(&ps, name, 0, "policy file too large (limit 256 KiB)", NULL, NULL);
+		report(&ps, name, 0, "policy file too large (limit 256 KiB)", NULL, NULL);
 		return ps.errors;
 	}
 	memcpy(arena, buf, len);

@@ -118,7 +118,7 @@ add_dirs(struct rp_parser *ps, const char *file, int line, char **tok, int ntok,
 		int missing = 0, absent = 0, j, dup = 0;
 
 		if (pe != RP_PATH_OK) {
-			rp_policy_report(ps, file, line, rp_path_error_str(pe), tok[i], NULL);
+			report(ps, file, line, rp_path_error_str(pe), tok[i], NULL);
 			continue;
 		}
 		if (check_exists) {
@@ -133,14 +133,14 @@ add_dirs(struct rp_parser *ps, const char *file, int line, char **tok, int ntok,
 				if (r == -ENOENT && optional) {
 					missing = 1;
 				} else {
-					rp_policy_report(ps, file, line, r == -ENOENT ?
+					report(ps, file, line, r == -ENOENT ?
 					       "writable path does not exist" :
 					       "cannot stat writable path", tok[i],
 					       r == -ENOENT ? " (use OptionalWritablePath if it may be missing)" : NULL);
 					continue;
 				}
 			} else if (RP_RAW_ERR(r)) {
-				rp_policy_report(ps, file, line, "writable path is not a directory",
+				report(ps, file, line, "writable path is not a directory",
 				       tok[i], NULL);
 				continue;
 			}
@@ -151,12 +151,12 @@ add_dirs(struct rp_parser *ps, const char *file, int line, char **tok, int ntok,
 		if (dup)
 			continue;	/* repeats accumulate; a duplicate adds nothing */
 		if (*ndirs >= maxdirs) {
-			rp_policy_report(ps, file, line, "too many directories for", kw, NULL);
+			report(ps, file, line, "too many directories for", kw, NULL);
 			return;
 		}
-		dirs[*ndirs].path = rp_policy_dup(ps, norm, strlen(norm));
+		dirs[*ndirs].path = pool_dup(ps, norm, strlen(norm));
 		if (!dirs[*ndirs].path) {
-			rp_policy_report(ps, file, line, "policy too large at", tok[i], NULL);
+			report(ps, file, line, "policy too large at", tok[i], NULL);
 			return;
 		}
 		dirs[*ndirs].len = strlen(norm);
@@ -177,12 +177,12 @@ add_items(struct rp_parser *ps, const char *file, int line, char **tok, int ntok
 
 	for (i = 1; i < ntok; i++) {
 		if (*nitems >= max) {
-			rp_policy_report(ps, file, line, "too many values for", kw, NULL);
+			report(ps, file, line, "too many values for", kw, NULL);
 			return;
 		}
-		items[*nitems].text = rp_policy_dup(ps, tok[i], strlen(tok[i]));
+		items[*nitems].text = pool_dup(ps, tok[i], strlen(tok[i]));
 		if (!items[*nitems].text) {
-			rp_policy_report(ps, file, line, "policy too large at", tok[i], NULL);
+			report(ps, file, line, "policy too large at", tok[i], NULL);
 			return;
 		}
 		items[*nitems].loc.file = file;
@@ -278,22 +278,22 @@ event_sink(struct rp_parser *ps, const char *file, int line, const char *val)
 			break;
 	}
 	if (i == 3) {
-		rp_policy_report(ps, file, line, "EventSink must be stderr, file:PATH, socket:PATH or fifo:PATH, not",
+		report(ps, file, line, "EventSink must be stderr, file:PATH, socket:PATH or fifo:PATH, not",
 		       val, NULL);
 		return;
 	}
 	pe = rp_path_normalize(val + n, norm, sizeof(norm));
 	if (pe != RP_PATH_OK) {
-		rp_policy_report(ps, file, line, rp_path_error_str(pe), val + n, NULL);
+		report(ps, file, line, rp_path_error_str(pe), val + n, NULL);
 		return;
 	}
 	if (i == 1 && strlen(norm) >= 108) {
-		rp_policy_report(ps, file, line, "EventSink socket path longer than 107 bytes:", val + n, NULL);
+		report(ps, file, line, "EventSink socket path longer than 107 bytes:", val + n, NULL);
 		return;
 	}
-	p->sink_path = rp_policy_dup(ps, norm, strlen(norm));
+	p->sink_path = pool_dup(ps, norm, strlen(norm));
 	if (!p->sink_path) {
-		rp_policy_report(ps, file, line, "policy too large at", val, NULL);
+		report(ps, file, line, "policy too large at", val, NULL);
 		return;
 	}
 	p->sink = (enum rp_sink)(RP_SINK_FILE + i);
@@ -330,7 +330,7 @@ rp_policy_directive(struct rp_parser *ps, const char *file, int line, char **tok
 			rp_buf_str(&b, rp_keyword_table[best].name);
 			rp_buf_str(&b, "'?)");
 		}
-		rp_policy_report(ps, file, line, "unknown keyword", tok[0], hint[0] ? hint : NULL);
+		report(ps, file, line, "unknown keyword", tok[0], hint[0] ? hint : NULL);
 		return;
 	}
 	if (ntok < 2) {
@@ -343,12 +343,12 @@ rp_policy_directive(struct rp_parser *ps, const char *file, int line, char **tok
 		rp_buf_char(&b, ' ');
 		rp_buf_str(&b, rp_keyword_table[kw].syntax);
 		rp_buf_char(&b, ')');
-		rp_policy_report(ps, file, line, "missing value for", rp_keyword_table[kw].name, hint);
+		report(ps, file, line, "missing value for", rp_keyword_table[kw].name, hint);
 		return;
 	}
 	if (rp_keyword_table[kw].kind == RP_KW_SCALAR) {
 		if (ntok > 2) {
-			rp_policy_report(ps, file, line, "too many values for",
+			report(ps, file, line, "too many values for",
 			       rp_keyword_table[kw].name, " (it takes one)");
 			return;
 		}
@@ -362,7 +362,7 @@ rp_policy_directive(struct rp_parser *ps, const char *file, int line, char **tok
 			rp_buf_char(&b, ':');
 			rp_buf_long(&b, p->set_at[kw].line);
 			rp_buf_char(&b, ')');
-			rp_policy_report(ps, file, line, "duplicate", rp_keyword_table[kw].name, where);
+			report(ps, file, line, "duplicate", rp_keyword_table[kw].name, where);
 			return;
 		}
 		p->set_at[kw].file = file;
@@ -372,20 +372,20 @@ rp_policy_directive(struct rp_parser *ps, const char *file, int line, char **tok
 	switch ((enum rp_keyword)kw) {
 	case RP_KW_MODE:
 		if ((v = choice(tok[1], "enforce|audit")) < 0)
-			rp_policy_report(ps, file, line, "Mode must be enforce or audit, not", tok[1], NULL);
+			report(ps, file, line, "Mode must be enforce or audit, not", tok[1], NULL);
 		else
 			p->mode = v ? RP_MODE_AUDIT : RP_MODE_ENFORCE;
 		break;
 	case RP_KW_LANDLOCK:
 		if ((v = choice(tok[1], "strict|best-effort|off")) < 0)
-			rp_policy_report(ps, file, line, "Landlock must be strict, best-effort or off, not",
+			report(ps, file, line, "Landlock must be strict, best-effort or off, not",
 			       tok[1], NULL);
 		else
 			p->landlock = (enum rp_landlock)v;
 		break;
 	case RP_KW_LOG:
 		if ((v = choice(tok[1], "stderr|none")) < 0)
-			rp_policy_report(ps, file, line, "Log must be stderr or none, not", tok[1], NULL);
+			report(ps, file, line, "Log must be stderr or none, not", tok[1], NULL);
 		else
 			p->log = (enum rp_log)v;
 		break;
@@ -394,14 +394,14 @@ rp_policy_directive(struct rp_parser *ps, const char *file, int line, char **tok
 		break;
 	case RP_KW_CORE_DUMPS:
 		if ((v = choice(tok[1], "no|yes")) < 0)
-			rp_policy_report(ps, file, line, "CoreDumps must be yes or no, not", tok[1], NULL);
+			report(ps, file, line, "CoreDumps must be yes or no, not", tok[1], NULL);
 		else
 			p->core_dumps = v;
 		break;
 	case RP_KW_MEMORY_WX:
 	case RP_KW_REQUIRE_NOEXEC:
 		if ((v = choice(tok[1], "no|yes")) < 0)
-			rp_policy_report(ps, file, line, kw == RP_KW_MEMORY_WX ?
+			report(ps, file, line, kw == RP_KW_MEMORY_WX ?
 			       "MemoryDenyWriteExecute must be yes or no, not" :
 			       "RequireNoexec must be yes or no, not", tok[1], NULL);
 		else if (kw == RP_KW_MEMORY_WX)
@@ -411,22 +411,22 @@ rp_policy_directive(struct rp_parser *ps, const char *file, int line, char **tok
 		break;
 	case RP_KW_MEMFD_EXEC:
 		if ((v = choice(tok[1], "deny|allow")) < 0)
-			rp_policy_report(ps, file, line, "MemfdExec must be deny or allow, not", tok[1], NULL);
+			report(ps, file, line, "MemfdExec must be deny or allow, not", tok[1], NULL);
 		else
 			p->memfd_exec = v;
 		break;
 	case RP_KW_USER:
 	case RP_KW_GROUP:
 		if (!valid_account(tok[1])) {
-			rp_policy_report(ps, file, line, kw == RP_KW_USER ? "invalid user name" :
+			report(ps, file, line, kw == RP_KW_USER ? "invalid user name" :
 			       "invalid group name", tok[1], NULL);
 			break;
 		}
 		{
-			const char *copy = rp_policy_dup(ps, tok[1], strlen(tok[1]));
+			const char *copy = pool_dup(ps, tok[1], strlen(tok[1]));
 
 			if (!copy)
-				rp_policy_report(ps, file, line, "policy too large at", tok[1], NULL);
+				report(ps, file, line, "policy too large at", tok[1], NULL);
 			else if (kw == RP_KW_USER)
 				p->user = copy;
 			else
@@ -456,10 +456,10 @@ rp_policy_directive(struct rp_parser *ps, const char *file, int line, char **tok
 				rp_buf_str(&b, " (");
 				rp_buf_str(&b, why);
 				rp_buf_char(&b, ')');
-				rp_policy_report(ps, file, line, "invalid DenyExec pattern", tok[i], extra);
+				report(ps, file, line, "invalid DenyExec pattern", tok[i], extra);
 				ok = 0;
 			} else if (strchr(tok[i], '/') && tok[i][0] != '/') {
-				rp_policy_report(ps, file, line,
+				report(ps, file, line,
 				       "a DenyExec pattern with '/' must be an absolute path",
 				       tok[i], NULL);
 				ok = 0;
@@ -477,7 +477,7 @@ rp_policy_directive(struct rp_parser *ps, const char *file, int line, char **tok
 			int cap = rp_cap_from_name(tok[i]);
 
 			if (cap < 0)
-				rp_policy_report(ps, file, line, "unknown capability", tok[i], NULL);
+				report(ps, file, line, "unknown capability", tok[i], NULL);
 			else
 				p->keep_caps |= 1ULL << cap;
 		}
@@ -489,7 +489,7 @@ rp_policy_directive(struct rp_parser *ps, const char *file, int line, char **tok
 
 		for (i = 1; i < ntok; i++)
 			if (!valid_syscall_name(tok[i])) {
-				rp_policy_report(ps, file, line, "invalid system call name", tok[i], NULL);
+				report(ps, file, line, "invalid system call name", tok[i], NULL);
 				ok = 0;
 			}
 		if (!ok)
@@ -508,7 +508,7 @@ rp_policy_directive(struct rp_parser *ps, const char *file, int line, char **tok
 		const char *slash = strrchr(file, '/');
 
 		if (ntok > 2) {
-			rp_policy_report(ps, file, line, "too many values for", "Include",
+			report(ps, file, line, "too many values for", "Include",
 			       " (one file per Include line)");
 			break;
 		}
@@ -517,7 +517,7 @@ rp_policy_directive(struct rp_parser *ps, const char *file, int line, char **tok
 			rp_buf_mem(&b, file, (size_t)(slash - file) + 1);
 		rp_buf_str(&b, tok[1]);
 		if (b.truncated) {
-			rp_policy_report(ps, file, line, "include path too long", tok[1], NULL);
+			report(ps, file, line, "include path too long", tok[1], NULL);
 			break;
 		}
 		rp_policy_parse_file(ps, target, file, line);
