@@ -37,11 +37,51 @@ next_segment(const char **p, size_t *n)
 	return seg;
 }
 
+/* Append the components of `p` to out[0..*o) as "/seg": empty ones and
+ * "." are dropped; ".." drops the last component when `pop` (lexical
+ * resolution) and is refused otherwise.  RP_PATH_OK, RP_PATH_DOTDOT or
+ * RP_PATH_TOO_LONG (room is kept for the NUL). */
+static enum rp_path_error
+append_components(const char *p, int pop, char *out, size_t outsz, size_t *o)
+{
+	while (*p) {
+		size_t n;
+		const char *seg = next_segment(&p, &n);
+
+		if (n == 0 || (n == 1 && seg[0] == '.'))
+			continue;
+		if (n == 2 && seg[0] == '.' && seg[1] == '.') {
+			if (!pop)
+				return RP_PATH_DOTDOT;
+			while (*o > 0 && out[*o - 1] != '/')
+				(*o)--;
+			if (*o > 0)
+				(*o)--;	/* drop the '/' too */
+			continue;
+		}
+		if (*o + 1 + n + 1 > outsz)
+			return RP_PATH_TOO_LONG;
+		out[(*o)++] = '/';
+		memcpy(out + *o, seg, n);
+		*o += n;
+	}
+	return RP_PATH_OK;
+}
+
+/* End out[0..o): no component is "/" (outsz >= 2 was checked). */
+static void
+finish(char *out, size_t o)
+{
+	if (o == 0)
+		out[o++] = '/';
+	out[o] = '\0';
+}
+
 enum rp_path_error
 rp_path_normalize(const char *in, char *out, size_t outsz)
 {
 	size_t o = 0;
-	const char *p = in;
+	enum rp_path_error e;
 
 	if (!*in)
 		return RP_PATH_EMPTY;
@@ -49,23 +89,9 @@ rp_path_normalize(const char *in, char *out, size_t outsz)
 		return RP_PATH_RELATIVE;
 	if (outsz < 2)
 		return RP_PATH_TOO_LONG;
-	while (*p) {
-		size_t n;
-		const char *seg = next_segment(&p, &n);
-
-		if (n == 0 || (n == 1 && seg[0] == '.'))
-			continue;
-		if (n == 2 && seg[0] == '.' && seg[1] == '.')
-			return RP_PATH_DOTDOT;
-		if (o + 1 + n + 1 > outsz)
-			return RP_PATH_TOO_LONG;
-		out[o++] = '/';
-		memcpy(out + o, seg, n);
-		o += n;
-	}
-	if (o == 0)
-		out[o++] = '/';
-	out[o] = '\0';
+	if ((e = append_components(in, 0, out, outsz, &o)) != RP_PATH_OK)
+		return e;
+	finish(out, o);
 	return RP_PATH_OK;
 }
 
@@ -73,39 +99,15 @@ int
 rp_path_lexical(const char *base, const char *in, char *out, size_t outsz)
 {
 	size_t o = 0;
-	int pass;
 
 	if (outsz < 2)
 		return -1;
-	/* pass 0 walks `base` (only when `in` is relative), pass 1 walks `in` */
-	for (pass = 0; pass < 2; pass++) {
-		const char *p = pass == 0 ? base : in;
-
-		if (pass == 0 && (in[0] == '/' || !base))
-			continue;
-		while (*p) {
-			size_t n;
-			const char *seg = next_segment(&p, &n);
-
-			if (n == 0 || (n == 1 && seg[0] == '.'))
-				continue;
-			if (n == 2 && seg[0] == '.' && seg[1] == '.') {
-				while (o > 0 && out[o - 1] != '/')
-					o--;
-				if (o > 0)
-					o--;	/* drop the '/' too */
-				continue;
-			}
-			if (o + 1 + n + 1 > outsz)
-				return -1;
-			out[o++] = '/';
-			memcpy(out + o, seg, n);
-			o += n;
-		}
-	}
-	if (o == 0)
-		out[o++] = '/';
-	out[o] = '\0';
+	/* `base` only when `in` is relative */
+	if (in[0] != '/' && base && append_components(base, 1, out, outsz, &o) != RP_PATH_OK)
+		return -1;
+	if (append_components(in, 1, out, outsz, &o) != RP_PATH_OK)
+		return -1;
+	finish(out, o);
 	return 0;
 }
 
