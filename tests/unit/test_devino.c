@@ -1,16 +1,10 @@
 /* test_devino.c - the one set of file identities (shim/core/devino.h):
- * each (dev, ino) once, a full set adds nothing and says so, and the
- * policy reader's include chain, which uses it, knows a file by its
- * identity rather than its name. */
+ * each (dev, ino) once, a full set adds nothing and says so.  The policy
+ * reader's include chain, which uses it, is tested in test_policy.c
+ * (an_include_of_a_hard_link_to_the_including_file_is_a_cycle). */
 #include <criterion/criterion.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "devino.h"
-#include "policy.h"
-#include "testlib.h"
 
 Test(devino, a_set_holds_each_identity_once)
 {
@@ -51,35 +45,4 @@ Test(devino, the_hash_masks_to_every_slot_of_a_table)
 	for (ino = 0; ino < 16; ino++)
 		slots += used[ino];
 	cr_expect_geq(slots, 8, "16 consecutive inodes fill %d of 16 slots", slots);
-}
-
-static char msgs[4096];
-static size_t msgs_len;
-
-static void
-collect(void *ctx, const char *file, int line, const char *msg)
-{
-	int k;
-
-	(void)ctx;
-	k = snprintf(msgs + msgs_len, sizeof(msgs) - msgs_len, "%s:%d: %s\n", file, line, msg);
-	if (k > 0 && (size_t)k < sizeof(msgs) - msgs_len)
-		msgs_len += (size_t)k;
-}
-
-Test(devino, an_include_of_a_hard_link_to_the_including_file_is_a_cycle)
-{
-	static struct rp_policy policy;
-	const char *dir = rt_tmpdir();
-	char path[600], link_path[600];
-
-	snprintf(path, sizeof(path), "%s/main.policy", dir);
-	snprintf(link_path, sizeof(link_path), "%s/other-name.inc", dir);
-	rt_write_file(path, "DenyExec gcc\nInclude other-name.inc\n");
-	cr_assert_eq(link(path, link_path), 0);
-	msgs_len = 0;
-	msgs[0] = '\0';
-	cr_expect_eq(rp_policy_load(&policy, path, collect, NULL), 1, "%s", msgs);
-	cr_expect_not_null(strstr(msgs, "include cycle"), "%s", msgs);
-	rt_cleanup(dir);
 }
