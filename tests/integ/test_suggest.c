@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "testlib.h"
 
@@ -261,6 +262,41 @@ Test(suggest, code_directories_are_warned_about_and_not_enabled)
 	snprintf(note, sizeof(note), "WritablePath %s", data);
 	cr_expect(has_line(r.out, note), "data dir not enabled: %s", r.out);
 	cr_expect_eq(rt_count_lines(r.out, "!!! WARNING: the app's code"), 3, "%s", r.out);
+	rt_result_free(&r);
+	rt_cleanup(dir);
+}
+
+/* The would-deny count of W^X runs asks the exec decision's own rule
+ * (rp_exec_wx_dir): the event names the kernel's path of the program, so
+ * a WritablePath spelt through a symbolic link still covers it, and an
+ * ExecWritablePath beneath it is an opt-out. */
+Test(suggest, wx_runs_counted_by_the_exec_decisions_rule)
+{
+	const char *dir = rt_tmpdir();
+	char real[600], link_path[600], plugins[700], policy[600], events[600], text[8192];
+	char *argv[] = { (char *)rt_path("rampart"), "suggest", "--policy", policy, events, NULL };
+	struct rt_result r;
+
+	snprintf(real, sizeof(real), "%s/real", dir);
+	snprintf(link_path, sizeof(link_path), "%s/link", dir);
+	snprintf(plugins, sizeof(plugins), "%s/plugins", real);
+	cr_assert_eq(mkdir(real, 0755), 0);
+	cr_assert_eq(mkdir(plugins, 0755), 0);
+	cr_assert_eq(symlink(real, link_path), 0);
+	snprintf(policy, sizeof(policy), "%s/policy", dir);
+	snprintf(text, sizeof(text), "WritablePath %s\nExecWritablePath %s/plugins\n", link_path,
+		 link_path);
+	rt_write_file(policy, text);
+	snprintf(events, sizeof(events), "%s/events", dir);
+	snprintf(text, sizeof(text),
+		 EV("audit", "execve", "%s/tool", "wx", "")
+		 EV("audit", "execve", "%s/ok", "wx", "")
+		 EV("audit", "execve", "/usr/bin/true", "wx", ""),
+		 real, plugins);
+	rt_write_file(events, text);
+	cr_assert_eq(rt_run(argv, NULL, 20, &r), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.err, ", 1 W^X run,") != NULL, "%s", r.err);
 	rt_result_free(&r);
 	rt_cleanup(dir);
 }

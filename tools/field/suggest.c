@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "denymatch.h"
+#include "execdecide.h"
 #include "json.h"
 #include "rampart.h"
 #include "rules.h"
@@ -138,8 +139,8 @@ take_event(struct suggest *s, const struct rp_json_event *ev)
 			s->would_deny_exec++;
 	} else if (strcmp(rule, RP_RULE(WX)) == 0 && path && parent_of(path, norm, parent) == 0) {
 		rp_suggest_note(&s->wx, parent, norm);
-		if (s->p && rp_policy_writable_index(s->p, norm, strlen(norm)) >= 0 &&
-		    !rp_policy_exec_writable(s->p, norm, strlen(norm)))
+		/* the one W^X rule (the event's path is the kernel's name) */
+		if (s->p && rp_exec_wx_dir(s->p, norm) >= 0)
 			s->would_deny_wx++;
 	} else {
 		char what[RP_PATH_MAX + 160];
