@@ -30,6 +30,7 @@
 #include <sys/un.h>
 #include <time.h>
 
+#include "eventfields.h"
 #include "rawsys.h"
 #include "shim.h"
 #include "strbuf.h"
@@ -245,17 +246,25 @@ sink_write(const char *buf, size_t len)
 	}
 }
 
+/* Append ,"key": */
+static void
+key(struct rp_buf *b, const char *name)
+{
+	rp_buf_str(b, ",\"");
+	rp_buf_str(b, name);
+	rp_buf_str(b, "\":");
+}
+
 /* Append ,"key":"value".  If the value does not fit, the field is rolled
  * back whole (never a half-written string) and *cut is set. */
 static void
-field(struct rp_buf *b, const char *key, const char *val, size_t maxin, int *cut)
+field(struct rp_buf *b, const char *name, const char *val, size_t maxin, int *cut)
 {
 	size_t mark = b->len;
 	int c = 0;
 
-	rp_buf_str(b, ",\"");
-	rp_buf_str(b, key);
-	rp_buf_str(b, "\":\"");
+	key(b, name);
+	rp_buf_char(b, '"');
 	rp_buf_json(b, val, maxin, &c);
 	rp_buf_char(b, '"');
 	if (b->truncated) {
@@ -317,9 +326,12 @@ rp_event_emit(const struct rp_event *ev)
 		return;
 	}
 	rp_buf_init(&b, buf, RP_EVENT_MAX);
-	rp_buf_str(&b, "{\"rampart\":1");
+	/* every name from the one table (eventfields.h), in its order */
+	rp_buf_str(&b, "{\"");
+	rp_buf_str(&b, RP_EF(RAMPART));
+	rp_buf_str(&b, "\":1");
 	clock_gettime(CLOCK_REALTIME, &ts);
-	rp_buf_str(&b, ",\"ts\":");
+	key(&b, RP_EF(TS));
 	rp_buf_long(&b, (long)ts.tv_sec);
 	rp_buf_char(&b, '.');
 	{
@@ -329,16 +341,16 @@ rp_event_emit(const struct rp_event *ev)
 		rp_buf_char(&b, (char)('0' + ms / 10 % 10));
 		rp_buf_char(&b, (char)('0' + ms % 10));
 	}
-	field(&b, "decision", ev->decision ? ev->decision :
+	field(&b, RP_EF(DECISION), ev->decision ? ev->decision :
 	      rp_state.audit ? "audit" : "deny", 16, NULL);
-	field(&b, "op", ev->op, 64, NULL);
+	field(&b, RP_EF(OP), ev->op, 64, NULL);
 	if (ev->path)
-		field(&b, "path", ev->path, 1024, &cut);
+		field(&b, RP_EF(PATH), ev->path, 1024, &cut);
 	if (ev->target)
-		field(&b, "target", ev->target, 1024, &cut);
-	field(&b, "rule", ev->rule, 64, NULL);
+		field(&b, RP_EF(TARGET), ev->target, 1024, &cut);
+	field(&b, RP_EF(RULE), ev->rule, 64, NULL);
 	if (ev->detail)
-		field(&b, "detail", ev->detail, 256, &cut);
+		field(&b, RP_EF(DETAIL), ev->detail, 256, &cut);
 	if (ev->mode >= 0) {
 		char oct[8];
 		int i;
@@ -346,17 +358,18 @@ rp_event_emit(const struct rp_event *ev)
 		for (i = 6; i >= 0; i--)
 			oct[6 - i] = (char)('0' + ((ev->mode >> (3 * i)) & 7));
 		oct[7] = '\0';
-		field(&b, "mode", oct + 2, 8, NULL);
+		field(&b, RP_EF(MODE), oct + 2, 8, NULL);
 	}
-	rp_buf_str(&b, ",\"pid\":");
+	key(&b, RP_EF(PID));
 	rp_buf_long(&b, rp_raw0(SYS_getpid));
-	rp_buf_str(&b, ",\"uid\":");
+	key(&b, RP_EF(UID));
 	rp_buf_long(&b, rp_raw0(SYS_getuid));
-	field(&b, "exe", program_path(), RP_PATH_MAX, &cut);
+	field(&b, RP_EF(EXE), program_path(), RP_PATH_MAX, &cut);
 	if (ev->argv) {
 		int i;
 
-		rp_buf_str(&b, ",\"argv\":[");
+		key(&b, RP_EF(ARGV));
+		rp_buf_char(&b, '[');
 		for (i = 0; i < 32 && ev->argv[i]; i++) {
 			size_t mark = b.len;
 			int c = 0;
@@ -382,8 +395,12 @@ rp_event_emit(const struct rp_event *ev)
 	if (cut) {
 		/* buf has PIPE_BUF bytes; rp_buf stopped at RP_EVENT_MAX, so the
 		 * flag and the closing brace always fit */
-		memcpy(buf + b.len, ",\"truncated\":true", 17);
-		b.len += 17;
+		struct rp_buf t;
+
+		rp_buf_init(&t, buf + b.len, 24);
+		key(&t, RP_EF(TRUNCATED));
+		rp_buf_str(&t, "true");
+		b.len += t.len;
 	}
 	buf[b.len++] = '}';
 	buf[b.len++] = '\n';
@@ -410,7 +427,8 @@ rp_event_write(char *line, size_t len, size_t cap)
 			char note[48];
 
 			rp_buf_init(&b, note, sizeof(note));
-			rp_buf_str(&b, ",\"sink_lost\":\"");
+			key(&b, RP_EF(SINK_LOST));
+			rp_buf_char(&b, '"');
 			rp_buf_str(&b, rp_event_sink_name());
 			rp_buf_str(&b, " errno ");
 			rp_buf_long(&b, -r);

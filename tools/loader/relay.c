@@ -60,6 +60,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "eventfields.h"
 #include "policy.h"
 #include "stickyenv.h"
 
@@ -67,6 +68,7 @@
 #define WINDOW_MS 1000		/* identical events within this are counted */
 #define SLOTS 64
 
+/* the first two fields of eventfields.h, as shim/event.c writes them */
 static const char prefix[] = "{\"rampart\":1,\"ts\":";
 
 struct pending {
@@ -116,8 +118,9 @@ write_count(int out, struct pending *s)
 	int n;
 
 	if (s->used && s->count > 0) {
-		n = snprintf(line, sizeof(line), "%s%s%.*s,\"repeat\":%lu,\"first_ts\":%s}\n",
-			     prefix, s->last_ts, (int)s->keylen, s->key, s->count, s->first_ts);
+		n = snprintf(line, sizeof(line), "%s%s%.*s,\"%s\":%lu,\"%s\":%s}\n", prefix,
+			     s->last_ts, (int)s->keylen, s->key, RP_EF(REPEAT), s->count,
+			     RP_EF(FIRST_TS), s->first_ts);
 		if (n > 0 && (size_t)n < sizeof(line))
 			write_all(out, line, (size_t)n);
 	}
