@@ -344,6 +344,27 @@ retitle(void)
 	memcpy(program_invocation_name, title, sizeof(title));
 }
 
+/* Landlock lets the app open a file or a FIFO for writing only beneath a
+ * WritablePath (a socket needs no right to send to): elsewhere every
+ * event would fall back to fd 2. */
+int
+rp_relay_sink_check(const struct rp_policy *p, char *err, size_t errsz)
+{
+	int i;
+
+	if ((p->sink != RP_SINK_FILE && p->sink != RP_SINK_FIFO) || p->log == RP_LOG_NONE ||
+	    !p->sink_path)
+		return 0;
+	for (i = 0; i < p->n_writable; i++)
+		if (rp_path_beneath(p->sink_path, strlen(p->sink_path), p->writable[i].path,
+				    p->writable[i].len))
+			return 0;
+	snprintf(err, errsz, "EventSink %s:%s is not beneath a WritablePath: "
+		 "the app could not write to it", p->sink == RP_SINK_FILE ? "file" : "fifo",
+		 p->sink_path);
+	return -1;
+}
+
 int
 rp_relay_start(const struct rp_policy *p, char *err, size_t errsz)
 {
@@ -360,23 +381,8 @@ rp_relay_start(const struct rp_policy *p, char *err, size_t errsz)
 		return -1;
 	}
 	unsetenv(RP_EVENTS_ENV);	/* only this loader names the relay */
-	/* Landlock lets the app open a file or a FIFO for writing only
-	 * beneath a WritablePath (a socket needs no right to send to):
-	 * elsewhere every event would fall back to fd 2. */
-	if ((p->sink == RP_SINK_FILE || p->sink == RP_SINK_FIFO) && p->log != RP_LOG_NONE) {
-		int i, ok = 0;
-
-		for (i = 0; i < p->n_writable; i++)
-			if (rp_path_beneath(p->sink_path, strlen(p->sink_path), p->writable[i].path,
-					    p->writable[i].len))
-				ok = 1;
-		if (!ok) {
-			snprintf(err, errsz, "EventSink %s:%s is not beneath a WritablePath: "
-				 "the app could not write to it", p->sink == RP_SINK_FILE ? "file" : "fifo",
-				 p->sink_path);
-			return -1;
-		}
-	}
+	if (rp_relay_sink_check(p, err, errsz) != 0)
+		return -1;
 	if (p->sink != RP_SINK_STDERR || p->log == RP_LOG_NONE)
 		return 0;
 	if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd)) {
