@@ -31,7 +31,8 @@
  * drown the log, nor vanish from it.  The first event of a kind is written
  * at once; identical ones (same line but for "ts") within the next second
  * are counted and written as one line with "repeat": N and "first_ts",
- * when the second is over, when the table is full, or at exit.
+ * when the second is over, when the table is full, at exit, or before
+ * any other line (see Acks).
  *
  * Acks: each shim waits for a 1-byte answer to its line (shim/event.c),
  * sent once the line is written, so the call that made an event returns
