@@ -126,15 +126,15 @@ take_write(struct suggest *s, const char *path)
 static void
 take_event(struct suggest *s, const struct rp_json_event *ev)
 {
-	const char *rule = ev->f[RP_JF_RULE], *path = ev->f[RP_JF_PATH];
+	const char *rule = ev->f[RP_EF_RULE], *path = ev->f[RP_EF_PATH];
 	char norm[RP_PATH_MAX], parent[RP_PATH_MAX];
 
 	s->events += weight;
 	if (strcmp(rule, RP_RULE(WRITABLE_PATH)) == 0) {
 		take_write(s, path);
-		take_write(s, ev->f[RP_JF_TARGET]);
+		take_write(s, ev->f[RP_EF_TARGET]);
 	} else if (strcmp(rule, RP_RULE(DENY_EXEC)) == 0 && path) {
-		rp_suggest_note(&s->denyexec, path, ev->f[RP_JF_DETAIL]);
+		rp_suggest_note(&s->denyexec, path, ev->f[RP_EF_DETAIL]);
 		if (s->p && deny_exec_match(s->p, path))
 			s->would_deny_exec++;
 	} else if (strcmp(rule, RP_RULE(WX)) == 0 && path && parent_of(path, norm, parent) == 0) {
@@ -146,7 +146,7 @@ take_event(struct suggest *s, const struct rp_json_event *ev)
 		char what[RP_PATH_MAX + 160];
 
 		snprintf(what, sizeof(what), "%s %s %s", rule,
-			 ev->f[RP_JF_OP] ? ev->f[RP_JF_OP] : "?", path ? path : "-");
+			 ev->f[RP_EF_OP] ? ev->f[RP_EF_OP] : "?", path ? path : "-");
 		rp_suggest_note(&s->other, what, NULL);
 	}
 }
@@ -224,7 +224,7 @@ read_events(struct suggest *s, FILE *f, const char *name)
 			err = "line too long";
 			at = LINE_MAX_BYTES;
 		} else if (rp_json_parse_event(line, len, &ev, &err, &at) == 0) {
-			if (ev.version != 1 || !ev.f[RP_JF_RULE])
+			if (ev.version != 1 || !ev.f[RP_EF_RULE])
 				err = ev.version != 1 ? "not a rampart version 1 event"
 						      : "event without a rule";
 			else {
