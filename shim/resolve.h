@@ -28,6 +28,7 @@
 
 #include "fdname.h"
 #include "policy.h"
+#include "roots.h"
 
 enum rp_where {
 	RP_FAIL = -1,		/* the kernel refused; at->err is its errno */
@@ -107,9 +108,6 @@ int rp_open_where(struct rp_at *at, int dirfd, const char *path, int flags);
 /* Close at->fd if owned.  Preserves errno. */
 void rp_at_release(struct rp_at *at);
 
-
-/* The writable root that the kernel's name `canon` lies beneath, or -1. */
-int rp_canon_root(const char *canon, size_t len);
 
 /* ---- the kernel's own refusals (kernerr.c) ------------------------------ */
 
