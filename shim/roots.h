@@ -58,4 +58,13 @@ int rp_canon_root(const char *canon, size_t len);
 /* Root i was found and exists (its canonical name is known). */
 int rp_root_known(int i);
 
+/* ---- fdguard.c: the app's calls that could close or replace a root ---- */
+
+/* close, close_range, dup2/dup3 (is_dup2 selects), as libc answers them,
+ * except that a held root is neither closed nor replaced (fdguard.c).
+ * -1 with errno on failure; also reached from syscall(). */
+int rp_fd_close(int fd);
+int rp_fd_close_range(unsigned int first, unsigned int last, int flags);
+int rp_fd_dup3(int oldfd, int newfd, int flags, int is_dup2);
+
 #endif
