@@ -64,6 +64,7 @@ rp_at_copy(struct rp_at *at, const char *path)
 	at->st_mode = 0;
 	at->path[0] = '\0';
 	at->abs[0] = '\0';
+	at->abs_whole = 0;
 	if (!path) {
 		at->err = EFAULT;
 		return -1;
@@ -168,6 +169,8 @@ rp_spell_root(struct rp_at *at, int dirfd, char *sp, const char **rel, int *root
 	sp[o] = '\0';
 	n = o;
 	exact = rp_path_lexical(NULL, sp, at->abs, sizeof(at->abs)) == 0;
+	if (exact && at->path[0] == '/')
+		at->abs_whole = plen;
 	if (!exact)
 		rp_set_abs(at, sp);
 	if (!rp_roots_ready())
@@ -225,12 +228,20 @@ rp_classify(struct rp_at *at, int for_open, char *canon, const char *name)
 	at->st_mode = st.st_mode;
 	if (for_open && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
 		return RP_NOTFILE;
-	if (name && rp_path_lexical(NULL, name, canon, RP_PATH_MAX) == 0 &&
-	    rp_canon_root(canon, strlen(canon)) < 0) {
-		if (!at->abs[0])
-			rp_set_abs(at, canon);
-		at->root = -1;
-		return RP_OUTSIDE;
+	if (name) {
+		/* the spelling's lexical form is often at hand already */
+		const char *lex = canon;
+
+		if (name == at->path && at->abs_whole && strlen(name) == at->abs_whole)
+			lex = at->abs;
+		else if (rp_path_lexical(NULL, name, canon, RP_PATH_MAX) != 0)
+			lex = NULL;
+		if (lex && rp_canon_root(lex, strlen(lex)) < 0) {
+			if (!at->abs[0])
+				rp_set_abs(at, lex);
+			at->root = -1;
+			return RP_OUTSIDE;
+		}
 	}
 	n = rp_raw4(SYS_readlinkat, AT_FDCWD, rp_fd_path(l, at->fd), canon, RP_PATH_MAX - 1);
 	if (RP_RAW_ERR(n) || n <= 0)

@@ -55,6 +55,8 @@ struct rp_at {
 	char path[RP_PATH_MAX];	/* the caller's path, copied (notes, 2.11) */
 	char abs[RP_ABS_MAX];	/* absolute, lexically normalised: for events
 				 * (cut when longer) */
+	size_t abs_whole;	/* strlen(path) when abs is the whole lexical
+				 * form of an absolute path, else 0 */
 };
 
 /* Copy `path` into at->path.  Returns 0, or -1 with at->err set to the
