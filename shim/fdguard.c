@@ -12,7 +12,15 @@
  *                          close_fds, daemons, a shell's fd cleanup
  *   dup2, dup3 onto a root the root is first held at another number, then
  *                          the call replaces the descriptor the app named,
- *                          exactly as without the shim
+ *                          exactly as without the shim (in a vfork child,
+ *                          which cannot tell its parent the new number:
+ *                          EBADF, the root stays)
+ *
+ * Why move rather than refuse a dup2: a shell's `exec 900>file`, or a
+ * program that parks a descriptor at a number of its choosing, works as
+ * it does without the shim; the cost is a race with a decision another
+ * thread is making at that moment, which a raw dup2 could cause anyway
+ * (R39).
  *
  * Everything else (other descriptors, CLOSE_RANGE_CLOEXEC, which only
  * marks) goes to libc unchanged, with libc's errno and cancellation
