@@ -57,11 +57,11 @@ LOADER  := $(BUILD)/rampart
 PKG_LIBS := $(shell pkg-config --libs libseccomp libcap-ng 2>/dev/null || echo -lseccomp -lcap-ng)
 
 .PHONY: all deps check-deps check-test-deps check-container-deps test unit integ demo install uninstall clean \
-        bench fuzz test-asan analyze transparency e2e help
+        bench fuzz test-asan analyze transparency e2e help check-includes
 all: check-deps $(SHIM) $(LOADER)
 
 help:
-	@echo "targets: all deps test demo install uninstall bench fuzz test-asan analyze transparency e2e clean"
+	@echo "targets: all deps test check-includes demo install uninstall bench fuzz test-asan analyze transparency e2e clean"
 
 # ---- dependencies -----------------------------------------------------------
 # `make` checks the build packages and `make test`/`make demo` all of them,
@@ -146,6 +146,11 @@ $(BUILD)/tests/progs/%.static: tests/progs/%.c
 
 test: check-test-deps all $(BUILD)/tests/unit $(BUILD)/tests/integ $(PROGS) $(STATIC_PROGS)
 	@BUILD=$(BUILD) sh tests/run.sh
+
+# Each .c includes its own header first, each header stands alone (also
+# part of `make test`, as tests/sh/includes.sh).
+check-includes:
+	@CC="$(CC)" sh tests/sh/includes.sh && echo "check-includes: ok"
 
 unit: all $(BUILD)/tests/unit
 	$(BUILD)/tests/unit

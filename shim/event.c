@@ -14,19 +14,30 @@
  * over, and a datagram or an O_APPEND write below PIPE_BUF is never torn.
  * If the sink cannot take the line, it goes to fd 2 as before, and the
  * first such line of the process says why (docs/events.md).
+ *
+ * The relay acknowledges each line once it is written (relay_send): the
+ * call that made the event returns only when the line is in the log, so
+ * an app that exits right after a denial cannot take its event with it
+ * (PID 1's exit kills the relay, kernel/pid_namespace.c).  The socket is
+ * per event, like the other sinks: a cached one would be shared by a
+ * fork child and its parent, each reading the other's ack.
  */
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 
+#include "eventfields.h"
 #include "rawsys.h"
 #include "shim.h"
 #include "strbuf.h"
 #include "stickyenv.h"
 
 #define RP_EVENT_MAX 4000	/* < PIPE_BUF (4096) with room for "}\n" */
+#define RP_RELAY_ACK_MS 200	/* a relay that does not answer in this is dead */
 
 extern char **environ;
 
@@ -41,6 +52,8 @@ static struct {
 	const char *path;		/* SINK_FILE, SINK_FIFO */
 	char env[sizeof(RP_EVENTS_ENV) + 128];	/* "RAMPART_EVENTS=@..." */
 	int lost_said;			/* atomic: the fallback was reported */
+	int relay_dead;			/* atomic: an ack did not come; fd 2 from now on
+					 * (for this process and its fork children) */
 } sink;
 
 static const char *
@@ -114,6 +127,75 @@ close_fd(long fd)
 	rp_raw1(SYS_close, fd);
 }
 
+static long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);	/* vDSO, async-signal-safe */
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* One line to the loader's relay, and its 1-byte ack: 0, or -errno
+ * (-ETIMEDOUT when no ack came within RP_RELAY_ACK_MS; the relay is then
+ * taken as dead, and later lines go straight to fd 2 instead of each
+ * waiting).  The socket is autobound (an address of length
+ * sizeof(sa_family_t), unix(7)) so that the relay has somewhere to answer;
+ * only a datagram from the relay's own address counts as the ack, since
+ * anyone in the network namespace may send to an abstract address. */
+static long
+relay_send(const char *buf, size_t len)
+{
+	static const struct sockaddr_un autobind = { .sun_family = AF_UNIX };
+	struct timeval tv = { 0, RP_RELAY_ACK_MS * 1000 };
+	long fd, r, deadline;
+
+	if (__atomic_load_n(&sink.relay_dead, __ATOMIC_RELAXED))
+		return -ETIMEDOUT;
+	fd = rp_raw3(SYS_socket, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (RP_RAW_ERR(fd))
+		return fd;
+	r = rp_raw3(SYS_bind, fd, (long)&autobind, sizeof(sa_family_t));
+	if (!RP_RAW_ERR(r))
+		r = rp_raw5(SYS_setsockopt, fd, SOL_SOCKET, SO_RCVTIMEO, (long)&tv, sizeof(tv));
+	if (RP_RAW_ERR(r)) {
+		close_fd(fd);
+		return r;
+	}
+	/* blocking: a full queue is back-pressure, never a drop;
+	 * ECONNREFUSED (nothing bound at the name) falls back at once */
+	do
+		r = rp_raw6(SYS_sendto, fd, (long)buf, (long)len, 0, (long)&sink.addr, sink.addrlen);
+	while (r == -EINTR);
+	if (RP_RAW_ERR(r)) {
+		close_fd(fd);
+		return r;
+	}
+	deadline = mono_ms() + RP_RELAY_ACK_MS;
+	for (;;) {
+		struct sockaddr_un from;
+		unsigned fromlen = sizeof(from);
+		char ack;
+
+		r = rp_raw6(SYS_recvfrom, fd, (long)&ack, 1, 0, (long)&from, (long)&fromlen);
+		if (r >= 0 && fromlen == sink.addrlen && memcmp(&from, &sink.addr, fromlen) == 0) {
+			r = 0;
+			break;
+		}
+		/* a signal, or a datagram from someone else: wait on, but
+		 * not past the deadline (SO_RCVTIMEO starts afresh each call) */
+		if ((r >= 0 || r == -EINTR) && mono_ms() < deadline)
+			continue;
+		if (r >= 0 || r == -EINTR || r == -EAGAIN) {
+			__atomic_store_n(&sink.relay_dead, 1, __ATOMIC_RELAXED);
+			r = -ETIMEDOUT;
+		}
+		break;
+	}
+	close_fd(fd);
+	return r;
+}
+
 /* One line to the sink: 0, or -errno. */
 static long
 sink_write(const char *buf, size_t len)
@@ -123,6 +205,7 @@ sink_write(const char *buf, size_t len)
 
 	switch (sink.kind) {
 	case SINK_RELAY:
+		return relay_send(buf, len);
 	case SINK_SOCKET:
 		fd = rp_raw3(SYS_socket, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 		if (RP_RAW_ERR(fd))
@@ -163,17 +246,25 @@ sink_write(const char *buf, size_t len)
 	}
 }
 
+/* Append ,"key": */
+static void
+key(struct rp_buf *b, const char *name)
+{
+	rp_buf_str(b, ",\"");
+	rp_buf_str(b, name);
+	rp_buf_str(b, "\":");
+}
+
 /* Append ,"key":"value".  If the value does not fit, the field is rolled
  * back whole (never a half-written string) and *cut is set. */
 static void
-field(struct rp_buf *b, const char *key, const char *val, size_t maxin, int *cut)
+field(struct rp_buf *b, const char *name, const char *val, size_t maxin, int *cut)
 {
 	size_t mark = b->len;
 	int c = 0;
 
-	rp_buf_str(b, ",\"");
-	rp_buf_str(b, key);
-	rp_buf_str(b, "\":\"");
+	key(b, name);
+	rp_buf_char(b, '"');
 	rp_buf_json(b, val, maxin, &c);
 	rp_buf_char(b, '"');
 	if (b->truncated) {
@@ -235,9 +326,12 @@ rp_event_emit(const struct rp_event *ev)
 		return;
 	}
 	rp_buf_init(&b, buf, RP_EVENT_MAX);
-	rp_buf_str(&b, "{\"rampart\":1");
+	/* every name from the one table (eventfields.h), in its order */
+	rp_buf_str(&b, "{\"");
+	rp_buf_str(&b, RP_EF(RAMPART));
+	rp_buf_str(&b, "\":1");
 	clock_gettime(CLOCK_REALTIME, &ts);
-	rp_buf_str(&b, ",\"ts\":");
+	key(&b, RP_EF(TS));
 	rp_buf_long(&b, (long)ts.tv_sec);
 	rp_buf_char(&b, '.');
 	{
@@ -247,16 +341,16 @@ rp_event_emit(const struct rp_event *ev)
 		rp_buf_char(&b, (char)('0' + ms / 10 % 10));
 		rp_buf_char(&b, (char)('0' + ms % 10));
 	}
-	field(&b, "decision", ev->decision ? ev->decision :
+	field(&b, RP_EF(DECISION), ev->decision ? ev->decision :
 	      rp_state.audit ? "audit" : "deny", 16, NULL);
-	field(&b, "op", ev->op, 64, NULL);
+	field(&b, RP_EF(OP), ev->op, 64, NULL);
 	if (ev->path)
-		field(&b, "path", ev->path, 1024, &cut);
+		field(&b, RP_EF(PATH), ev->path, 1024, &cut);
 	if (ev->target)
-		field(&b, "target", ev->target, 1024, &cut);
-	field(&b, "rule", ev->rule, 64, NULL);
+		field(&b, RP_EF(TARGET), ev->target, 1024, &cut);
+	field(&b, RP_EF(RULE), ev->rule, 64, NULL);
 	if (ev->detail)
-		field(&b, "detail", ev->detail, 256, &cut);
+		field(&b, RP_EF(DETAIL), ev->detail, 256, &cut);
 	if (ev->mode >= 0) {
 		char oct[8];
 		int i;
@@ -264,17 +358,18 @@ rp_event_emit(const struct rp_event *ev)
 		for (i = 6; i >= 0; i--)
 			oct[6 - i] = (char)('0' + ((ev->mode >> (3 * i)) & 7));
 		oct[7] = '\0';
-		field(&b, "mode", oct + 2, 8, NULL);
+		field(&b, RP_EF(MODE), oct + 2, 8, NULL);
 	}
-	rp_buf_str(&b, ",\"pid\":");
+	key(&b, RP_EF(PID));
 	rp_buf_long(&b, rp_raw0(SYS_getpid));
-	rp_buf_str(&b, ",\"uid\":");
+	key(&b, RP_EF(UID));
 	rp_buf_long(&b, rp_raw0(SYS_getuid));
-	field(&b, "exe", program_path(), RP_PATH_MAX, &cut);
+	field(&b, RP_EF(EXE), program_path(), RP_PATH_MAX, &cut);
 	if (ev->argv) {
 		int i;
 
-		rp_buf_str(&b, ",\"argv\":[");
+		key(&b, RP_EF(ARGV));
+		rp_buf_char(&b, '[');
 		for (i = 0; i < 32 && ev->argv[i]; i++) {
 			size_t mark = b.len;
 			int c = 0;
@@ -300,8 +395,12 @@ rp_event_emit(const struct rp_event *ev)
 	if (cut) {
 		/* buf has PIPE_BUF bytes; rp_buf stopped at RP_EVENT_MAX, so the
 		 * flag and the closing brace always fit */
-		memcpy(buf + b.len, ",\"truncated\":true", 17);
-		b.len += 17;
+		struct rp_buf t;
+
+		rp_buf_init(&t, buf + b.len, 24);
+		key(&t, RP_EF(TRUNCATED));
+		rp_buf_str(&t, "true");
+		b.len += t.len;
 	}
 	buf[b.len++] = '}';
 	buf[b.len++] = '\n';
@@ -328,7 +427,8 @@ rp_event_write(char *line, size_t len, size_t cap)
 			char note[48];
 
 			rp_buf_init(&b, note, sizeof(note));
-			rp_buf_str(&b, ",\"sink_lost\":\"");
+			key(&b, RP_EF(SINK_LOST));
+			rp_buf_char(&b, '"');
 			rp_buf_str(&b, rp_event_sink_name());
 			rp_buf_str(&b, " errno ");
 			rp_buf_long(&b, -r);

@@ -2,12 +2,13 @@
  * file itself when the app could re-point the path between the decision
  * and the kernel's lookup (exec.h, rp_exec_pinned_path).
  */
+#include "exec.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <string.h>
 
-#include "exec.h"
 #include "fdname.h"
 #include "rawsys.h"
 #include "shim.h"

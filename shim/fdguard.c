@@ -32,6 +32,8 @@
  * Safety: no malloc, no lock, no stdio (P7): closefrom runs in vfork
  * children (CPython's subprocess) and after fork in threaded programs.
  */
+#include "roots.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -39,7 +41,6 @@
 #include <unistd.h>
 
 #include "rawsys.h"
-#include "roots.h"
 #include "shim.h"
 
 /* One range, through libc's close_range when it has one. */

@@ -18,6 +18,8 @@
  * Read-only opens go straight to the real function with no extra syscall.
  */
 #undef _FORTIFY_SOURCE	/* we define open/openat, which fortify wraps inline */
+#include "fsparts.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -35,7 +37,6 @@
 #include <unistd.h>
 
 #include "fmode.h"
-#include "fsparts.h"
 #include "rawsys.h"
 #include "refuse.h"
 #include "resolve.h"

@@ -3,6 +3,8 @@
  * (fsparts.h).
  */
 #undef _FORTIFY_SOURCE	/* we define functions the fortified headers wrap */
+#include "fsparts.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -19,7 +21,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fsparts.h"
 #include "rawsys.h"
 #include "refuse.h"
 #include "resolve.h"

@@ -7,6 +7,8 @@
  * atomic state word so a second thread waits rather than reading a half
  * built policy.
  */
+#include "shim.h"
+
 #include <dlfcn.h>
 #include <elf.h>
 #include <fcntl.h>
@@ -20,7 +22,6 @@
 #include "fprint.h"
 #include "rawsys.h"
 #include "rules.h"
-#include "shim.h"
 #include "strbuf.h"
 
 struct rp_real rp_real;

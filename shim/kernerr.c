@@ -22,6 +22,8 @@
  *
  * No allocation, no locks, no stdio, raw syscalls only (rawsys.h).
  */
+#include "resolve.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
@@ -32,7 +34,6 @@
 #include <sys/xattr.h>
 
 #include "rawsys.h"
-#include "resolve.h"
 #include "shim.h"
 
 #ifndef RENAME_NOREPLACE

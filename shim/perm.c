@@ -15,6 +15,8 @@
  * fds (EBADF: fs/open.c, fchmod uses fdget, not fdget_raw).
  */
 #undef _FORTIFY_SOURCE	/* we define the functions the fortified headers wrap */
+#include "resolve.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -23,7 +25,6 @@
 #include "moderule.h"
 #include "rawsys.h"
 #include "refuse.h"
-#include "resolve.h"
 #include "rules.h"
 #include "shim.h"
 

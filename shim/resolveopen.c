@@ -2,7 +2,7 @@
  * root's held descriptor, and the slow route that names what it opened.
  * See resolve.h (rp_open_at, rp_open_at_resolve, rp_open_where) and
  * resolveparts.h; no allocation, no lock, raw calls only. */
-#include "resolve.h"
+#include "resolveparts.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 
 #include "rawsys.h"
-#include "resolveparts.h"
+#include "resolve.h"
 #include "shim.h"
 
 

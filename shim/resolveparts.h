@@ -6,6 +6,7 @@
 #ifndef RAMPART_RESOLVEPARTS_H
 #define RAMPART_RESOLVEPARTS_H
 
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/types.h>

@@ -3,6 +3,8 @@
  * the exec path in the child.  The decision, the sticky environment and
  * the pinned path are the exec wrappers' (exec.c, exec.h).
  */
+#include "exec.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -11,7 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "exec.h"
 #include "execdecide.h"
 #include "fdname.h"
 #include "rawsys.h"

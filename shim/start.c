@@ -7,6 +7,8 @@
  * refused with exit status 126 before main() runs; audit mode logs only.
  * The only place the shim ends its host.
  */
+#include "shim.h"
+
 #include <fcntl.h>
 #include <link.h>
 #include <string.h>
@@ -17,7 +19,6 @@
 #include "loadlib.h"
 #include "rawsys.h"
 #include "rules.h"
-#include "shim.h"
 #include "stickyenv.h"
 
 extern char **environ;

@@ -15,6 +15,8 @@
  * must not see <unistd.h>'s variadic prototype; it gets its own below.
  */
 #undef _FORTIFY_SOURCE
+#include "shim.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -24,7 +26,6 @@
 #include "exec.h"
 #include "resolve.h"
 #include "roots.h"
-#include "shim.h"
 
 #ifndef SYS_fchmodat2
 #define SYS_fchmodat2 452	/* Linux 6.6; Debian 12's headers predate it */

@@ -11,10 +11,11 @@
  * tools/loader/, the field tools in tools/field/, the messages and policy
  * loading they share in diag.c.
  */
+#include "rampart.h"
+
 #include <stdio.h>
 #include <string.h>
 
-#include "rampart.h"
 #include "report.h"
 
 static void

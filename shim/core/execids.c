@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "devino.h"
 #include "fprint.h"
 #include "glob.h"
 #include "rules.h"
@@ -81,8 +82,8 @@ static struct {
 	char pool[RP_ID_POOL];
 	struct rp_names names;	/* also speeds up match_name once ready */
 	/* scratch for building, only touched by the builder */
-	unsigned long seen_dev[RP_ID_DIRS], seen_ino[RP_ID_DIRS];
-	int n_seen;
+	struct rp_devino seen[RP_ID_DIRS];	/* directories listed */
+	unsigned n_seen;
 	unsigned short app[RP_MAX_PATTERNS];	/* path patterns for this dir */
 	char dirs[2][RP_ID_DIRS][256];
 	int n_dirs[2];
@@ -122,7 +123,7 @@ pool_add(const char *s)
 static unsigned
 id_hash(unsigned long dev, unsigned long ino)
 {
-	return (unsigned)((ino * 0x9e3779b97f4a7c15UL) ^ dev) & (RP_ID_SLOTS - 1);
+	return (unsigned)rp_devino_hash(dev, ino) & (RP_ID_SLOTS - 1);
 }
 
 /* The slot of (dev, ino) in id_slot: its entry, or the empty slot where
@@ -166,21 +167,15 @@ static long
 open_dir_once(const char *dir, struct stat *st)
 {
 	long fd;
-	int i;
 
 	fd = rp_raw4(SYS_openat, AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 	if (RP_RAW_ERR(fd))
 		return -1;
 	if (RP_RAW_ERR(rp_raw2(SYS_fstat, fd, st)))
 		goto skip;
-	for (i = 0; i < ids.n_seen; i++)
-		if (ids.seen_dev[i] == st->st_dev && ids.seen_ino[i] == st->st_ino)
-			goto skip;
-	if (ids.n_seen < RP_ID_DIRS) {
-		ids.seen_dev[ids.n_seen] = st->st_dev;
-		ids.seen_ino[ids.n_seen] = st->st_ino;
-		ids.n_seen++;
-	}
+	/* when the set is full, a directory may be listed twice: no harm */
+	if (rp_devino_add(ids.seen, &ids.n_seen, RP_ID_DIRS, st->st_dev, st->st_ino) == 0)
+		goto skip;
 	return fd;
 skip:
 	rp_raw1(SYS_close, fd);

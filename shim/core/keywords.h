@@ -1,6 +1,6 @@
 /* keywords.h - the one table of policy keywords.
  *
- * The parser (policy.c), `rampart --check` (tools/loader/check.c) and the test that
+ * The parser (policykw.c), `rampart --check` (tools/loader/check.c) and the test that
  * reads docs/man/rampart.policy.5 all iterate over this table, so a keyword
  * exists in all three places or in none.
  *

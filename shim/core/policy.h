@@ -5,6 +5,10 @@
  * is a fixed bound, the policy lives in caller-provided storage, and files
  * are read with raw system calls (see rawsys.h).  That keeps it usable from
  * the shim's constructor and from a wrapper that runs before it.
+ *
+ * Written in policy.c (the reader, the entry points, the lookups) and
+ * policykw.c (what each keyword means), which share policyparts.h; the
+ * lexical paths are pathnorm.[ch], included here.
  */
 #ifndef RAMPART_POLICY_H
 #define RAMPART_POLICY_H
@@ -13,6 +17,7 @@
 #include <stdint.h>
 
 #include "keywords.h"
+#include "pathnorm.h"
 
 #define RP_POLICY_DEFAULT_PATH "/etc/rampart/policy"
 #define RP_POLICY_ENV "RAMPART_POLICY"
@@ -123,31 +128,7 @@ int rp_policy_load_buffer(struct rp_policy *p, const char *name, const char *buf
 extern const char *const rp_cap_names[RP_CAP_COUNT];
 int rp_cap_from_name(const char *name);	/* -1 if unknown */
 
-/* ---- paths ------------------------------------------------------------ */
-
-enum rp_path_error {
-	RP_PATH_OK = 0,
-	RP_PATH_EMPTY,
-	RP_PATH_RELATIVE,
-	RP_PATH_DOTDOT,
-	RP_PATH_TOO_LONG,
-};
-
-/* Lexically normalise an absolute path: collapse "//" and "/./", drop a
- * trailing '/'.  ".." is refused (RP_PATH_DOTDOT) because only the kernel
- * knows what it means across symlinks.  `out` gets at least "/". */
-enum rp_path_error rp_path_normalize(const char *in, char *out, size_t outsz);
-const char *rp_path_error_str(enum rp_path_error e);
-
-/* Like rp_path_normalize but resolves ".." lexically (used only to choose
- * an anchor or to fast-deny, never to allow).  `in` may be relative, in
- * which case `base` (absolute) is prepended.  Returns 0 or -1 if too long. */
-int rp_path_lexical(const char *base, const char *in, char *out, size_t outsz);
-
-/* 1 if `path` equals `root` or lies beneath it, on component boundaries:
- * "/app/logs" is beneath "/app" but "/app/logs-evil" is not beneath
- * "/app/logs".  Both must be normalised. */
-int rp_path_beneath(const char *path, size_t pathlen, const char *root, size_t rootlen);
+/* ---- paths (lexical ones: pathnorm.h) ------------------------------- */
 
 /* Index of the writable dir containing `path` (normalised), or -1. */
 int rp_policy_writable_index(const struct rp_policy *p, const char *path, size_t len);

@@ -202,13 +202,6 @@ class Suite:
                      "seccomp_export", "compose", "scan"):
             if self.only and self.only not in name:
                 continue
-            # Open bug: a denied call that is the container's last act loses
-            # its event in some runs (the relay dies with the PID namespace
-            # before it writes).  Run it by name (--only last_event) until
-            # the relay acknowledges each event.
-            if name == "last_event" and not self.only:
-                print("SKIP events.last-call-before-exit: known open bug, run with --only last_event")
-                continue
             t = time.monotonic()
             try:
                 getattr(self, "c_" + name)()
@@ -569,8 +562,7 @@ class Suite:
             p = self.run(flags, ["sh", "-c", "echo x > /var/tmp/last"])
             got.append(sum(1 for x in events(p.stderr) if x["path"] == "/var/tmp/last"))
         self.check("events.last-call-before-exit", got == [1] * 5,
-                   "events of `echo x > /var/tmp/last` as the container's last act, 5 runs: %s" % got,
-                   bug="the event relay dies with the container's PID namespace before it writes")
+                   "events of `echo x > /var/tmp/last` as the container's last act, 5 runs: %s" % got)
 
     # ---- every start mode a user has ---------------------------------------
     def start_mode(self, name, flags, must_work, bug=None, image=IMG):

@@ -22,8 +22,8 @@ FUZZ_CFLAGS  := -std=gnu11 -g -O1 -fno-omit-frame-pointer -D_GNU_SOURCE -Ishim -
                 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
 # target -> the shim sources it needs
-FUZZ_SRCS_fuzz_policy := shim/core/policy.c shim/core/glob.c shim/core/strbuf.c
-FUZZ_SRCS_fuzz_path   := shim/core/policy.c shim/core/glob.c shim/core/strbuf.c
+FUZZ_SRCS_fuzz_policy := shim/core/policy.c shim/core/policykw.c shim/core/pathnorm.c shim/core/devino.c shim/core/glob.c shim/core/strbuf.c
+FUZZ_SRCS_fuzz_path   := shim/core/pathnorm.c
 FUZZ_SRCS_fuzz_glob   := shim/core/glob.c
 FUZZ_SRCS_fuzz_json   := shim/core/strbuf.c
 FUZZ_SRCS_fuzz_fmode  := shim/core/fmode.c

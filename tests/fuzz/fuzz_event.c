@@ -36,7 +36,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		return 0;
 	}
-	for (i = 0; i < RP_JF_COUNT; i++)
+	for (i = 0; i < RP_EF_COUNT; i++)
 		inside(&ev, ev.f[i]);
 	if (ev.argc < 0 || ev.argc > RP_JSON_MAX_ARGV || ev.argv[ev.argc] != NULL)
 		abort();

@@ -3,7 +3,7 @@
  * Input: one byte choosing the output buffer size, then two NUL-separated
  * strings (a base directory and a path).  Output buffers are heap blocks of
  * exactly the advertised size, so AddressSanitizer catches any write past
- * them.  The checks are the promises policy.h makes, tested against an
+ * them.  The checks are the promises pathnorm.h makes, tested against an
  * independent, character-by-character reading of them.
  */
 #include <stdint.h>
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy.h"
+#include "policy.h"	/* RP_PATH_MAX; pathnorm.h */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -24,7 +24,7 @@ fail(const char *what, const char *a, const char *b)
 }
 
 /* Is `s` in normal form: "/" or "/seg/seg" with no empty, "." or ".."
- * segment?  Written without sharing any code with policy.c. */
+ * segment?  Written without sharing any code with pathnorm.c. */
 static int
 is_normal(const char *s)
 {

@@ -438,9 +438,11 @@ Test(events_sink, relay_drops_datagrams_of_other_uids, .timeout = 30)
 
 /* Under the loader a file sink beneath the WritablePath gets the events of
  * children without stderr; one elsewhere is refused before the app runs
- * (Landlock would refuse every write to it). */
+ * (Landlock would refuse every write to it), and `rampart --check` says
+ * it would be. */
 Test(events_sink, loader_file_sink_beneath_writable_path_only)
 {
+	static const char *const check_opts[] = { "--check", "--json", NULL };
 	struct lt_env e;
 	struct rt_result r;
 	char ro[PATH_MAX + 8], log[PATH_MAX + 16], extra[3 * PATH_MAX];
@@ -464,6 +466,10 @@ Test(events_sink, loader_file_sink_beneath_writable_path_only)
 	cr_expect_eq(rt_count_lines(r.err, "\"rampart\":1"), 0, "%s", r.err);
 	free(got);
 	rt_result_free(&r);
+	cr_assert_eq(lt_run_ex(&e, NULL, check_opts, args, NULL, &r), 0);
+	cr_expect_eq(r.status, 0, "--check of a good sink: %d %s", r.status, r.err);
+	cr_expect(strstr(r.out, "\"errors\":[]") != NULL, "%s", r.out);
+	rt_result_free(&r);
 	rt_cleanup(e.dir);
 
 	snprintf(extra, sizeof(extra), "EventSink file:/tmp/rampart-not-writable.log\n");
@@ -474,6 +480,13 @@ Test(events_sink, loader_file_sink_beneath_writable_path_only)
 	cr_expect_eq(r.status, 125, "%d %s", r.status, r.err);
 	cr_expect(strstr(r.err, "rampart: events: EventSink file:/tmp/rampart-not-writable.log is not beneath a WritablePath") != NULL,
 		  "%s", r.err);
+	rt_result_free(&r);
+	/* and --check says so before the image ships */
+	cr_assert_eq(lt_run_ex(&e, NULL, check_opts, args, NULL, &r), 0);
+	cr_expect_eq(r.status, 125, "%d %s", r.status, r.err);
+	cr_expect(strstr(r.err, "rampart: would fail: events: EventSink file:/tmp/rampart-not-writable.log is not beneath a WritablePath") != NULL,
+		  "%s", r.err);
+	cr_expect(strstr(r.out, "\"errors\":[\"events: EventSink file:") != NULL, "%s", r.out);
 	rt_result_free(&r);
 	rt_cleanup(e.dir);
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "testlib.h"
 
@@ -143,11 +144,28 @@ Test(suggest, hostile_paths_cannot_add_policy_lines)
 	rt_result_free(&r);
 }
 
+/* `rampart suggest --policy DIR/policy DIR/events`, those files holding
+ * `policy_text` and `events_text`; it must succeed. */
+static struct rt_result
+suggest_with_policy(const char *dir, const char *policy_text, const char *events_text)
+{
+	char policy[4200], events[4200];
+	char *argv[] = { (char *)rt_path("rampart"), "suggest", "--policy", policy, events, NULL };
+	struct rt_result r;
+
+	snprintf(policy, sizeof(policy), "%s/policy", dir);
+	snprintf(events, sizeof(events), "%s/events", dir);
+	rt_write_file(policy, policy_text);
+	rt_write_file(events, events_text);
+	cr_assert_eq(rt_run(argv, NULL, 20, &r), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	return r;
+}
+
 Test(suggest, output_is_a_valid_policy_and_summary_uses_current_policy)
 {
 	const char *dir = rt_tmpdir();
-	char have[4200], want[4200], policy[4200], out[4200], events[4200], text[10000];
-	char *sargv[] = { (char *)rt_path("rampart"), "suggest", "--policy", policy, events, NULL };
+	char have[4200], want[4200], out[4200], policy[10000], text[10000];
 	char *cargv[] = { (char *)rt_path("rampart"), "--check", "--policy", out, NULL };
 	struct rt_result r, c;
 
@@ -155,18 +173,13 @@ Test(suggest, output_is_a_valid_policy_and_summary_uses_current_policy)
 	snprintf(want, sizeof(want), "%s/want", dir);
 	cr_assert_eq(mkdir(have, 0755), 0);
 	cr_assert_eq(mkdir(want, 0755), 0);
-	snprintf(policy, sizeof(policy), "%s/policy", dir);
-	snprintf(text, sizeof(text), "WritablePath %s\nDenyExec gcc\n", have);
-	rt_write_file(policy, text);
-	snprintf(events, sizeof(events), "%s/events", dir);
+	snprintf(policy, sizeof(policy), "WritablePath %s\nDenyExec gcc\n", have);
 	snprintf(text, sizeof(text),
 		 EV("deny", "openat", "%s/a", "writable-path", "")
 		 EV("deny", "openat", "%s/b", "writable-path", "")
 		 EV("deny", "execve", "/usr/bin/gcc", "deny-exec", ",\"detail\":\"gcc\""),
 		 have, want);
-	rt_write_file(events, text);
-	cr_assert_eq(rt_run(sargv, NULL, 20, &r), 0);
-	cr_assert_eq(r.status, 0, "%s", r.err);
+	r = suggest_with_policy(dir, policy, text);
 	cr_expect(strstr(r.err, "would deny: 1 write outside WritablePath, 1 DenyExec program run")
 		  != NULL, "%s", r.err);
 	snprintf(text, sizeof(text), "WritablePath %s", want);
@@ -261,6 +274,35 @@ Test(suggest, code_directories_are_warned_about_and_not_enabled)
 	snprintf(note, sizeof(note), "WritablePath %s", data);
 	cr_expect(has_line(r.out, note), "data dir not enabled: %s", r.out);
 	cr_expect_eq(rt_count_lines(r.out, "!!! WARNING: the app's code"), 3, "%s", r.out);
+	rt_result_free(&r);
+	rt_cleanup(dir);
+}
+
+/* The would-deny count of W^X runs asks the exec decision's own rule
+ * (rp_exec_wx_dir): the event names the kernel's path of the program, so
+ * a WritablePath spelt through a symbolic link still covers it, and an
+ * ExecWritablePath beneath it is an opt-out. */
+Test(suggest, wx_runs_counted_by_the_exec_decisions_rule)
+{
+	const char *dir = rt_tmpdir();
+	char real[600], link_path[600], plugins[700], policy[2000], text[8192];
+	struct rt_result r;
+
+	snprintf(real, sizeof(real), "%s/real", dir);
+	snprintf(link_path, sizeof(link_path), "%s/link", dir);
+	snprintf(plugins, sizeof(plugins), "%s/plugins", real);
+	cr_assert_eq(mkdir(real, 0755), 0);
+	cr_assert_eq(mkdir(plugins, 0755), 0);
+	cr_assert_eq(symlink(real, link_path), 0);
+	snprintf(policy, sizeof(policy), "WritablePath %s\nExecWritablePath %s/plugins\n", link_path,
+		 link_path);
+	snprintf(text, sizeof(text),
+		 EV("audit", "execve", "%s/tool", "wx", "")
+		 EV("audit", "execve", "%s/ok", "wx", "")
+		 EV("audit", "execve", "/usr/bin/true", "wx", ""),
+		 real, plugins);
+	r = suggest_with_policy(dir, policy, text);
+	cr_expect(strstr(r.err, ", 1 W^X run,") != NULL, "%s", r.err);
 	rt_result_free(&r);
 	rt_cleanup(dir);
 }

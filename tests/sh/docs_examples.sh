@@ -198,6 +198,16 @@ sed -n 's/^[[:space:]]*X([A-Z_]*, "\([^"]*\)", EPERM,.*/\1/p' shim/core/rules.h 
 while read -r rule; do
 	grep -F -- "| \`$rule\` |" "$EV" | grep -qF EPERM || bad "$EV: the row of rule '$rule' does not say EPERM (shim/core/rules.h)"
 done <"$tmp/eperm"
+# the field table of docs/events.md lists exactly the fields of the event
+# fields' table (shim/core/eventfields.h), in its order, with its types
+sed -n 's/^[[:space:]]*X([A-Z_]*, "\([^"]*\)", RP_EFT_\([A-Z]*\),.*/\1 \2/p' shim/core/eventfields.h |
+	sed -e 's/ NUMBER$/ number/' -e 's/ STRINGS$/ array of strings/' -e 's/ STRING$/ string/' \
+	    -e 's/ TRUE$/ `true`/' >"$tmp/fields"
+[ "$(wc -l <"$tmp/fields")" -ge 10 ] || bad "found only $(wc -l <"$tmp/fields") fields in shim/core/eventfields.h: the extraction is stale"
+sed -n '/^## Shim event fields/,/^## /p' "$EV" |
+	sed -n 's/^| `\([^`]*\)` | \([^|]*[^ |]\) |.*/\1 \2/p' >"$tmp/docfields"
+diff "$tmp/fields" "$tmp/docfields" >"$tmp/fields.diff" ||
+	bad "$EV's field table differs from shim/core/eventfields.h (< header, > docs): $(tr '\n' ' ' <"$tmp/fields.diff")"
 # man pages render without warnings
 if command -v man >/dev/null 2>&1 && command -v groff >/dev/null 2>&1; then
 	for page in docs/man/rampart.1 docs/man/rampart.policy.5; do

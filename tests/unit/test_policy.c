@@ -248,6 +248,21 @@ Test(policy, the_same_file_included_twice_is_not_a_cycle)
 	rt_cleanup(dir);
 }
 
+Test(policy, an_include_of_a_hard_link_to_the_including_file_is_a_cycle)
+{
+	const char *dir = rt_tmpdir();
+	char path[600], other[600];
+
+	/* a cycle is the same file (dev, ino), whatever its name */
+	snprintf(path, sizeof(path), "%s/main.policy", dir);
+	snprintf(other, sizeof(other), "%s/other-name.inc", dir);
+	rt_write_file(path, "DenyExec gcc\nInclude other-name.inc\n");
+	cr_assert_eq(link(path, other), 0);
+	cr_expect_eq(load(path), 1, "%s", msgs);
+	cr_expect_not_null(strstr(msgs, "include cycle"), "%s", msgs);
+	rt_cleanup(dir);
+}
+
 Test(policy, file_size_limit)
 {
 	const char *dir = rt_tmpdir();

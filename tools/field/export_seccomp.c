@@ -29,13 +29,14 @@
  *  - "errnoRet" needs runc >= 1.0 / Docker >= 20.10; older engines answer
  *    EPERM, and glibc falls back from clone3 to clone only on ENOSYS.
  */
+#include "rampart.h"
+
 #include <errno.h>
 #include <seccomp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "rampart.h"
 #include "syscall_rules.h"
 #include "strbuf.h"
 

@@ -16,10 +16,6 @@ struct jp {
 	size_t used;		/* bytes of ev->store in use */
 };
 
-static const char *const field_names[RP_JF_COUNT] = {
-	"decision", "op", "path", "target", "rule", "detail", "exe", "mode",
-};
-
 static int
 fail(struct jp *j, const char *why)
 {
@@ -310,7 +306,7 @@ object(struct jp *j, int depth, int top)
 	for (;;) {
 		const char *key = NULL;
 		size_t mark = j->used;
-		int f = RP_JF_COUNT, is_argv = 0, is_version = 0, is_repeat = 0;
+		enum rp_event_field f = RP_EF_COUNT;
 
 		if (!first && expect(j, ',', "expected ',' or '}' in object"))
 			return -1;
@@ -318,31 +314,26 @@ object(struct jp *j, int depth, int top)
 		if (string(j, top ? &key : NULL) || expect(j, ':', "expected ':' after key"))
 			return -1;
 		if (top) {
-			for (f = 0; f < RP_JF_COUNT; f++)
-				if (strcmp(key, field_names[f]) == 0)
-					break;
-			is_argv = strcmp(key, "argv") == 0;
-			is_version = strcmp(key, "rampart") == 0;
-			is_repeat = strcmp(key, "repeat") == 0;
+			f = rp_ef_find(key);
 			j->used = mark;	/* the key itself need not be kept */
 		}
 		ws(j);
-		if (top && f < RP_JF_COUNT) {
+		if (f < RP_EF_COUNT && rp_ef_type(f) == RP_EFT_STRING) {
 			if (peek(j) != '"')
 				return fail(j, "event field is not a string");
 			if (string(j, &j->ev->f[f]))
 				return -1;
-		} else if (is_argv) {
+		} else if (f == RP_EF_ARGV) {
 			if (peek(j) != '[')
 				return fail(j, "argv is not an array");
 			j->ev->argc = 0;
 			if (array(j, depth, 1))
 				return -1;
 			j->ev->argv[j->ev->argc] = NULL;
-		} else if (is_version) {
+		} else if (f == RP_EF_RAMPART) {
 			if (number(j, &j->ev->version))
 				return -1;
-		} else if (is_repeat) {
+		} else if (f == RP_EF_REPEAT) {
 			if (number_big(j, NULL, &j->ev->repeat))
 				return -1;
 		} else if (value(j, depth + 1)) {

@@ -4,27 +4,27 @@
  * reader is a pure function over a buffer: no allocation, no global state,
  * every length bounded, any malformed input rejected with a reason and an
  * offset (never a crash).  It checks the whole line against the JSON
- * grammar (RFC 8259), keeps the few string fields an event has, and skips
- * any other member after validating it.
+ * grammar (RFC 8259), keeps the string fields of the event fields' table
+ * (shim/core/eventfields.h), its argv, version and repeat count, and
+ * skips any other member after validating it.
  */
 #ifndef RAMPART_JSON_H
 #define RAMPART_JSON_H
 
 #include <stddef.h>
 
+#include "eventfields.h"
+
 #define RP_JSON_MAX_ARGV 32	/* as many as the shim writes */
 #define RP_JSON_STORE 16384	/* decoded bytes of all kept strings */
 #define RP_JSON_MAX_DEPTH 16	/* nesting of skipped values */
 
-enum rp_json_field {
-	RP_JF_DECISION, RP_JF_OP, RP_JF_PATH, RP_JF_TARGET, RP_JF_RULE,
-	RP_JF_DETAIL, RP_JF_EXE, RP_JF_MODE, RP_JF_COUNT
-};
-
 struct rp_json_event {
 	int version;		/* value of "rampart" (0 if absent) */
 	long repeat;		/* "repeat" (events this line stands for), 0 if absent */
-	const char *f[RP_JF_COUNT];	/* decoded strings, NULL if absent */
+	/* the decoded RP_EFT_STRING fields by their RP_EF_ id (f[RP_EF_RULE]),
+	 * NULL if absent; NULL for the fields of other types */
+	const char *f[RP_EF_COUNT];
 	const char *argv[RP_JSON_MAX_ARGV + 1];	/* NULL-terminated */
 	int argc;
 	char store[RP_JSON_STORE];

@@ -19,28 +19,23 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "devino.h"
 #include "rampart.h"
 
 /* ---- the walk ----------------------------------------------------------------------- */
 
 /* Directories already entered, by (dev, ino): a bind mount of an ancestor
- * would otherwise be walked forever.  Open addressing, grown at 1/2 load. */
+ * would otherwise be walked forever.  Open addressing (the core's hash of
+ * an identity, devino.h), grown at 1/2 load: an image may hold more
+ * directories than any fixed set. */
 struct seen {
-	struct { dev_t dev; ino_t ino; int used; } *t;
+	struct { struct rp_devino id; int used; } *t;
 	size_t cap, n;
 };
 
-static unsigned long
-seen_hash(dev_t dev, ino_t ino)
-{
-	unsigned long h = (unsigned long)ino * 0x9E3779B97F4A7C15UL;
-
-	return h ^ ((unsigned long)dev * 0xC2B2AE3D27D4EB4FUL);
-}
-
 /* 1 if newly added, 0 if already present, -1 on allocation failure. */
 static int
-seen_add(struct seen *s, dev_t dev, ino_t ino)
+seen_add(struct seen *s, unsigned long dev, unsigned long ino)
 {
 	size_t i;
 
@@ -52,16 +47,16 @@ seen_add(struct seen *s, dev_t dev, ino_t ino)
 			return -1;
 		for (i = 0; i < s->cap; i++)
 			if (s->t[i].used)
-				seen_add(&bigger, s->t[i].dev, s->t[i].ino);
+				seen_add(&bigger, s->t[i].id.dev, s->t[i].id.ino);
 		free(s->t);
 		*s = bigger;
 	}
-	for (i = seen_hash(dev, ino) & (s->cap - 1); s->t[i].used; i = (i + 1) & (s->cap - 1))
-		if (s->t[i].dev == dev && s->t[i].ino == ino)
+	for (i = rp_devino_hash(dev, ino) & (s->cap - 1); s->t[i].used; i = (i + 1) & (s->cap - 1))
+		if (s->t[i].id.dev == dev && s->t[i].id.ino == ino)
 			return 0;
 	s->t[i].used = 1;
-	s->t[i].dev = dev;
-	s->t[i].ino = ino;
+	s->t[i].id.dev = dev;
+	s->t[i].id.ino = ino;
 	s->n++;
 	return 1;
 }

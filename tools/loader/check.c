@@ -1,5 +1,7 @@
 /* check.c - `rampart --check`: print the effective policy, and the decision
  * for a command, without running anything. */
+#include "rampart.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <errno.h>
@@ -8,7 +10,7 @@
 
 #include "execdecide.h"
 #include "plan.h"
-#include "rampart.h"
+#include "relay.h"
 #include "report.h"
 #include "strbuf.h"
 
@@ -150,10 +152,14 @@ print_plan(const struct rp_policy *p, const struct rp_options *o)
 {
 	static struct rp_plan plan;
 	static char buf[65536];
+	char err[512];
 	int i;
 
 	rp_plan_for_check(p, o, &plan);
 	warn_absent_dirs(p, &plan);
+	/* the run refuses it (exit 125) just before the exec, as step 7b */
+	if (rp_relay_sink_check(p, err, sizeof(err)) != 0)
+		rp_warnings_add(&plan.errors, "events: %s", err);
 	rp_report_format(&plan, buf, sizeof(buf));
 	printf("%s%s", o->json ? "" : "# loader plan\n", buf);
 	fflush(stdout);

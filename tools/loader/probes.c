@@ -37,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fdname.h"
 #include "policy.h"
 #include "rawsys.h"
 #include "report.h"
@@ -194,8 +195,7 @@ probe_exec(const struct rp_policy *p, struct rp_plan *plan, int expected)
 		add(plan, "landlock-exec", "EACCES", path, -1);
 		return;
 	}
-	snprintf(path, sizeof(path), "/proc/self/fd/%ld", fd);
-	pfd = rp_raw4(SYS_openat, AT_FDCWD, path, O_PATH | O_CLOEXEC, 0);
+	pfd = rp_raw4(SYS_openat, AT_FDCWD, rp_fd_path(path, (int)fd), O_PATH | O_CLOEXEC, 0);
 	rp_raw1(SYS_close, fd);
 	if (RP_RAW_ERR(pfd)) {
 		add(plan, "landlock-exec", "EACCES", "skipped: cannot reopen the unnamed file", -1);

@@ -31,7 +31,17 @@
  * drown the log, nor vanish from it.  The first event of a kind is written
  * at once; identical ones (same line but for "ts") within the next second
  * are counted and written as one line with "repeat": N and "first_ts",
- * when the second is over, when the table is full, or at exit.
+ * when the second is over, when the table is full, at exit, or before
+ * any other line (see Acks).
+ *
+ * Acks: each shim waits for a 1-byte answer to its line (shim/event.c),
+ * sent once the line is written, so the call that made an event returns
+ * only when the event is in the log: when PID 1 exits the kernel kills
+ * the relay at once, and what it had not written would be lost.  A
+ * counted repeat is acked at once (its count is in memory only), so every
+ * pending count is written before any other line: the counts that can
+ * die with the relay are those of the repeats since the last line written
+ * (docs/events.md, "Repeats").
  */
 #include "relay.h"
 
@@ -51,6 +61,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "eventfields.h"
 #include "policy.h"
 #include "stickyenv.h"
 
@@ -58,6 +69,7 @@
 #define WINDOW_MS 1000		/* identical events within this are counted */
 #define SLOTS 64
 
+/* the first two fields of eventfields.h, as shim/event.c writes them */
 static const char prefix[] = "{\"rampart\":1,\"ts\":";
 
 struct pending {
@@ -80,7 +92,8 @@ now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-static void
+/* 0 once all of it is written, -1 if the log refused it */
+static int
 write_all(int out, const char *buf, size_t len)
 {
 	ssize_t r;
@@ -90,25 +103,48 @@ write_all(int out, const char *buf, size_t len)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
-			return;
+			return -1;
 		buf += r;
 		len -= (size_t)r;
 	}
+	return 0;
 }
 
+/* The line for the repeats counted in s, if any; the slot stays (a
+ * repeat that follows is counted again, within the same window). */
 static void
-flush(int out, struct pending *s)
+write_count(int out, struct pending *s)
 {
 	char line[LINE_MAX_ + 128];
 	int n;
 
 	if (s->used && s->count > 0) {
-		n = snprintf(line, sizeof(line), "%s%s%.*s,\"repeat\":%lu,\"first_ts\":%s}\n",
-			     prefix, s->last_ts, (int)s->keylen, s->key, s->count, s->first_ts);
+		n = snprintf(line, sizeof(line), "%s%s%.*s,\"%s\":%lu,\"%s\":%s}\n", prefix,
+			     s->last_ts, (int)s->keylen, s->key, RP_EF(REPEAT), s->count,
+			     RP_EF(FIRST_TS), s->first_ts);
 		if (n > 0 && (size_t)n < sizeof(line))
 			write_all(out, line, (size_t)n);
 	}
+	s->count = 0;
+}
+
+static void
+flush(int out, struct pending *s)
+{
+	write_count(out, s);
 	s->used = 0;
+}
+
+/* Before any line is written: the counts already acked go first, so that
+ * an ack means that everything before it is in the log too. */
+static int
+write_line(int out, const char *buf, size_t len)
+{
+	int i;
+
+	for (i = 0; i < SLOTS; i++)
+		write_count(out, &slots[i]);
+	return write_all(out, buf, len);
 }
 
 static void
@@ -121,7 +157,9 @@ expire(int out, long now, int all)
 			flush(out, &slots[i]);
 }
 
-static void
+/* 0 when the line is written or counted (the sender may be acked), -1
+ * when the log refused it. */
+static int
 handle(int out, char *buf, size_t len)
 {
 	const char *ts, *rest, *end;
@@ -132,18 +170,14 @@ handle(int out, char *buf, size_t len)
 
 	/* only whole shim events are counted; anything else passes as is */
 	if (len < sizeof(prefix) + 3 || memcmp(buf, prefix, sizeof(prefix) - 1) != 0 ||
-	    buf[len - 1] != '\n' || buf[len - 2] != '}') {
-		write_all(out, buf, len);
-		return;
-	}
+	    buf[len - 1] != '\n' || buf[len - 2] != '}')
+		return write_line(out, buf, len);
 	ts = buf + sizeof(prefix) - 1;
 	end = buf + len - 2;
 	rest = memchr(ts, ',', (size_t)(end - ts));
 	tslen = rest ? (size_t)(rest - ts) : 0;
-	if (!rest || tslen >= sizeof(s->first_ts)) {
-		write_all(out, buf, len);
-		return;
-	}
+	if (!rest || tslen >= sizeof(s->first_ts))
+		return write_line(out, buf, len);
 	keylen = (size_t)(end - rest);
 	for (i = 0; i < SLOTS; i++) {
 		struct pending *c = &slots[i];
@@ -158,11 +192,12 @@ handle(int out, char *buf, size_t len)
 			memcpy(s->first_ts, ts, tslen), s->first_ts[tslen] = '\0';
 		memcpy(s->last_ts, ts, tslen);
 		s->last_ts[tslen] = '\0';
-		return;
+		return 0;
 	}
 	if (s)
 		flush(out, s);
-	write_all(out, buf, len);
+	if (write_line(out, buf, len) != 0)
+		return -1;
 	for (i = 0; i < SLOTS && !s; i++)
 		if (!slots[i].used)
 			s = &slots[i];
@@ -177,6 +212,7 @@ handle(int out, char *buf, size_t len)
 	s->count = 0;
 	s->keylen = keylen;
 	memcpy(s->key, rest, keylen);
+	return 0;
 }
 
 /* Datagrams from another uid are not the app's: abstract socket names
@@ -221,7 +257,10 @@ drain(int sock, int out)
 		struct msghdr m = { 0 };
 		struct cmsghdr *h;
 		const struct ucred *uc = NULL;
+		struct sockaddr_un from;
 
+		m.msg_name = &from;
+		m.msg_namelen = sizeof(from);
 		m.msg_iov = &iov;
 		m.msg_iovlen = 1;
 		m.msg_control = c.space;
@@ -239,7 +278,11 @@ drain(int sock, int out)
 				note_foreign(out, uc, 0);
 			continue;
 		}
-		handle(out, buf, (size_t)n);
+		/* the ack: to an autobound sender (a shim waits for it); one
+		 * that is gone or never bound an address is no matter */
+		if (handle(out, buf, (size_t)n) == 0 && uc && m.msg_namelen > sizeof(sa_family_t))
+			sendto(sock, "", 1, MSG_DONTWAIT | MSG_NOSIGNAL, (struct sockaddr *)&from,
+			       m.msg_namelen);
 	}
 }
 
@@ -302,6 +345,27 @@ retitle(void)
 	memcpy(program_invocation_name, title, sizeof(title));
 }
 
+/* Landlock lets the app open a file or a FIFO for writing only beneath a
+ * WritablePath (a socket needs no right to send to): elsewhere every
+ * event would fall back to fd 2. */
+int
+rp_relay_sink_check(const struct rp_policy *p, char *err, size_t errsz)
+{
+	int i;
+
+	if ((p->sink != RP_SINK_FILE && p->sink != RP_SINK_FIFO) || p->log == RP_LOG_NONE ||
+	    !p->sink_path)
+		return 0;
+	for (i = 0; i < p->n_writable; i++)
+		if (rp_path_beneath(p->sink_path, strlen(p->sink_path), p->writable[i].path,
+				    p->writable[i].len))
+			return 0;
+	snprintf(err, errsz, "EventSink %s:%s is not beneath a WritablePath: "
+		 "the app could not write to it", p->sink == RP_SINK_FILE ? "file" : "fifo",
+		 p->sink_path);
+	return -1;
+}
+
 int
 rp_relay_start(const struct rp_policy *p, char *err, size_t errsz)
 {
@@ -318,23 +382,8 @@ rp_relay_start(const struct rp_policy *p, char *err, size_t errsz)
 		return -1;
 	}
 	unsetenv(RP_EVENTS_ENV);	/* only this loader names the relay */
-	/* Landlock lets the app open a file or a FIFO for writing only
-	 * beneath a WritablePath (a socket needs no right to send to):
-	 * elsewhere every event would fall back to fd 2. */
-	if ((p->sink == RP_SINK_FILE || p->sink == RP_SINK_FIFO) && p->log != RP_LOG_NONE) {
-		int i, ok = 0;
-
-		for (i = 0; i < p->n_writable; i++)
-			if (rp_path_beneath(p->sink_path, strlen(p->sink_path), p->writable[i].path,
-					    p->writable[i].len))
-				ok = 1;
-		if (!ok) {
-			snprintf(err, errsz, "EventSink %s:%s is not beneath a WritablePath: "
-				 "the app could not write to it", p->sink == RP_SINK_FILE ? "file" : "fifo",
-				 p->sink_path);
-			return -1;
-		}
-	}
+	if (rp_relay_sink_check(p, err, errsz) != 0)
+		return -1;
 	if (p->sink != RP_SINK_STDERR || p->log == RP_LOG_NONE)
 		return 0;
 	if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd)) {
@@ -356,8 +405,10 @@ rp_relay_start(const struct rp_policy *p, char *err, size_t errsz)
 			close(s);
 		return -1;
 	}
-	/* room for bursts; the kernel caps it at net.core.rmem_max */
+	/* room for bursts; the kernel caps it at net.core.rmem_max.  The
+	 * acks a shim has not read yet count against the send buffer. */
 	setsockopt(s, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	setsockopt(s, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
 	if (setsockopt(s, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) != 0) {
 		snprintf(err, errsz, "event relay: SO_PASSCRED: %s", strerror(errno));
 		close(s);

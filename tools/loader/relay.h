@@ -22,6 +22,12 @@ struct rp_policy;
  * for that cannot be set up is a failure, not a silent fallback). */
 int rp_relay_start(const struct rp_policy *p, char *err, size_t errsz);
 
+/* Whether the app could write to the policy's EventSink: a file: or
+ * fifo: sink must lie beneath a WritablePath (Landlock).  Returns 0, or
+ * -1 with the reason in err; the run (rp_relay_start) and `rampart
+ * --check` both ask it. */
+int rp_relay_sink_check(const struct rp_policy *p, char *err, size_t errsz);
+
 /* The relay's loop, also `rampart --relay-bench` style tests: read
  * datagrams on `sock`, write them to `out`, until the process `pidfd`
  * names has exited and the queue is drained. */

@@ -1,0 +1,122 @@
+/* pathnorm.c - lexical paths: normal form, lexical "..", beneath (see
+ * pathnorm.h).  Pure string work: no file system, no allocation, the
+ * caller's buffers.
+ */
+#include "pathnorm.h"
+
+#include <string.h>
+
+/* ---- paths -------------------------------------------------------------- */
+
+const char *
+rp_path_error_str(enum rp_path_error e)
+{
+	switch (e) {
+	case RP_PATH_OK: return "ok";
+	case RP_PATH_EMPTY: return "empty path";
+	case RP_PATH_RELATIVE: return "path must be absolute";
+	case RP_PATH_DOTDOT: return "'..' is not allowed in a policy path";
+	case RP_PATH_TOO_LONG: return "path too long";
+	}
+	return "bad path";
+}
+
+/* The next '/'-separated component at *p (length *n, possibly 0 at the
+ * end); *p moves past it. */
+static const char *
+next_segment(const char **p, size_t *n)
+{
+	const char *seg;
+
+	while (**p == '/')
+		(*p)++;
+	seg = *p;
+	while (**p && **p != '/')
+		(*p)++;
+	*n = (size_t)(*p - seg);
+	return seg;
+}
+
+/* Append the components of `p` to out[0..*o) as "/seg": empty ones and
+ * "." are dropped; ".." drops the last component when `pop` (lexical
+ * resolution) and is refused otherwise.  RP_PATH_OK, RP_PATH_DOTDOT or
+ * RP_PATH_TOO_LONG (room is kept for the NUL). */
+static enum rp_path_error
+append_components(const char *p, int pop, char *out, size_t outsz, size_t *o)
+{
+	while (*p) {
+		size_t n;
+		const char *seg = next_segment(&p, &n);
+
+		if (n == 0 || (n == 1 && seg[0] == '.'))
+			continue;
+		if (n == 2 && seg[0] == '.' && seg[1] == '.') {
+			if (!pop)
+				return RP_PATH_DOTDOT;
+			while (*o > 0 && out[*o - 1] != '/')
+				(*o)--;
+			if (*o > 0)
+				(*o)--;	/* drop the '/' too */
+			continue;
+		}
+		if (*o + 1 + n + 1 > outsz)
+			return RP_PATH_TOO_LONG;
+		out[(*o)++] = '/';
+		memcpy(out + *o, seg, n);
+		*o += n;
+	}
+	return RP_PATH_OK;
+}
+
+/* End out[0..o): no component is "/" (outsz >= 2 was checked). */
+static void
+finish(char *out, size_t o)
+{
+	if (o == 0)
+		out[o++] = '/';
+	out[o] = '\0';
+}
+
+enum rp_path_error
+rp_path_normalize(const char *in, char *out, size_t outsz)
+{
+	size_t o = 0;
+	enum rp_path_error e;
+
+	if (!*in)
+		return RP_PATH_EMPTY;
+	if (*in != '/')
+		return RP_PATH_RELATIVE;
+	if (outsz < 2)
+		return RP_PATH_TOO_LONG;
+	if ((e = append_components(in, 0, out, outsz, &o)) != RP_PATH_OK)
+		return e;
+	finish(out, o);
+	return RP_PATH_OK;
+}
+
+int
+rp_path_lexical(const char *base, const char *in, char *out, size_t outsz)
+{
+	size_t o = 0;
+
+	if (outsz < 2)
+		return -1;
+	/* `base` only when `in` is relative */
+	if (in[0] != '/' && base && append_components(base, 1, out, outsz, &o) != RP_PATH_OK)
+		return -1;
+	if (append_components(in, 1, out, outsz, &o) != RP_PATH_OK)
+		return -1;
+	finish(out, o);
+	return 0;
+}
+
+int
+rp_path_beneath(const char *path, size_t pathlen, const char *root, size_t rootlen)
+{
+	if (rootlen == 1 && root[0] == '/')
+		return pathlen >= 1 && path[0] == '/';
+	if (pathlen < rootlen || memcmp(path, root, rootlen) != 0)
+		return 0;
+	return pathlen == rootlen || path[rootlen] == '/';
+}
