@@ -266,3 +266,24 @@ Test(fs_rootfd, close_of_a_held_root_answers_ebadf_and_allowed_opens_keep_errno)
 	rt_result_free(&r);
 	rt_cleanup(dir);
 }
+
+/* RLIMIT_NOFILE at or below 900: nothing can be held there, so each
+ * decision opens its root (checked by device and inode) and closes it */
+Test(fs_rootfd, under_a_descriptor_limit_below_900_writes_are_decided_per_call)
+{
+	char w[4200], out[4200], policy[4200], cmd[9000], f[4300];
+	const char *dir;
+	char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+	struct rt_result r;
+
+	setup(w, out, policy, sizeof(w), &dir);
+	snprintf(cmd, sizeof(cmd), "ulimit -n 512 && exec '%s' count '%s' '%s' && exit 9",
+		 rt_prog("fs_rootguard"), w, out);
+	cr_assert_eq(rt_run_shim(policy, argv, NULL, 30, &r), 0);
+	cr_expect_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_expect_str_eq(r.out, "held 0\ncounted ok\nheld 0\n", "%s", r.err);
+	snprintf(f, sizeof(f), "%s/counted", w);
+	cr_expect(rt_exists(f));
+	rt_result_free(&r);
+	rt_cleanup(dir);
+}
