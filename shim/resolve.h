@@ -3,10 +3,11 @@
  * The decision engine behind every file wrapper.  A path is never judged
  * by its spelling alone (docs/threat-model.md, R11, R12, R15-R17): the
  * spelling only picks the writable root to anchor at, and the kernel then
- * resolves the rest beneath that root's pre-opened directory fd with
- * openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS) (notes, section 4 B).
- * The wrapper then acts on the fd the kernel returned, so there is no
- * window between check and use.
+ * resolves the rest beneath the descriptor the shim holds on that root
+ * (roots.h) with openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS) (notes,
+ * section 4 B): an allowed open is that one system call.  The wrapper then
+ * acts on the fd the kernel returned, so there is no window between check
+ * and use.
  *
  * When openat2 is missing (ENOSYS) or refused by a container's seccomp
  * profile (EPERM), when the spelling names no root, or when openat2 says
