@@ -119,34 +119,98 @@ struct stage {
 	char *const *argv;	/* for ld.so option parsing */
 };
 
+/* The first look at a stage's path, by the one lstat that also stood for
+ * the old "is anything there" stat and the readlink of hop 0.  A regular
+ * file there (the common exec) is opened for reading at once, with
+ * O_NOFOLLOW so that it is the file lstat saw or fails: the open that the
+ * name, W^X and identity checks need and the one that reads the #! line
+ * are then the same descriptor, without a /proc/self/fd reopen.  Anything
+ * else (a symlink, an execute-only file, a FIFO or device, which are never
+ * opened for reading) takes the walk below, as before.  Sets *st. */
+enum { LOOK_GONE = -1, LOOK_SLOW = 0, LOOK_FAST = 1 };
+
+static int
+first_look(const struct stage *s, struct stat *st, long *fd, int *err)
+{
+	long r = rp_raw4(SYS_newfstatat, s->dirfd, s->path, st, AT_SYMLINK_NOFOLLOW);
+
+	*fd = -1;
+	if (r == -ENOENT || r == -ENOTDIR) {
+		*err = (int)-r;
+		return s->path[0] ? LOOK_GONE : LOOK_SLOW;
+	}
+	if (RP_RAW_ERR(r) || !S_ISREG(st->st_mode))
+		return LOOK_SLOW;
+	r = rp_raw4(SYS_openat, s->dirfd, s->path,
+		    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+	if (RP_RAW_ERR(r))
+		return LOOK_SLOW;	/* unreadable, or changed since the lstat */
+	if (RP_RAW_ERR(rp_raw2(SYS_fstat, r, st)) || !S_ISREG(st->st_mode)) {
+		rp_raw1(SYS_close, r);	/* replaced in between: judged the slow way */
+		return LOOK_SLOW;
+	}
+	*fd = r;
+	return LOOK_FAST;
+}
+
 /* Judge one program.  Returns 1 (verdict set) to deny, 0 to allow with
  * `next` holding the path of a further stage (interpreter or ld.so
- * program) or empty. */
+ * program) or empty, -1 (v->not_found, v->err set) when stage 0's path
+ * names nothing: the exec fails on its own, and a denial would only add
+ * noise (dash tries every PATH entry with execve, so `gcc` would log once
+ * per directory; a file made there later is judged by that later exec). */
 static int
-judge_stage(const struct rp_policy *p, const struct stage *s, const char *pathenv,
+judge_stage(const struct rp_policy *p, const struct stage *s, int first, const char *pathenv,
 	    struct rp_exec_verdict *v, char *next, const char **next_argv0,
 	    char *const **next_argv)
 {
 	char cur[RP_PATH_MAX], lnk[RP_PATH_MAX], abs[RP_PATH_MAX];
 	const char *pat;
 	struct stat st;
-	long fd, rfd = -1, n;
-	int hop = 0, r = 0;
+	long fd = -1, rfd = -1, n;
+	int hop = 0, r = 0, look = LOOK_SLOW, opened = 0;
+	int empty = (s->flags & RP_EXEC_EMPTY_PATH) && !s->path[0];
 
 	next[0] = '\0';
 	*next_argv0 = NULL;
 	*next_argv = NULL;
+	if (!empty) {
+		int err = 0;
+
+		look = first_look(s, &st, &fd, &err);
+		if (first && look == LOOK_SLOW && s->path[0]) {
+			/* step 3's open, early: as the exec will resolve the
+			 * path, a dangling symlink is nothing to run either */
+			fd = rp_raw4(SYS_openat, s->dirfd, s->path, O_PATH | O_CLOEXEC, 0);
+			opened = 1;
+			if (fd == -ENOENT || fd == -ENOTDIR) {
+				look = LOOK_GONE;
+				err = (int)-fd;
+			}
+		}
+		if (look == LOOK_GONE && first) {
+			v->not_found = 1;
+			v->err = err;
+			return -1;
+		}
+		if (look == LOOK_GONE)
+			look = LOOK_SLOW;	/* a later stage's name is still judged */
+	}
 	/* 1. the name as given and every symlink hop */
-	if (!((s->flags & RP_EXEC_EMPTY_PATH) && !s->path[0])) {
+	if (!empty) {
 		copy_str(cur, s->path, sizeof(cur));
 		for (hop = 0; hop <= RP_MAX_HOPS; hop++) {
 			const char *slash;
 
 			if ((pat = rp_exec_match_name(p, base_of(cur))))
-				return rp_exec_deny(v, RP_RULE(DENY_EXEC), pat, hop, cur);
+				goto deny_name;
 			rp_exec_abs_of(s->dirfd, cur, abs, sizeof(abs));
-			if ((pat = match_path(p, abs)))
-				return rp_exec_deny(v, RP_RULE(DENY_EXEC), pat, hop, abs);
+			if ((pat = match_path(p, abs))) {
+				copy_str(cur, abs, sizeof(cur));
+				goto deny_name;
+			}
+			if (look == LOOK_FAST)
+				break;	/* a regular file, not a link: no hop */
 			n = rp_raw4(SYS_readlinkat, s->dirfd, cur, lnk, sizeof(lnk) - 1);
 			if (RP_RAW_ERR(n) || n <= 0)
 				break;
@@ -164,21 +228,28 @@ judge_stage(const struct rp_policy *p, const struct stage *s, const char *pathen
 		}
 	}
 	/* 2. argv[0] of a multi-call binary */
-	if (s->argv0 && (pat = rp_exec_match_name(p, base_of(s->argv0))))
-		return rp_exec_deny(v, RP_RULE(DENY_EXEC), pat, 0, s->argv0);
-	/* 3. the final target as the kernel resolves it */
-	if ((s->flags & RP_EXEC_EMPTY_PATH) && !s->path[0]) {
-		char link[40];
-
-		rp_fd_path(link, s->dirfd);
-		fd = rp_raw4(SYS_openat, AT_FDCWD, link, O_PATH | O_CLOEXEC, 0);
-	} else {
-		fd = rp_raw4(SYS_openat, s->dirfd, s->path, O_PATH | O_CLOEXEC, 0);
+	if (s->argv0 && (pat = rp_exec_match_name(p, base_of(s->argv0)))) {
+		copy_str(cur, s->argv0, sizeof(cur));
+		hop = 0;
+		goto deny_name;
 	}
-	if (RP_RAW_ERR(fd))
-		return 0;	/* nothing there: the exec itself fails */
-	if (RP_RAW_ERR(rp_raw2(SYS_fstat, fd, &st)) || !S_ISREG(st.st_mode))
-		goto out;	/* not a regular file: the kernel refuses (EACCES) */
+	/* 3. the final target as the kernel resolves it */
+	if (look == LOOK_FAST) {
+		rfd = fd;	/* already open for reading, and fstat'd */
+	} else {
+		if (empty) {
+			char link[40];
+
+			rp_fd_path(link, s->dirfd);
+			fd = rp_raw4(SYS_openat, AT_FDCWD, link, O_PATH | O_CLOEXEC, 0);
+		} else if (!opened) {
+			fd = rp_raw4(SYS_openat, s->dirfd, s->path, O_PATH | O_CLOEXEC, 0);
+		}
+		if (RP_RAW_ERR(fd))
+			return 0;	/* nothing there: the exec itself fails */
+		if (RP_RAW_ERR(rp_raw2(SYS_fstat, fd, &st)) || !S_ISREG(st.st_mode))
+			goto out;	/* not a regular file: the kernel refuses (EACCES) */
+	}
 	if (rp_fd_name(fd, v->resolved, sizeof(v->resolved)) < 0)
 		rp_exec_abs_of(s->dirfd, s->path, v->resolved, sizeof(v->resolved));
 	if ((pat = rp_exec_match_name(p, base_of(v->resolved))) || (pat = match_path(p, v->resolved))) {
@@ -195,7 +266,7 @@ judge_stage(const struct rp_policy *p, const struct stage *s, const char *pathen
 	}
 	if ((r = rp_exec_judge_wx(p, v->resolved, v)))
 		goto out;
-	{
+	if (rfd < 0) {
 		char link[40];
 
 		rp_fd_path(link, fd);
@@ -229,10 +300,14 @@ judge_stage(const struct rp_policy *p, const struct stage *s, const char *pathen
 			*next_argv = NULL;
 	}
 out:
-	if (rfd >= 0)
+	if (rfd >= 0 && rfd != fd)
 		rp_raw1(SYS_close, rfd);
 	rp_raw1(SYS_close, fd);
 	return r;
+deny_name:
+	if (!RP_RAW_ERR(fd) && fd >= 0)
+		rp_raw1(SYS_close, fd);
+	return rp_exec_deny(v, RP_RULE(DENY_EXEC), pat, hop, cur);
 }
 
 /* ---- entry points ------------------------------------------------------ */
@@ -267,20 +342,6 @@ rp_exec_decide_at(const struct rp_policy *p, int dirfd, const char *path,
 		return rp_exec_deny(v, RP_RULE(POLICY_UNAVAILABLE), NULL, 0, v->path);
 	if (v->not_found)
 		return 0;
-	if (!(flags & RP_EXEC_EMPTY_PATH) && v->path[0]) {
-		/* Nothing there: the exec fails with ENOENT on its own, and a
-		 * denial would only add noise (dash tries every PATH entry with
-		 * execve, so `gcc` would log once per directory).  A file made
-		 * there later is judged by that later exec. */
-		struct stat st;
-		long r = rp_raw4(SYS_newfstatat, dirfd, v->path, &st, 0);
-
-		if (r == -ENOENT || r == -ENOTDIR) {
-			v->not_found = 1;
-			v->err = (int)-r;
-			return 0;
-		}
-	}
 	s.dirfd = dirfd;
 	s.path = v->path;
 	s.flags = flags & RP_EXEC_EMPTY_PATH;
@@ -291,8 +352,16 @@ rp_exec_decide_at(const struct rp_policy *p, int dirfd, const char *path,
 		const char *a0;
 		char *const *av;
 
+		int k;
+
 		v->stage = i;
-		if (judge_stage(p, &s, pathenv, v, next, &a0, &av))
+		k = judge_stage(p, &s, i == 0 && !(flags & RP_EXEC_EMPTY_PATH), pathenv, v,
+				next, &a0, &av);
+		if (k < 0) {
+			v->stage = 0;
+			return 0;	/* not found */
+		}
+		if (k)
 			return 1;
 		if (i == 0)
 			copy_str(first, v->resolved, sizeof(first));
