@@ -46,19 +46,19 @@ void
 rp_exec_abs_of(int dirfd, const char *path, char *out, size_t cap)
 {
 	char base[RP_PATH_MAX];
+	const char *b = "/";
 
-	base[0] = '\0';
-	if (path[0] != '/') {
+	if (path[0] != '/') {	/* `base` is written only when needed */
 		if (dirfd == AT_FDCWD) {
 			long r = rp_raw2(SYS_getcwd, base, sizeof(base));
 
-			if (RP_RAW_ERR(r))
-				base[0] = '\0';
-		} else if (rp_fd_name(dirfd, base, sizeof(base)) < 0) {
-			base[0] = '\0';
+			if (!RP_RAW_ERR(r) && base[0])
+				b = base;
+		} else if (rp_fd_name(dirfd, base, sizeof(base)) >= 0 && base[0]) {
+			b = base;
 		}
 	}
-	if (rp_path_lexical(base[0] ? base : "/", path, out, cap) != 0)
+	if (rp_path_lexical(b, path, out, cap) != 0)
 		copy_str(out, path, cap);
 }
 
@@ -86,7 +86,8 @@ rp_exec_deny(struct rp_exec_verdict *v, const char *rule, const char *pattern, i
 	v->rule = rule;
 	v->pattern = pattern;
 	v->hop = hop;
-	copy_str(v->hop_path, where ? where : "", sizeof(v->hop_path));
+	if (where != v->hop_path)	/* a later stage's own path is there already */
+		copy_str(v->hop_path, where ? where : "", sizeof(v->hop_path));
 	return 1;
 }
 
@@ -165,7 +166,7 @@ judge_stage(const struct rp_policy *p, const struct stage *s, int first, const c
 	    char *const **next_argv)
 {
 	char cur[RP_PATH_MAX], lnk[RP_PATH_MAX], abs[RP_PATH_MAX];
-	const char *pat;
+	const char *pat, *where;
 	struct stat st;
 	long fd = -1, rfd = -1, n;
 	int hop = 0, r = 0, look = LOOK_SLOW, opened = 0;
@@ -196,17 +197,29 @@ judge_stage(const struct rp_policy *p, const struct stage *s, int first, const c
 		if (look == LOOK_GONE)
 			look = LOOK_SLOW;	/* a later stage's name is still judged */
 	}
-	/* 1. the name as given and every symlink hop */
+	/* 1. the name as given and every symlink hop (a regular file has no
+	 * hop: its own spelling is matched, without a copy) */
 	if (!empty) {
-		copy_str(cur, s->path, sizeof(cur));
+		const char *name = s->path, *ap;
+
+		if (look != LOOK_FAST) {
+			copy_str(cur, s->path, sizeof(cur));
+			name = cur;
+		}
 		for (hop = 0; hop <= RP_MAX_HOPS; hop++) {
 			const char *slash;
 
-			if ((pat = rp_exec_match_name(p, base_of(cur))))
+			if ((pat = rp_exec_match_name(p, base_of(name)))) {
+				where = name;
 				goto deny_name;
-			rp_exec_abs_of(s->dirfd, cur, abs, sizeof(abs));
-			if ((pat = match_path(p, abs))) {
-				copy_str(cur, abs, sizeof(cur));
+			}
+			ap = name;
+			if (!rp_exec_is_lexical(name)) {
+				rp_exec_abs_of(s->dirfd, name, abs, sizeof(abs));
+				ap = abs;
+			}
+			if ((pat = match_path(p, ap))) {
+				where = ap;
 				goto deny_name;
 			}
 			if (look == LOOK_FAST)
@@ -229,7 +242,7 @@ judge_stage(const struct rp_policy *p, const struct stage *s, int first, const c
 	}
 	/* 2. argv[0] of a multi-call binary */
 	if (s->argv0 && (pat = rp_exec_match_name(p, base_of(s->argv0)))) {
-		copy_str(cur, s->argv0, sizeof(cur));
+		where = s->argv0;
 		hop = 0;
 		goto deny_name;
 	}
@@ -307,7 +320,7 @@ out:
 deny_name:
 	if (!RP_RAW_ERR(fd) && fd >= 0)
 		rp_raw1(SYS_close, fd);
-	return rp_exec_deny(v, RP_RULE(DENY_EXEC), pat, hop, cur);
+	return rp_exec_deny(v, RP_RULE(DENY_EXEC), pat, hop, where);
 }
 
 /* ---- entry points ------------------------------------------------------ */
@@ -347,28 +360,31 @@ rp_exec_decide_at(const struct rp_policy *p, int dirfd, const char *path,
 	s.flags = flags & RP_EXEC_EMPTY_PATH;
 	s.argv = argv;
 	s.argv0 = argv ? argv[0] : NULL;
-	first[0] = '\0';
+	/* Stage 0 writes the next stage's path straight into v->hop_path,
+	 * where the next stage reads it, and the first stage's target is
+	 * kept aside only when there is a next stage: a fork child copies
+	 * each page it writes. */
 	for (i = 0; i < RP_MAX_STAGES; i++) {
+		char *nx = i == 0 ? v->hop_path : next;
 		const char *a0;
 		char *const *av;
-
 		int k;
 
 		v->stage = i;
 		k = judge_stage(p, &s, i == 0 && !(flags & RP_EXEC_EMPTY_PATH), pathenv, v,
-				next, &a0, &av);
+				nx, &a0, &av);
 		if (k < 0) {
 			v->stage = 0;
 			return 0;	/* not found */
 		}
 		if (k)
 			return 1;
+		if (!nx[0])
+			break;
 		if (i == 0)
 			copy_str(first, v->resolved, sizeof(first));
-		if (!next[0])
-			break;
-		/* the next stage's path must outlive `next` */
-		copy_str(v->hop_path, next, sizeof(v->hop_path));
+		else	/* the next stage's path must outlive `next` */
+			copy_str(v->hop_path, next, sizeof(v->hop_path));
 		s.dirfd = AT_FDCWD;
 		s.path = v->hop_path;
 		s.flags = 0;
@@ -377,7 +393,8 @@ rp_exec_decide_at(const struct rp_policy *p, int dirfd, const char *path,
 	}
 	if (i == RP_MAX_STAGES)
 		return rp_exec_deny(v, RP_RULE(LDSO), "too many interpreter levels", i, v->hop_path);
-	copy_str(v->resolved, first, sizeof(v->resolved));
+	if (i > 0)
+		copy_str(v->resolved, first, sizeof(v->resolved));
 	v->hop_path[0] = '\0';
 	v->stage = 0;
 	return 0;
