@@ -11,12 +11,17 @@
  *   1. the name as given and at every symlink hop (DenyExec without '/'),
  *      and each hop made absolute (DenyExec with '/');
  *   2. argv[0]'s basename (multi-call binaries dispatch on it: R28);
- *   3. the final target as the kernel resolves it: open O_PATH, read its
- *      name back from /proc/self/fd (d_path), match names and paths again;
+ *   3. the final target as the kernel resolves it: open it (a regular
+ *      file reached without a final symlink read-only with O_NOFOLLOW,
+ *      anything else O_PATH), read its name back from /proc/self/fd
+ *      (d_path), match names and paths again;
  *   4. memfd or deleted file (R8), W^X (R9), identity of denied
  *      binaries by (st_dev, st_ino) and, for same-size files, by content;
  *   5. a dynamic loader (R7) or a #! script (R27) starts one more
  *      stage for the program it would really run.
+ * An allowed exec of a regular file named directly costs six system
+ * calls (lstat, open, fstat, the /proc readlink, the #! read, close), one
+ * through a symlink ten (tests/integ/test_exec_syscalls.c).
  * The parts a stage asks are in their own files (execparts.h): execids.c
  * (step 4, identity), wx.c (W^X), interp.c (step 5), pathsearch.c.
  */
