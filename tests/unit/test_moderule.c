@@ -1,6 +1,6 @@
 /* test_moderule.c - the permission-mode rules (shim/core/moderule.h),
  * now in the core: setid anywhere but setgid on a directory, exec bits
- * only where W^X allows them. */
+ * only where W^X allows them; the set-id bits an exec honours. */
 #include <criterion/criterion.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -28,4 +28,20 @@ Test(moderule, setid_and_wx_mode_as_documented)
 	cr_expect_str_eq(rule(0755, 0, 0, 0), "none", "outside the W^X rule");
 	cr_expect_str_eq(rule(0644, 0, 1, 0), "none", "no exec bit");
 	cr_expect_str_eq(rule(04755, 0, 1, 1), RP_RULE(SETID), "setid wins over ExecWritablePath");
+}
+
+Test(moderule, setid_exec_is_setuid_or_group_executable_setgid_on_a_regular_file)
+{
+	cr_expect_eq(rp_mode_setid_exec(S_IFREG | 04755), S_ISUID);
+	cr_expect_eq(rp_mode_setid_exec(S_IFREG | 04644), S_ISUID, "setuid without any exec bit");
+	cr_expect_eq(rp_mode_setid_exec(S_IFREG | 02755), S_ISGID);
+	cr_expect_eq(rp_mode_setid_exec(S_IFREG | 02745), 0, "setgid without S_IXGRP is locking");
+	cr_expect_eq(rp_mode_setid_exec(S_IFREG | 02715), S_ISGID, "S_IXGRP alone suffices");
+	cr_expect_eq(rp_mode_setid_exec(S_IFREG | 06755), S_ISUID | S_ISGID);
+	cr_expect_eq(rp_mode_setid_exec(S_IFREG | 06745), S_ISUID);
+	cr_expect_eq(rp_mode_setid_exec(S_IFREG | 01777), 0, "the sticky bit is not set-id");
+	cr_expect_eq(rp_mode_setid_exec(S_IFREG | 0755), 0);
+	cr_expect_eq(rp_mode_setid_exec(S_IFDIR | 06775), 0, "a directory runs nothing");
+	cr_expect_eq(rp_mode_setid_exec(S_IFLNK | 06777), 0, "nor does a link's own mode");
+	cr_expect_eq(rp_mode_setid_exec(04755), 0, "no file type: not a regular file");
 }

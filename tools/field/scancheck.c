@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "denymatch.h"
+#include "moderule.h"
 #include "rampart.h"
 #include "strbuf.h"
 
@@ -148,6 +149,7 @@ void
 rp_scan_check_entry(struct scan *s, const char *abs, const char *base, const struct stat *st)
 {
 	unsigned mode = st->st_mode & 07777;
+	mode_t setid;
 	const char *pat;
 	int flagged = 0;
 
@@ -162,12 +164,13 @@ rp_scan_check_entry(struct scan *s, const char *abs, const char *base, const str
 	}
 	if (S_ISLNK(st->st_mode))
 		return;	/* a link's own mode bits mean nothing */
-	if (S_ISREG(st->st_mode) && (mode & S_ISUID)) {
+	setid = rp_mode_setid_exec(st->st_mode);	/* what an exec honours */
+	if (setid & S_ISUID) {
 		rp_scan_finding(s, st->st_uid == 0 ? SEV_HIGH : SEV_MEDIUM, "setuid", abs,
 			"setuid (owner %u, mode %04o)", (unsigned)st->st_uid, mode);
 		flagged = 1;
 	}
-	if (S_ISREG(st->st_mode) && (mode & S_ISGID) && (mode & S_IXGRP)) {
+	if (setid & S_ISGID) {
 		rp_scan_finding(s, SEV_MEDIUM, "setgid", abs, "setgid (group %u, mode %04o)",
 			(unsigned)st->st_gid, mode);
 		flagged = 1;
