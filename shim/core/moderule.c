@@ -31,3 +31,9 @@ rp_mode_setid_exec(mode_t mode)
 		id |= S_ISGID;
 	return id;
 }
+
+int
+rp_mode_exec_file(mode_t mode)
+{
+	return S_ISREG(mode) && (mode & RP_XBITS);
+}

@@ -1,8 +1,9 @@
 /* moderule.h - the permission-mode rules (pure): which rule a mode
- * breaks, and the set-id bits an exec would honour.  The shim's chmod
- * family and creation modes (perm.c) ask the first; the kernel-errno
- * rules (kernerr.c) and `rampart scan` (scancheck.c) the second.  The
- * rules are those of rules.h (setid, wx-mode).
+ * breaks, the set-id bits an exec would honour, whether a mode is that
+ * of a file exec can start.  The shim's chmod family and creation modes
+ * (perm.c) ask the first; the kernel-errno rules (kernerr.c) and `rampart
+ * scan` (scancheck.c) the second; scan, suggest and --check the third.
+ * The rules are those of rules.h (setid, wx-mode).
  */
 #ifndef RAMPART_MODERULE_H
 #define RAMPART_MODERULE_H
@@ -24,5 +25,11 @@ const char *rp_mode_rule(mode_t mode, int is_dir, int exec_rule, int exec_ok);
  * set, S_ISGID only with S_IXGRP (without it the bit means mandatory
  * locking, not setgid); 0 for anything but a regular file. */
 mode_t rp_mode_setid_exec(mode_t mode);
+
+/* 1 if a file of `mode` (st_mode, with its type) is one execve can start
+ * at all: a regular file (fs/exec.c do_open_execat) with an exec bit
+ * (fs/namei.c generic_permission: even CAP_DAC_OVERRIDE needs one).  What
+ * --check calls runnable, scan a program and suggest code. */
+int rp_mode_exec_file(mode_t mode);
 
 #endif

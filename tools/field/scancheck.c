@@ -155,7 +155,7 @@ rp_scan_check_entry(struct scan *s, const char *abs, const char *base, const str
 
 	if (S_ISREG(st->st_mode) || S_ISLNK(st->st_mode)) {
 		pat = deny_exec_match(s->p, abs, base);
-		if (pat && S_ISREG(st->st_mode) && (mode & 0111))
+		if (pat && rp_mode_exec_file(st->st_mode))
 			rp_scan_finding(s, SEV_HIGH, "deny-exec", abs,
 				"program matches DenyExec '%s': remove it from the image", pat);
 		else if (pat)
@@ -211,7 +211,7 @@ rp_scan_check_entry(struct scan *s, const char *abs, const char *base, const str
 		rp_scan_finding(s, SEV_LOW, "dir-mode", abs, "directory mode %04o, expected at most %04o",
 			mode, s->o.dir_mode);
 	else if (S_ISREG(st->st_mode)) {
-		unsigned allowed = s->o.file_mode | ((mode & 0111) ? 0111 : 0);
+		unsigned allowed = s->o.file_mode | ((mode & RP_XBITS) ? RP_XBITS : 0);
 
 		if (mode & 0777 & ~allowed)
 			rp_scan_finding(s, SEV_LOW, "file-mode", abs, "file mode %04o, expected at most %04o",
