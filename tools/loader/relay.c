@@ -367,15 +367,11 @@ retitle(void)
 int
 rp_relay_sink_check(const struct rp_policy *p, char *err, size_t errsz)
 {
-	int i;
-
 	if ((p->sink != RP_SINK_FILE && p->sink != RP_SINK_FIFO) || p->log == RP_LOG_NONE ||
 	    !p->sink_path)
 		return 0;
-	for (i = 0; i < p->n_writable; i++)
-		if (rp_path_beneath(p->sink_path, strlen(p->sink_path), p->writable[i].path,
-				    p->writable[i].len))
-			return 0;
+	if (rp_policy_writable_index(p, p->sink_path, strlen(p->sink_path)) >= 0)
+		return 0;
 	snprintf(err, errsz, "EventSink %s:%s is not beneath a WritablePath: "
 		 "the app could not write to it", p->sink == RP_SINK_FILE ? "file" : "fifo",
 		 p->sink_path);
