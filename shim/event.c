@@ -455,11 +455,12 @@ rp_event_live(void)
 	char buf[PIPE_BUF];
 	struct rp_buf b;
 	const char *v = env_value(RP_LIVE_ENV, sizeof(RP_LIVE_ENV) - 1);
-	long pid = rp_raw0(SYS_getpid), want = 0;
+	long pid, want = 0;
 	char **e, **o;
 
 	if (!v)
-		return;
+		return;		/* not the loader's first process: no system call */
+	pid = rp_raw0(SYS_getpid);
 	for (; *v >= '0' && *v <= '9'; v++)
 		want = want * 10 + (*v - '0');
 	for (e = o = environ; *e; e++)

@@ -577,17 +577,21 @@ memfd_create(const char *name, unsigned int flags)
 /* ---- fork ---------------------------------------------------------------
  * fork runs nothing, but in a fork+exec loop every child would build the
  * table of denied (device, inode) pairs at its first exec and throw it
- * away.  Building it once in the parent lets every child inherit it.
- * (A vfork child's table lands in the parent's memory anyway, and
- * posix_spawn decides in the parent.) */
+ * away, and look up the writable dirs' kernel names (the roots and W^X's
+ * names: two /proc readlinks per dir).  Doing both once in the parent lets
+ * every child inherit them.  (A vfork child's caches land in the parent's
+ * memory anyway, and posix_spawn decides in the parent.) */
 RP_EXPORT pid_t
 fork(void)
 {
 	int saved = errno;
 
 	rp_ensure_init();
-	if (!rp_in_shim)
+	if (!rp_in_shim && current_policy()) {
 		rp_exec_prepare(current_policy(), rp_env_value(environ, "PATH"));
+		rp_roots_ready();
+		(void)rp_exec_wx_dir(current_policy(), "/");	/* fills wx.c's names */
+	}
 	errno = saved;
 	return RP_REAL(fork)();
 }

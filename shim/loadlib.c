@@ -1,4 +1,4 @@
-/* loadlib.c - library loading: dlopen, dlmopen, dlerror, loader variables.
+/* loadlib.c - library loading: dlopen, dlmopen, dlerror.
  *
  * W^X for exec is not enough: a program that can write a file and call
  * dlopen (Python's ctypes.CDLL) runs the file's constructors without any
@@ -44,14 +44,16 @@
  * posix_spawn.
  *
  * Not async-signal-safe, like the real dlopen (it takes dl_load_lock);
- * still no malloc and no stdio here.
+ * still no malloc and no stdio here.  The loader variables (a child's
+ * LD_PRELOAD, LD_LIBRARY_PATH, GCONV_PATH; this process's GCONV_PATH) are
+ * loadvars.c; the helpers both use are declared in loadparts.h.
  */
 #include "loadlib.h"
+#include "loadparts.h"
 
 #include <dlfcn.h>
 #include <elf.h>
 #include <fcntl.h>
-#include <iconv.h>
 #include <link.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -62,8 +64,6 @@
 #include "rules.h"
 #include "shim.h"
 #include "strbuf.h"
-
-extern char **environ;
 
 /* The name the real dlopen is made to fail on: "/dev/null" is no
  * directory, so the open fails with ENOTDIR (ENOENT without /dev). */
@@ -76,14 +76,14 @@ extern char **environ;
 #define RP_ELF_MACHINE EM_AARCH64
 #endif
 
-static const struct rp_policy *
-policy(void)
+const struct rp_policy *
+rp_load_policy(void)
 {
 	return rp_state.policy_ok ? &rp_state.policy : NULL;
 }
 
-static size_t
-kernel_name(long fd, char *out, size_t cap)
+size_t
+rp_load_kernel_name(long fd, char *out, size_t cap)
 {
 	long n = rp_fd_name(fd, out, cap);
 
@@ -92,8 +92,8 @@ kernel_name(long fd, char *out, size_t cap)
 
 /* `path` made absolute against the cwd, runs of '/' and "." squeezed,
  * ".." kept (a ".." below a writable dir is walked from inside it). */
-static void
-absolute(const char *path, char *out, size_t cap)
+void
+rp_load_absolute(const char *path, char *out, size_t cap)
 {
 	char raw[2 * RP_PATH_MAX];
 	struct rp_buf b;
@@ -125,8 +125,8 @@ absolute(const char *path, char *out, size_t cap)
 
 /* The writable dir an absolute spelling starts beneath, or -1.  Only the
  * spelling: what the app could re-point or create later. */
-static int
-spelled_writable(const struct rp_policy *p, const char *abs)
+int
+rp_load_spelled_writable(const struct rp_policy *p, const char *abs)
 {
 	size_t len = strlen(abs);
 	int i;
@@ -147,7 +147,7 @@ static int
 repointable(const struct rp_policy *p, const char *abs)
 {
 	return strncmp(abs, "/proc/", 6) == 0 || strncmp(abs, "/dev/", 5) == 0 ||
-	       strcmp(abs, "/proc") == 0 || spelled_writable(p, abs) >= 0;
+	       strcmp(abs, "/proc") == 0 || rp_load_spelled_writable(p, abs) >= 0;
 }
 
 static int
@@ -194,7 +194,7 @@ judge_fd(const struct rp_policy *p, struct judged *j, const char *abs)
 {
 	int w;
 
-	if (!kernel_name(j->fd, j->canon, sizeof(j->canon)))
+	if (!rp_load_kernel_name(j->fd, j->canon, sizeof(j->canon)))
 		memcpy(j->canon, abs, strlen(abs) + 1);	/* no /proc */
 	if (is_memfd_name(j->canon)) {
 		if (!p->memfd_exec) {
@@ -243,7 +243,7 @@ judge_path(const struct rp_policy *p, const char *name, struct judged *j)
 	char abs[RP_PATH_MAX];
 	int moving;
 
-	absolute(name, abs, sizeof(abs));
+	rp_load_absolute(name, abs, sizeof(abs));
 	moving = repointable(p, abs);
 	set_fwd(j, name);
 	j->fd = open_reg(name);
@@ -251,7 +251,7 @@ judge_path(const struct rp_policy *p, const char *name, struct judged *j)
 		/* nothing (or no regular file) there now; if the app could put
 		 * one there before the real dlopen looks, it must not look */
 		if (moving) {
-			int w = spelled_writable(p, abs);
+			int w = rp_load_spelled_writable(p, abs);
 
 			if (w >= 0 && !rp_policy_exec_writable(p, abs, strlen(abs))) {
 				j->rule = RP_RULE(WX);
@@ -340,7 +340,7 @@ judge_search(const struct rp_policy *p, void *caller, const char *name, struct j
 			j->fd = -1;
 			continue;
 		}
-		absolute(path, abs, sizeof(abs));
+		rp_load_absolute(path, abs, sizeof(abs));
 		judge_fd(p, j, abs);
 		if (!j->rule)
 			set_fwd(j, repointable(p, abs) ? j->canon : path);
@@ -445,7 +445,7 @@ load(const char *op, void *ra, int ns, Lmid_t lmid, const char *file, int mode)
 	j.fd = -1;
 	j.rule = j.detail = NULL;
 	j.canon[0] = j.fwd[0] = '\0';
-	p = policy();
+	p = rp_load_policy();
 	if (strchr(name, '$')) {
 		char origin[RP_PATH_MAX];
 		const char *ln = caller && caller->l_name && caller->l_name[0] ? caller->l_name : NULL;
@@ -545,156 +545,4 @@ dlerror(void)
 	if (cut)
 		*cut = '\0';
 	return m + RP_DL_MARK_LEN;
-}
-
-/* ---- loader variables --------------------------------------------------- */
-
-static const char *const var_names[] = { "LD_PRELOAD", "LD_LIBRARY_PATH", "GCONV_PATH" };
-
-/* The writable dir an entry names something beneath (by spelling, or by
- * the kernel's name of what exists), or -1. */
-static int
-entry_writable(const struct rp_policy *p, enum rp_code_var var, const char *entry, size_t n)
-{
-	char raw[RP_PATH_MAX], abs[RP_PATH_MAX], canon[RP_PATH_MAX];
-	long fd;
-	int w;
-
-	if (n >= sizeof(raw))
-		return 0;	/* longer than a path: nothing the loader opens */
-	if (var == RP_CODE_PRELOAD && !memchr(entry, '/', n))
-		return -1;	/* searched like DT_NEEDED, in the cleaned paths */
-	memcpy(raw, entry, n);
-	raw[n] = '\0';
-	if (!n)
-		strcpy(raw, ".");	/* an empty library path entry is the cwd */
-	absolute(raw, abs, sizeof(abs));
-	if ((w = spelled_writable(p, abs)) >= 0 &&
-	    !rp_policy_exec_writable(p, abs, strlen(abs)))
-		return w;
-	fd = rp_raw4(SYS_openat, AT_FDCWD, raw, O_PATH | O_CLOEXEC, 0);
-	if (RP_RAW_ERR(fd))
-		return -1;
-	w = kernel_name(fd, canon, sizeof(canon)) ? rp_exec_wx_dir(p, canon) : -1;
-	rp_raw1(SYS_close, fd);
-	return w;
-}
-
-int
-rp_loadlib_drop_entry(enum rp_code_var var, const char *entry, size_t n)
-{
-	const struct rp_policy *p = policy();
-	char name[RP_PATH_MAX];
-	struct rp_event ev;
-	size_t m = n < sizeof(name) - 1 ? n : sizeof(name) - 1;
-	int w;
-
-	if (var == RP_CODE_PRELOAD && !n)
-		return 0;
-	/* no policy: no dir is known to be safe */
-	w = p ? entry_writable(p, var, entry, n) : 0;
-	if (w < 0)
-		return 0;
-	memcpy(name, entry, m);
-	name[m] = '\0';
-	memset(&ev, 0, sizeof(ev));
-	ev.op = var_names[var];
-	ev.path = m ? name : ".";
-	ev.rule = p ? RP_RULE(WX) : RP_RULE(POLICY_UNAVAILABLE);
-	ev.detail = p ? p->writable[w].path : NULL;
-	ev.mode = -1;
-	return rp_deny(&ev);
-}
-
-int
-rp_loadlib_clean_list(enum rp_code_var var, const char *val, const char *skip,
-		      char *out, size_t cap)
-{
-	const char *seps = var == RP_CODE_PRELOAD ? " :" : ":";
-	size_t skiplen = skip ? strlen(skip) : 0;
-	struct rp_buf b;
-	int dropped = 0, first = 1;
-
-	rp_buf_init(&b, out, cap);
-	for (;;) {
-		size_t n = strcspn(val, seps);
-
-		if ((skip && n == skiplen && memcmp(val, skip, n) == 0) ||
-		    (var == RP_CODE_PRELOAD && !n)) {
-			/* left out silently */
-		} else if (rp_loadlib_drop_entry(var, val, n)) {
-			dropped++;
-		} else {
-			if (!first)
-				rp_buf_char(&b, ':');
-			rp_buf_mem(&b, val, n);
-			first = 0;
-		}
-		val += n;
-		if (!*val)
-			break;
-		val++;
-	}
-	if (b.truncated) {
-		/* keep only whole entries */
-		while (b.len && out[b.len - 1] != ':')
-			b.len--;
-		if (b.len)
-			b.len--;
-		out[b.len] = '\0';
-	}
-	return dropped;
-}
-
-/* ---- this process ------------------------------------------------------- */
-
-void
-rp_loadlib_check_self(void)
-{
-	int set = 0;
-	char **e;
-
-	if (!environ)
-		return;
-	for (e = environ; *e;) {
-		char clean[RP_PATH_MAX], **k;
-		size_t n;
-
-		if (strncmp(*e, "GCONV_PATH=", 11) != 0 ||
-		    rp_loadlib_clean_list(RP_CODE_GCONV, *e + 11, NULL, clean, sizeof(clean)) == 0) {
-			set |= strncmp(*e, "GCONV_PATH=", 11) == 0;
-			e++;
-			continue;
-		}
-		n = strlen(clean);
-		if (n) {
-			/* shorter than before: rewrite the process's own string */
-			memmove(*e + 11, clean, n + 1);
-			set = 1;
-			e++;
-			continue;
-		}
-		/* nothing left: the variable goes (an empty GCONV_PATH would
-		 * still turn off glibc's cache) */
-		for (k = e; *k; k++)
-			k[0] = k[1];
-	}
-	/* glibc reads the gconv configuration once per process, at the first
-	 * conversion (iconv/gconv_db.c, __gconv_load_conf under __libc_once),
-	 * and takes GCONV_PATH from the environment at that moment.  Reading
-	 * it now means a GCONV_PATH the app sets later (os.environ, setenv)
-	 * is never consulted: the modules glibc loads through its internal
-	 * __libc_dlopen, which no wrapper sees, come from the image's
-	 * configuration only.  Without GCONV_PATH that read is the mmap of
-	 * gconv-modules.cache (about 5,000 instructions and 4 system calls);
-	 * with it glibc parses every gconv-modules file instead (12 million
-	 * instructions), so a process started with GCONV_PATH (checked above)
-	 * is left to read it when it first converts (docs/threat-model.md,
-	 * "Code loading"). */
-	if (!set) {
-		iconv_t cd = iconv_open("UTF-8", "UTF-8");
-
-		if (cd != (iconv_t)-1)
-			iconv_close(cd);
-	}
 }

@@ -2,8 +2,9 @@
  *
  * The dlopen family (wrappers in loadlib.c), the loader variables handed
  * to children (LD_PRELOAD, LD_LIBRARY_PATH, GCONV_PATH entries; called by
- * stickyenv.c), and the process's own GCONV_PATH at start (called by
- * init.c).  All of it applies the exec decision's W^X rule
+ * stickyenv.c), and the process's own GCONV_PATH (loadvars.c: cleaned at
+ * start by the constructor, start.c; guarded by the setenv and putenv
+ * wrappers).  All of it applies the exec decision's W^X rule
  * (rp_exec_wx_dir): beneath a WritablePath and not beneath an
  * ExecWritablePath means denied.  docs/threat-model.md, "Code loading",
  * says which layer stops which route.
@@ -38,9 +39,10 @@ int rp_loadlib_clean_list(enum rp_code_var var, const char *val, const char *ski
 			  char *out, size_t cap);
 
 /* The constructor's check of this process's own GCONV_PATH, which glibc
- * reads at the first iconv_open (iconv/gconv_conf.c): entries beneath a
- * writable dir are removed in place, and the gconv configuration is then
- * read once, so a GCONV_PATH set later is never consulted. */
+ * reads at the first conversion (iconv/gconv_conf.c): entries beneath a
+ * writable dir are removed in place.  A GCONV_PATH set later is never
+ * consulted: the setenv and putenv wrappers make glibc read its
+ * configuration before the value changes (loadvars.c). */
 void rp_loadlib_check_self(void);
 
 #endif

@@ -3,7 +3,7 @@
  * Initialises the shim (init.c), then judges what no wrapper saw: a
  * program started as `ld.so PROGRAM` (the kernel's exec checks and
  * Landlock's EXECUTE right saw only ld.so: docs/threat-model.md), and
- * GCONV_PATH, which glibc reads later (loadlib.c).  A denied program is
+ * GCONV_PATH, which glibc reads later (loadvars.c).  A denied program is
  * refused with exit status 126 before main() runs; audit mode logs only.
  * The only place the shim ends its host.
  */
@@ -97,8 +97,11 @@ done:
 	return found;
 }
 
-static void
-check_self(void)
+/* No interpreter: started as `ld.so PROGRAM`, or a static ld.so.  Its own
+ * function, so that the usual start (check_self returns at once) never
+ * touches the stack pages of these buffers. */
+static void __attribute__((noinline))
+check_loader_started(void)
 {
 	char exe[RP_PATH_MAX], prog[RP_PATH_MAX];
 	const void *phdr = NULL;
@@ -108,14 +111,6 @@ check_self(void)
 	char *argv[2];
 	long n;
 
-	rp_ensure_init();
-	/* A program the kernel mapped has its interpreter's load address in
-	 * AT_BASE (fs/binfmt_elf.c create_elf_tables); ld.so run as the
-	 * program has no interpreter, so AT_BASE is 0, and ld.so leaves it
-	 * so when it makes AT_PHDR and AT_ENTRY look like PROGRAM's
-	 * (elf/rtld.c dl_main).  Nonzero: judged at exec, no /proc read. */
-	if (getauxval(AT_BASE) != 0)
-		return;
 	n = rp_raw4(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", exe, sizeof(exe) - 1);
 	if (RP_RAW_ERR(n) || n <= 0)
 		return;
@@ -156,6 +151,20 @@ check_self(void)
 		rp_raw1(SYS_exit_group, RP_EXIT_CANNOT_RUN);
 }
 
+static void
+check_self(void)
+{
+	rp_ensure_init();
+	/* A program the kernel mapped has its interpreter's load address in
+	 * AT_BASE (fs/binfmt_elf.c create_elf_tables); ld.so run as the
+	 * program has no interpreter, so AT_BASE is 0, and ld.so leaves it
+	 * so when it makes AT_PHDR and AT_ENTRY look like PROGRAM's
+	 * (elf/rtld.c dl_main).  Nonzero: judged at exec, no /proc read. */
+	if (getauxval(AT_BASE) != 0)
+		return;
+	check_loader_started();
+}
+
 __attribute__((constructor)) static void
 rp_constructor(void)
 {
@@ -165,6 +174,7 @@ rp_constructor(void)
 	 * exec wrappers (and Landlock's EXECUTE check) saw only ld.so.  Judge
 	 * PROG now, before main, and refuse to run a denied one. */
 	check_self();
-	/* GCONV_PATH, read by glibc later (loadlib.c) */
+	/* the GCONV_PATH this process started with, read by glibc later
+	 * (loadvars.c) */
 	rp_loadlib_check_self();
 }

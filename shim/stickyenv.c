@@ -7,6 +7,7 @@
 
 #include "fprint.h"
 #include "loadlib.h"
+#include "preload.h"
 #include "rawsys.h"
 #include "strbuf.h"
 
@@ -29,35 +30,30 @@ rp_env_value(char *const *env, const char *name)
 	return NULL;
 }
 
-/* "LD_PRELOAD=<shim>[:<others>]".  `old` is the value ld.so would have
- * used (the last LD_PRELOAD entry wins in elf/rtld.c process_envvars);
- * its other libraries are kept after the shim, whose symbols then win
- * every lookup.  Entries are separated by blanks or colons (ld.so(8)). */
+/* rp_preload_compose's predicate: an entry beneath a writable dir is left
+ * out (one event each; audit mode keeps it). */
+static int
+drop_preload_entry(void *ctx, const char *entry, size_t n)
+{
+	(void)ctx;
+	return rp_loadlib_drop_entry(RP_CODE_PRELOAD, entry, n);
+}
+
+/* "LD_PRELOAD=<shim>[:<others>]" (core/preload.h).  `old` is the value
+ * ld.so would have used (the last LD_PRELOAD entry wins in elf/rtld.c
+ * process_envvars); its other libraries are kept after the shim, whose
+ * symbols then win every lookup. */
 static void
 build_preload(char *out, size_t cap, const char *shim, const char *old)
 {
-	struct rp_buf b;
-	size_t slen = strlen(shim);
+	static const char name[] = "LD_PRELOAD=";
 
-	rp_buf_init(&b, out, cap);
-	rp_buf_str(&b, "LD_PRELOAD=");
-	rp_buf_str(&b, shim);
-	while (old && *old) {
-		size_t n = strcspn(old, " :");
-
-		if (n && !(n == slen && memcmp(old, shim, n) == 0) &&
-		    !rp_loadlib_drop_entry(RP_CODE_PRELOAD, old, n)) {
-			rp_buf_char(&b, ':');
-			rp_buf_mem(&b, old, n);
-		}
-		old += n;
-		old += strspn(old, " :");
-	}
-	if (b.truncated) {	/* keep the shim, drop what does not fit */
-		rp_buf_init(&b, out, cap);
-		rp_buf_str(&b, "LD_PRELOAD=");
-		rp_buf_str(&b, shim);
-	}
+	/* too long: the shim alone (preload.h); a shim path longer than the
+	 * buffer leaves "LD_PRELOAD=", which loads nothing rather than a
+	 * truncated name */
+	memcpy(out, name, sizeof(name));
+	rp_preload_compose(out + sizeof(name) - 1, cap - (sizeof(name) - 1), shim, old,
+			   drop_preload_entry, NULL);
 }
 
 /* ---- loader variables naming code ---------------------------------------

@@ -115,11 +115,15 @@
 
 /* Library loading (loadlib.c).  Each has two glibc versions bound to one
  * function (GLIBC_2.2.5 or 2.3.4, and 2.34), so one unversioned wrapper,
- * which matches references to either, is enough. */
+ * which matches references to either, is enough.  setenv and putenv
+ * (loadvars.c): glibc reads its gconv configuration before GCONV_PATH
+ * changes. */
 #define RP_LOAD_SYMBOLS(X)                                                        \
 	X(void *, dlopen, (const char *, int))                                    \
 	X(void *, dlmopen, (Lmid_t, const char *, int))                           \
-	X(char *, dlerror, (void))
+	X(char *, dlerror, (void))                                                \
+	X(int, setenv, (const char *, const char *, int))                         \
+	X(int, putenv, (char *))
 
 #define RP_SYMBOLS(X) RP_FILE_SYMBOLS(X) RP_PERM_SYMBOLS(X) RP_EXEC_SYMBOLS(X) \
 	RP_LOAD_SYMBOLS(X)

@@ -480,11 +480,12 @@ class Bench:
         self.bench_landlock()
         self.bench_shim_start()
 
-    # The shim constructor's steps (shim/init.c do_init) by callgrind's
-    # inclusive count of the functions it calls; what is left of do_init
-    # (the roots, the environment, prctl) is "roots+rest".
+    # The shim constructor's steps (shim/init.c do_init, shim/start.c) by
+    # callgrind's inclusive count of the functions it calls; what is left
+    # of do_init (the environment, fstat of fd 2, prctl; the roots are
+    # found at the first decision) is "rest".
     SHIM_STEPS = (("symbols", "rp_resolve_all"), ("policy", "rp_policy_load"),
-                  ("ld.so check", "rp_exec_check_self"))
+                  ("ld.so check", "check_self"))
 
     def bench_shim_start(self):
         """Instructions and system calls of one /bin/true start, bare,
@@ -524,7 +525,7 @@ class Bench:
                         inc = cg_inclusive(path)
                         steps = {k: inc.get(f, 0) for k, f in self.SHIM_STEPS}
                         init = inc.get("do_init", 0)
-                        steps["roots+rest"] = max(0, init - steps["symbols"] - steps["policy"])
+                        steps["rest"] = max(0, init - steps["symbols"] - steps["policy"])
                         row["steps_ir"] = steps
             if st:
                 f = os.path.join(self.tmp, f"strace-start.{v}")

@@ -304,6 +304,55 @@ Test(codeload_shim, gconv_path_into_a_writable_dir_loads_nothing)
 	rt_result_free(&r);
 }
 
+/* putenv is the other libc route to the environment glibc reads. */
+Test(codeload_shim, gconv_path_put_by_the_process_loads_nothing)
+{
+	char dir[4200];
+	char *argv[] = { (char *)rt_prog("cl_iconv"), "--putenv-gconv-path", dir, "CLEVIL//",
+			 "UTF-8", NULL };
+	struct rt_result r;
+
+	drop_gconv();
+	fmt(dir, sizeof(dir), "%s/w/gc", T);
+	/* without the shim the module runs: the test can fail */
+	cr_assert_eq(rt_run(argv, NULL, 20, &r), 0);
+	cr_assert(ran(), "the module did not load without the shim: %s", r.out);
+	rt_result_free(&r);
+	unlink(evidence);
+
+	cr_assert_eq(rt_run_shim(pol, argv, NULL, 20, &r), 0);
+	cr_expect(strstr(r.out, "CLEVIL// UTF-8: err") != NULL, "%s / %s", r.out, r.err);
+	cr_expect(!ran(), "the gconv module ran");
+	rt_result_free(&r);
+}
+
+/* Started with a GCONV_PATH outside the writable dirs (kept), then
+ * pointed into one by the process before its first conversion: glibc
+ * reads the value the process started with. */
+Test(codeload_shim, gconv_path_changed_after_a_clean_start_value_loads_nothing)
+{
+	char gp[4300], dir[4200], ro[4200];
+	char *argv[] = { (char *)rt_prog("cl_iconv"), "--set-gconv-path", dir, "CLEVIL//",
+			 "UTF-8", NULL };
+	char *extra[] = { gp, NULL };
+	struct rt_result r;
+
+	drop_gconv();
+	fmt(dir, sizeof(dir), "%s/w/gc", T);
+	fmt(ro, sizeof(ro), "%s/ro", T);
+	fmt(gp, sizeof(gp), "GCONV_PATH=%s", ro);
+	cr_assert_eq(rt_run(argv, extra, 20, &r), 0);
+	cr_assert(ran(), "the module did not load without the shim: %s", r.out);
+	rt_result_free(&r);
+	unlink(evidence);
+
+	cr_assert_eq(rt_run_shim(pol, argv, extra, 20, &r), 0);
+	cr_expect(strstr(r.out, "CLEVIL// UTF-8: err") != NULL, "%s / %s", r.out, r.err);
+	cr_expect(!ran(), "the gconv module ran");
+	cr_expect_eq(rt_count_lines(r.err, "\"op\":\"GCONV_PATH\""), 0, "%s", r.err);
+	rt_result_free(&r);
+}
+
 Test(codeload_shim, ld_so_preload_and_library_path_into_a_writable_dir_are_denied)
 {
 	char cmd[8400];

@@ -1,7 +1,9 @@
-/* cl_iconv [--set-gconv-path DIR] TO FROM - convert "hello" (UTF-8)
- * the way applications do and print "iconv TO FROM: ok N" (bytes out) or
- * "iconv TO FROM: err ERRNO".  --set-gconv-path sets GCONV_PATH in the
- * process itself first, as an attacker with code in the process could. */
+/* cl_iconv [--set-gconv-path DIR | --putenv-gconv-path DIR] TO FROM -
+ * convert "hello" (UTF-8) the way applications do and print "iconv TO
+ * FROM: ok N" (bytes out) or "iconv TO FROM: err ERRNO".
+ * --set-gconv-path sets GCONV_PATH in the process itself first (setenv,
+ * as os.environ does), --putenv-gconv-path the same with putenv, as an
+ * attacker with code in the process could. */
 #include <errno.h>
 #include <iconv.h>
 #include <stdio.h>
@@ -16,8 +18,14 @@ main(int argc, char **argv)
 	iconv_t cd;
 	int a = 1;
 
+	static char entry[4200];
+
 	if (argc > 3 && strcmp(argv[1], "--set-gconv-path") == 0) {
 		setenv("GCONV_PATH", argv[2], 1);
+		a = 3;
+	} else if (argc > 3 && strcmp(argv[1], "--putenv-gconv-path") == 0) {
+		snprintf(entry, sizeof(entry), "GCONV_PATH=%s", argv[2]);
+		putenv(entry);
 		a = 3;
 	}
 	if (argc < a + 2)

@@ -163,20 +163,6 @@ verify_caps(uint64_t keep, int check_bounding, char *err, size_t errsz)
 	return 0;
 }
 
-/* The capabilities this process holds in its permitted set. */
-static uint64_t
-held_caps(void)
-{
-	uint64_t held = 0;
-	int cap;
-
-	capng_get_caps_process();
-	for (cap = 0; cap <= CAP_LAST_CAP && cap < 64; cap++)
-		if (capng_have_capability(CAPNG_PERMITTED, (unsigned)cap))
-			held |= 1ULL << cap;
-	return held;
-}
-
 /* A kept capability this process does not hold cannot be given to the
  * app: say so and go on without it (the app gets less, never more). */
 static uint64_t
@@ -290,14 +276,18 @@ warn_bounding(const struct switch_steps *st, const char *why, struct rp_warnings
 			"docker run --cap-drop ALL, compose cap_drop: [ALL], clears it");
 }
 
-int
-rp_privs_plan(const struct rp_ids *ids, uint64_t keep, char *err, size_t errsz,
-	      struct rp_warnings *warn)
+/* rp_privs_plan, with the steps it found in *st.  The process's
+ * capabilities are read once (plan_steps) and stay in libcap-ng's state
+ * for the caller: nothing changes them before the drop starts. */
+static int
+plan_checked(const struct rp_ids *ids, uint64_t keep, struct switch_steps *stp, char *err,
+	     size_t errsz, struct rp_warnings *warn)
 {
 	struct switch_steps st;
 	char names[128];
 
 	plan_steps(ids, keep, &st);
+	*stp = st;
 	if (geteuid() != 0) {
 		if (ids->change && (ids->uid != getuid() || ids->gid != getgid()))
 			rp_warnings_add(warn, "not started as root: cannot switch to user %s (uid %u "
@@ -322,6 +312,15 @@ rp_privs_plan(const struct rp_ids *ids, uint64_t keep, char *err, size_t errsz,
 	return 0;
 }
 
+int
+rp_privs_plan(const struct rp_ids *ids, uint64_t keep, char *err, size_t errsz,
+	      struct rp_warnings *warn)
+{
+	struct switch_steps st;
+
+	return plan_checked(ids, keep, &st, err, errsz, warn);
+}
+
 static int
 drop_as_root(const struct rp_ids *ids, uint64_t keep, char *err, size_t errsz,
 	     struct rp_warnings *warn)
@@ -329,12 +328,12 @@ drop_as_root(const struct rp_ids *ids, uint64_t keep, char *err, size_t errsz,
 	struct switch_steps st;
 	int r;
 
-	if (rp_privs_plan(ids, keep, err, errsz, warn) != 0)
+	if (plan_checked(ids, keep, &st, err, errsz, warn) != 0)
 		return -1;
-	plan_steps(ids, keep, &st);
 	/* A container runtime may have dropped it already (docker run
-	 * --cap-drop): capng_apply would fail with a bare error number. */
-	keep = keep_held(keep, held_caps(), "KeepCapability", warn);
+	 * --cap-drop): capng_apply would fail with a bare error number.
+	 * The permitted set as plan_checked read it (unchanged since). */
+	keep = keep_held(keep, caps_in(CAPNG_PERMITTED), "KeepCapability", warn);
 
 	/* 1. Bounding set, while CAP_SETPCAP is still effective. */
 	if (st.bound_extra && st.can_bound) {
@@ -389,9 +388,8 @@ drop_as_user(const struct rp_ids *ids, uint64_t keep, char *err, size_t errsz,
 	struct switch_steps st;
 	int bounds_ok;
 
-	rp_privs_plan(ids, keep, err, errsz, warn);
-	plan_steps(ids, keep, &st);
-	keep = keep_held(keep, held_caps(), "not started as root", warn);
+	(void)plan_checked(ids, keep, &st, err, errsz, warn);
+	keep = keep_held(keep, caps_in(CAPNG_PERMITTED), "not started as root", warn);
 	bounds_ok = !st.bound_extra || st.can_bound;
 	capng_clear(CAPNG_SELECT_ALL);
 	keep_in(keep, all_sets);
@@ -419,7 +417,8 @@ rp_privs_drop(const struct rp_ids *ids, uint64_t keep_caps, uint64_t *kept, char
 		r = drop_as_root(ids, keep_caps, err, errsz, warn);
 	else
 		r = drop_as_user(ids, keep_caps, err, errsz, warn);
-	*kept = r == 0 ? held_caps() : 0;
+	/* verify_caps, the last step of both, read the sets back */
+	*kept = r == 0 ? caps_in(CAPNG_PERMITTED) : 0;
 	return r;
 }
 

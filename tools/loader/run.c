@@ -30,6 +30,7 @@
 #include "fprint.h"
 #include "landlock.h"
 #include "plan.h"
+#include "preload.h"
 #include "privs.h"
 #include "probes.h"
 #include "rampart.h"
@@ -42,23 +43,15 @@
 extern char **environ;
 
 /* LD_PRELOAD with the shim first ("an earlier entry in LD_PRELOAD wins
- * symbol lookup": docs/threat-model.md, R23); other entries are kept. */
+ * symbol lookup": docs/threat-model.md, R23); other entries are kept
+ * (core/preload.h; clean_code_env below removes those beneath a writable
+ * dir).  A list too long for the buffer is an error, not a cut. */
 static int
 set_preload(const char *shim)
 {
-	const char *old = getenv("LD_PRELOAD");
-	char buf[8192], copy[8192];
-	char *save = NULL, *tok;
-	size_t len;
+	char buf[8192];
 
-	len = (size_t)snprintf(buf, sizeof(buf), "%s", shim);
-	if (old) {
-		snprintf(copy, sizeof(copy), "%s", old);
-		for (tok = strtok_r(copy, ": ", &save); tok; tok = strtok_r(NULL, ": ", &save))
-			if (strcmp(tok, shim) != 0 && len < sizeof(buf))
-				len += (size_t)snprintf(buf + len, sizeof(buf) - len, ":%s", tok);
-	}
-	if (len >= sizeof(buf))
+	if (rp_preload_compose(buf, sizeof(buf), shim, getenv("LD_PRELOAD"), NULL, NULL) < 0)
 		return -1;
 	return setenv("LD_PRELOAD", buf, 1);
 }
@@ -207,6 +200,12 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 		rp_loader_fail(rp_exit_for_errno(-r), o->cmd[0], rp_exit_for_errno(-r) == RP_EXIT_NOT_FOUND ?
 		     "command not found" : strerror(-r), NULL);
 	plan.command = prog;
+	/* The fingerprints first: they build the identity table of denied
+	 * files for this PATH (as the app's shim will), and the decision
+	 * below, with the same policy and PATH, uses that table rather than
+	 * listing the PATH dirs again (execids.c builds it once per policy). */
+	rp_plan_fingerprints(&plan, p, fprints, sizeof(fprints));
+	rp_phase_end(RP_PH_FINGERPRINTS);
 	/* PATH also names the dirs whose denied files the identity check
 	 * records, as for --check and the app's shim */
 	if (rp_exec_decide(p, prog, o->cmd, 0, getenv("PATH"), &verdict)) {
@@ -245,8 +244,6 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 		rp_warnings_add(&plan.warn, "the shim %s is owned by the app's uid %u: it could make it unreadable",
 				shim, (unsigned)ids.uid);
 	rp_phase_end(RP_PH_RESOLVE);
-	rp_plan_fingerprints(&plan, p, fprints, sizeof(fprints));
-	rp_phase_end(RP_PH_FINGERPRINTS);
 	rp_landlock_probe(&ll);
 	rp_plan_check_abi_cap(&ll);
 	if (rp_plan_landlock_skip(p)) {
