@@ -373,7 +373,10 @@ rp_kerr_open(const struct rp_at *at, int flags, int exists)
 			return EISDIR;	/* open_last_lookups: O_CREAT on "name/" */
 		return read_only(at->fd) ? EROFS : 0;
 	}
-	if (fd_stat(at->fd, &st) != 0)
+	/* the decision has stat'ed the object already (rp_classify) */
+	if (at->st_mode)
+		st.st_mode = at->st_mode;
+	else if (fd_stat(at->fd, &st) != 0)
 		return 0;
 	if ((flags & O_TMPFILE) == O_TMPFILE)
 		return read_only(at->fd) ? EROFS : 0;

@@ -3,10 +3,11 @@
  * The decision engine behind every file wrapper.  A path is never judged
  * by its spelling alone (docs/threat-model.md, R11, R12, R15-R17): the
  * spelling only picks the writable root to anchor at, and the kernel then
- * resolves the rest beneath that root's pre-opened directory fd with
- * openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS) (notes, section 4 B).
- * The wrapper then acts on the fd the kernel returned, so there is no
- * window between check and use.
+ * resolves the rest beneath the descriptor the shim holds on that root
+ * (roots.h) with openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS) (notes,
+ * section 4 B): an allowed open is that one system call.  The wrapper then
+ * acts on the fd the kernel returned, so there is no window between check
+ * and use.
  *
  * When openat2 is missing (ENOSYS) or refused by a container's seccomp
  * profile (EPERM), when the spelling names no root, or when openat2 says
@@ -28,6 +29,7 @@
 
 #include "fdname.h"
 #include "policy.h"
+#include "roots.h"
 
 enum rp_where {
 	RP_FAIL = -1,		/* the kernel refused; at->err is its errno */
@@ -54,6 +56,8 @@ struct rp_at {
 	char path[RP_PATH_MAX];	/* the caller's path, copied (notes, 2.11) */
 	char abs[RP_ABS_MAX];	/* absolute, lexically normalised: for events
 				 * (cut when longer) */
+	size_t abs_whole;	/* strlen(path) when abs is the whole lexical
+				 * form of an absolute path, else 0 */
 };
 
 /* Copy `path` into at->path.  Returns 0, or -1 with at->err set to the
@@ -107,9 +111,6 @@ int rp_open_where(struct rp_at *at, int dirfd, const char *path, int flags);
 /* Close at->fd if owned.  Preserves errno. */
 void rp_at_release(struct rp_at *at);
 
-
-/* The writable root that the kernel's name `canon` lies beneath, or -1. */
-int rp_canon_root(const char *canon, size_t len);
 
 /* ---- the kernel's own refusals (kernerr.c) ------------------------------ */
 

@@ -48,9 +48,8 @@ void rp_resolve_all(void);
 enum rp_ready { RP_READY_NO = 0, RP_READY_BUSY, RP_READY_YES };
 
 /* A writable root, as found at the first decision that needs it
- * (rp_roots_ready).  No descriptor is kept: each decision opens the root
- * by its canonical name and checks it is still this directory, so the app
- * never sees the shim's descriptors and cannot close or replace them. */
+ * (rp_roots_ready).  The descriptor held on it, and its guard against the
+ * app's close and dup2, are in roots.h. */
 struct rp_root {
 	unsigned long dev, ino;	/* the directory found */
 	char canon[RP_PATH_MAX];	/* kernel's name for it (d_path) */

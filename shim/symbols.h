@@ -6,7 +6,7 @@
  * (init.c resolves them all in one loop), the linker version script that
  * exports exactly these names (shim.map.in), and the test that compares
  * `nm -D build/librampart.so` with this list.  A wrapper for NAME lives in
- * the file of its concern (fs.c, perm.c, exec.c) and is defined with
+ * the file of its concern (fs.c, perm.c, exec.c, fdguard.c) and is defined with
  * RP_EXPORT.  To add a function: add a row here, write the wrapper, add a
  * test program; docs/HACKING.md has the checklist.
  *
@@ -125,8 +125,17 @@
 	X(int, setenv, (const char *, const char *, int))                         \
 	X(int, putenv, (char *))
 
+/* Descriptor calls that could close or replace a root the shim holds
+ * (fdguard.c, roots.h). */
+#define RP_FD_SYMBOLS(X)                                                          \
+	X(int, close, (int))                                                      \
+	X(int, close_range, (unsigned int, unsigned int, int))                    \
+	X(void, closefrom, (int))                                                 \
+	X(int, dup2, (int, int))                                                  \
+	X(int, dup3, (int, int, int))
+
 #define RP_SYMBOLS(X) RP_FILE_SYMBOLS(X) RP_PERM_SYMBOLS(X) RP_EXEC_SYMBOLS(X) \
-	RP_LOAD_SYMBOLS(X)
+	RP_LOAD_SYMBOLS(X) RP_FD_SYMBOLS(X)
 
 /* name, C symbol of the wrapper, version, default version? */
 #define RP_VERSIONED_SYMBOLS(V)                                                   \

@@ -3,7 +3,9 @@
  * glibc never calls syscall() itself, but applications do, through the
  * PLT (docs/threat-model.md, R2): file-modifying numbers are routed to the same
  * checked operations as the named wrappers, execve/execveat to the exec
- * wrappers, and every other number is forwarded untouched.
+ * wrappers, close, close_range, dup2 and dup3 to the guard of the shim's
+ * root descriptors (fdguard.c), and every other number is forwarded
+ * untouched.
  *
  * The wrapper is defined with six fixed `long` parameters instead of
  * `...`: on x86_64 and aarch64 Linux a variadic caller passes the first
@@ -23,6 +25,7 @@
 
 #include "exec.h"
 #include "resolve.h"
+#include "roots.h"
 
 #ifndef SYS_fchmodat2
 #define SYS_fchmodat2 452	/* Linux 6.6; Debian 12's headers predate it */
@@ -190,6 +193,15 @@ syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
 	case SYS_bind:
 		return rp_fs_bind("syscall(bind)", I(a1), (const struct sockaddr *)a2,
 				  (unsigned int)a3);
+	/* the descriptors the shim holds (fdguard.c) */
+	case SYS_close:
+		return rp_fd_close(I(a1));
+	case SYS_close_range:
+		return rp_fd_close_range((unsigned int)a1, (unsigned int)a2, I(a3));
+	case SYS_dup2:
+		return rp_fd_dup3(I(a1), I(a2), 0, 1);
+	case SYS_dup3:
+		return rp_fd_dup3(I(a1), I(a2), I(a3), 0);
 	case SYS_execve:
 	case SYS_execveat:
 		return rp_exec_syscall(nr, a1, a2, a3, a4, a5);

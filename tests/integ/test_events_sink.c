@@ -383,13 +383,16 @@ Test(events_sink, suggest_counts_repeats)
 }
 
 /* A datagram from another uid (here root, while the app runs as 1000) is
- * not written into the log as an event; the relay says it dropped it. */
+ * not written into the log as an event; the relay says it dropped it.
+ * The app publishes the relay's name with a rename, so the sender never
+ * reads a file that is created but not yet written. */
 Test(events_sink, relay_drops_datagrams_of_other_uids, .timeout = 30)
 {
 	static const char py[] =
 		"import os, sys, time\n"
 		"w = sys.argv[1]\n"
-		"open(w + '/addr', 'w').write(os.environ.get('RAMPART_EVENTS', ''))\n"
+		"open(w + '/addr.new', 'w').write(os.environ.get('RAMPART_EVENTS', ''))\n"
+		"os.rename(w + '/addr.new', w + '/addr')\n"
 		"for i in range(500):\n"
 		"    if os.path.exists(w + '/go'):\n"
 		"        break\n"
