@@ -36,8 +36,13 @@ for suite in unit integ; do
 	[ -x "$bin" ] || continue
 	note "== $suite (Criterion)"
 	out=$("$bin" --jobs 2 --short-filename --verbose 2>&1); rc=$?
-	# keep skips (with their reasons), failures and the synthesis line
-	printf '%s\n' "$out" | grep -vE '^\[(RUN |PASS)\]' | tail -n 60
+	# the whole output goes to a log; the terminal gets the skips (with
+	# their reasons), the failures with their assertions and the synthesis
+	# line, not the events the tests print (they would scroll a failure
+	# out of sight)
+	printf '%s\n' "$out" >"$RAMPART_BUILD/tests/$suite.log"
+	printf '%s\n' "$out" | grep -E '^\[(SKIP|FAIL)\]|^\[====\] Synthesis|^\[----\] [^ {]*\.c:' | tail -n 80
+	[ "$rc" -eq 0 ] || note "   (all of it: $RAMPART_BUILD/tests/$suite.log)"
 	sk=$(printf '%s\n' "$out" | grep -c '^\[SKIP\]')
 	skip=$((skip + sk))
 	if [ "$rc" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed $suite"; fi
