@@ -22,6 +22,8 @@
  * per event, like the other sinks: a cached one would be shared by a
  * fork child and its parent, each reading the other's ack.
  */
+#include "shim.h"
+
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
@@ -32,7 +34,6 @@
 
 #include "eventfields.h"
 #include "rawsys.h"
-#include "shim.h"
 #include "strbuf.h"
 #include "stickyenv.h"
 

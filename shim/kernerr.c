@@ -33,6 +33,7 @@
 #include <sys/statfs.h>
 #include <sys/xattr.h>
 
+#include "moderule.h"
 #include "rawsys.h"
 #include "shim.h"
 
@@ -349,9 +350,7 @@ rp_kerr_link(const struct rp_at *o, const struct rp_at *n)
 	if (protected_hardlinks() && !owner_or_fowner(&so)) {
 		char l[32];
 
-		if (!S_ISREG(so.st_mode) ||
-		    (so.st_mode & S_ISUID) ||
-		    ((so.st_mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP)) ||
+		if (!S_ISREG(so.st_mode) || rp_mode_setid_exec(so.st_mode) ||
 		    RP_RAW_ERR(rp_raw4(SYS_faccessat2, AT_FDCWD, rp_fd_path(l, o->fd),
 				       R_OK | W_OK, AT_EACCESS)))
 			return EPERM;

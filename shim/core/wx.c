@@ -88,12 +88,14 @@ rp_exec_wx_dir(const struct rp_policy *p, const char *canon)
 	return w;
 }
 
+/* The exec decision's stage: the rule above, as a verdict naming the
+ * writable dir. */
 int
 rp_exec_judge_wx(const struct rp_policy *p, const char *canon, struct rp_exec_verdict *v)
 {
-	int w = under_dirs(p->writable, p->n_writable, canon_writable, canon);
+	int w = rp_exec_wx_dir(p, canon);
 
-	if (w < 0 || under_dirs(p->exec_writable, p->n_exec_writable, canon_exec, canon) >= 0)
+	if (w < 0)
 		return 0;
 	return rp_exec_deny(v, RP_RULE(WX), p->writable[w].path, 0, canon);
 }

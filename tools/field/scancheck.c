@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "denymatch.h"
+#include "moderule.h"
 #include "rampart.h"
 #include "strbuf.h"
 
@@ -148,12 +149,13 @@ void
 rp_scan_check_entry(struct scan *s, const char *abs, const char *base, const struct stat *st)
 {
 	unsigned mode = st->st_mode & 07777;
+	mode_t setid;
 	const char *pat;
 	int flagged = 0;
 
 	if (S_ISREG(st->st_mode) || S_ISLNK(st->st_mode)) {
 		pat = deny_exec_match(s->p, abs, base);
-		if (pat && S_ISREG(st->st_mode) && (mode & 0111))
+		if (pat && rp_mode_exec_file(st->st_mode))
 			rp_scan_finding(s, SEV_HIGH, "deny-exec", abs,
 				"program matches DenyExec '%s': remove it from the image", pat);
 		else if (pat)
@@ -162,12 +164,13 @@ rp_scan_check_entry(struct scan *s, const char *abs, const char *base, const str
 	}
 	if (S_ISLNK(st->st_mode))
 		return;	/* a link's own mode bits mean nothing */
-	if (S_ISREG(st->st_mode) && (mode & S_ISUID)) {
+	setid = rp_mode_setid_exec(st->st_mode);	/* what an exec honours */
+	if (setid & S_ISUID) {
 		rp_scan_finding(s, st->st_uid == 0 ? SEV_HIGH : SEV_MEDIUM, "setuid", abs,
 			"setuid (owner %u, mode %04o)", (unsigned)st->st_uid, mode);
 		flagged = 1;
 	}
-	if (S_ISREG(st->st_mode) && (mode & S_ISGID) && (mode & S_IXGRP)) {
+	if (setid & S_ISGID) {
 		rp_scan_finding(s, SEV_MEDIUM, "setgid", abs, "setgid (group %u, mode %04o)",
 			(unsigned)st->st_gid, mode);
 		flagged = 1;
@@ -208,7 +211,7 @@ rp_scan_check_entry(struct scan *s, const char *abs, const char *base, const str
 		rp_scan_finding(s, SEV_LOW, "dir-mode", abs, "directory mode %04o, expected at most %04o",
 			mode, s->o.dir_mode);
 	else if (S_ISREG(st->st_mode)) {
-		unsigned allowed = s->o.file_mode | ((mode & 0111) ? 0111 : 0);
+		unsigned allowed = s->o.file_mode | ((mode & RP_XBITS) ? RP_XBITS : 0);
 
 		if (mode & 0777 & ~allowed)
 			rp_scan_finding(s, SEV_LOW, "file-mode", abs, "file mode %04o, expected at most %04o",

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "moderule.h"
+
 /* ---- directories ------------------------------------------------------------ */
 
 /* Directories that must never become writable by a merge or a suggestion
@@ -120,7 +122,7 @@ rp_suggest_code_reason(const struct suggest *s, const struct seen *d, char *why,
 			continue;
 		if (code_name(e->d_name) ||
 		    (fstatat(dirfd(dh), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		     S_ISREG(st.st_mode) && (st.st_mode & 0111))) {
+		     rp_mode_exec_file(st.st_mode))) {
 			snprintf(why, whysz, "it holds code (%.200s)", e->d_name);
 			closedir(dh);
 			return why;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "execdecide.h"
+#include "moderule.h"
 #include "plan.h"
 #include "relay.h"
 #include "report.h"
@@ -219,7 +220,7 @@ runnable(const char *path)
 {
 	struct stat st;
 
-	return stat(path, &st) != 0 || (S_ISREG(st.st_mode) && (st.st_mode & 0111));
+	return stat(path, &st) != 0 || rp_mode_exec_file(st.st_mode);
 }
 
 int

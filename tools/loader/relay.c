@@ -69,8 +69,23 @@
 #define WINDOW_MS 1000		/* identical events within this are counted */
 #define SLOTS 64
 
-/* the first two fields of eventfields.h, as shim/event.c writes them */
-static const char prefix[] = "{\"rampart\":1,\"ts\":";
+/* The start of every shim event, {"rampart":1,"ts":, made from the first
+ * two fields of eventfields.h as shim/event.c writes them (schema 1), so
+ * the relay and the writer cannot disagree on their names. */
+static char prefix[64];
+static size_t prefix_len;
+
+static void
+make_prefix(void)
+{
+	int n;
+
+	if (prefix_len)
+		return;
+	n = snprintf(prefix, sizeof(prefix), "{\"%s\":1,\"%s\":", RP_EF(RAMPART), RP_EF(TS));
+	if (n > 0 && (size_t)n < sizeof(prefix))
+		prefix_len = (size_t)n;
+}
 
 struct pending {
 	int used;
@@ -169,10 +184,11 @@ handle(int out, char *buf, size_t len)
 	int i;
 
 	/* only whole shim events are counted; anything else passes as is */
-	if (len < sizeof(prefix) + 3 || memcmp(buf, prefix, sizeof(prefix) - 1) != 0 ||
+	make_prefix();
+	if (!prefix_len || len < prefix_len + 4 || memcmp(buf, prefix, prefix_len) != 0 ||
 	    buf[len - 1] != '\n' || buf[len - 2] != '}')
 		return write_line(out, buf, len);
-	ts = buf + sizeof(prefix) - 1;
+	ts = buf + prefix_len;
 	end = buf + len - 2;
 	rest = memchr(ts, ',', (size_t)(end - ts));
 	tslen = rest ? (size_t)(rest - ts) : 0;
@@ -351,15 +367,11 @@ retitle(void)
 int
 rp_relay_sink_check(const struct rp_policy *p, char *err, size_t errsz)
 {
-	int i;
-
 	if ((p->sink != RP_SINK_FILE && p->sink != RP_SINK_FIFO) || p->log == RP_LOG_NONE ||
 	    !p->sink_path)
 		return 0;
-	for (i = 0; i < p->n_writable; i++)
-		if (rp_path_beneath(p->sink_path, strlen(p->sink_path), p->writable[i].path,
-				    p->writable[i].len))
-			return 0;
+	if (rp_policy_writable_index(p, p->sink_path, strlen(p->sink_path)) >= 0)
+		return 0;
 	snprintf(err, errsz, "EventSink %s:%s is not beneath a WritablePath: "
 		 "the app could not write to it", p->sink == RP_SINK_FILE ? "file" : "fifo",
 		 p->sink_path);
