@@ -125,38 +125,45 @@ struct stage {
 	char *const *argv;	/* for ld.so option parsing */
 };
 
-/* The first look at a stage's path, by the one lstat that also stood for
- * the old "is anything there" stat and the readlink of hop 0.  A regular
- * file there (the common exec) is opened for reading at once, with
- * O_NOFOLLOW so that it is the file lstat saw or fails: the open that the
+/* The first look at a stage's path: one lstat, which also stands for the
+ * old "is anything there" stat and for the readlink of hop 0.  LOOK_REG:
+ * a regular file is there (the common exec), so there is no hop to walk,
+ * and once its names are judged (a denial by name costs this one call)
+ * it is opened for reading at once, with O_NOFOLLOW so that it is the
+ * file the lstat saw or the open fails (open_regular): the descriptor the
  * name, W^X and identity checks need and the one that reads the #! line
- * are then the same descriptor, without a /proc/self/fd reopen.  Anything
- * else (a symlink, an execute-only file, a FIFO or device, which are never
- * opened for reading) takes the walk below, as before.  Sets *st. */
-enum { LOOK_GONE = -1, LOOK_SLOW = 0, LOOK_FAST = 1 };
+ * are then the same, without a /proc/self/fd reopen.  Anything else (a
+ * symlink, an execute-only file, a FIFO or device, which are never opened
+ * for reading, or a file replaced in between) takes the walk, as before. */
+enum { LOOK_GONE = -1, LOOK_SLOW = 0, LOOK_REG = 1 };
 
 static int
-first_look(const struct stage *s, struct stat *st, long *fd, int *err)
+first_look(const struct stage *s, struct stat *st, int *err)
 {
 	long r = rp_raw4(SYS_newfstatat, s->dirfd, s->path, st, AT_SYMLINK_NOFOLLOW);
 
-	*fd = -1;
 	if (r == -ENOENT || r == -ENOTDIR) {
 		*err = (int)-r;
 		return s->path[0] ? LOOK_GONE : LOOK_SLOW;
 	}
-	if (RP_RAW_ERR(r) || !S_ISREG(st->st_mode))
-		return LOOK_SLOW;
-	r = rp_raw4(SYS_openat, s->dirfd, s->path,
-		    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
-	if (RP_RAW_ERR(r))
-		return LOOK_SLOW;	/* unreadable, or changed since the lstat */
-	if (RP_RAW_ERR(rp_raw2(SYS_fstat, r, st)) || !S_ISREG(st->st_mode)) {
-		rp_raw1(SYS_close, r);	/* replaced in between: judged the slow way */
-		return LOOK_SLOW;
+	return !RP_RAW_ERR(r) && S_ISREG(st->st_mode) ? LOOK_REG : LOOK_SLOW;
+}
+
+/* The read-only open of a LOOK_REG path, fstat'd into *st; -1 if it is
+ * not (or no longer) a readable regular file. */
+static long
+open_regular(const struct stage *s, struct stat *st)
+{
+	long fd = rp_raw4(SYS_openat, s->dirfd, s->path,
+			  O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+
+	if (RP_RAW_ERR(fd))
+		return -1;	/* unreadable, or changed since the lstat */
+	if (RP_RAW_ERR(rp_raw2(SYS_fstat, fd, st)) || !S_ISREG(st->st_mode)) {
+		rp_raw1(SYS_close, fd);	/* replaced in between */
+		return -1;
 	}
-	*fd = r;
-	return LOOK_FAST;
+	return fd;
 }
 
 /* Judge one program.  Returns 1 (verdict set) to deny, 0 to allow with
@@ -174,16 +181,19 @@ judge_stage(const struct rp_policy *p, const struct stage *s, int first, const c
 	const char *pat, *where;
 	struct stat st;
 	long fd = -1, rfd = -1, n;
-	int hop = 0, r = 0, look = LOOK_SLOW, opened = 0;
+	int hop = 0, r = 0, look = LOOK_SLOW, opened = 0, slow_only = 0;
 	int empty = (s->flags & RP_EXEC_EMPTY_PATH) && !s->path[0];
 
+again:
 	next[0] = '\0';
 	*next_argv0 = NULL;
 	*next_argv = NULL;
 	if (!empty) {
 		int err = 0;
 
-		look = first_look(s, &st, &fd, &err);
+		look = first_look(s, &st, &err);
+		if (slow_only && look == LOOK_REG)
+			look = LOOK_SLOW;
 		if (first && look == LOOK_SLOW && s->path[0]) {
 			/* step 3's open, early: as the exec will resolve the
 			 * path, a dangling symlink is nothing to run either */
@@ -207,7 +217,7 @@ judge_stage(const struct rp_policy *p, const struct stage *s, int first, const c
 	if (!empty) {
 		const char *name = s->path, *ap;
 
-		if (look != LOOK_FAST) {
+		if (look != LOOK_REG) {
 			copy_str(cur, s->path, sizeof(cur));
 			name = cur;
 		}
@@ -227,7 +237,7 @@ judge_stage(const struct rp_policy *p, const struct stage *s, int first, const c
 				where = ap;
 				goto deny_name;
 			}
-			if (look == LOOK_FAST)
+			if (look == LOOK_REG)
 				break;	/* a regular file, not a link: no hop */
 			n = rp_raw4(SYS_readlinkat, s->dirfd, cur, lnk, sizeof(lnk) - 1);
 			if (RP_RAW_ERR(n) || n <= 0)
@@ -252,8 +262,14 @@ judge_stage(const struct rp_policy *p, const struct stage *s, int first, const c
 		goto deny_name;
 	}
 	/* 3. the final target as the kernel resolves it */
-	if (look == LOOK_FAST) {
-		rfd = fd;	/* already open for reading, and fstat'd */
+	if (look == LOOK_REG) {
+		if ((fd = open_regular(s, &st)) < 0) {
+			/* no longer what the lstat saw: judged again, the
+			 * slow way (its hops walked) */
+			slow_only = 1;
+			goto again;
+		}
+		rfd = fd;	/* open for reading, and fstat'd */
 	} else {
 		if (empty) {
 			char link[40];
