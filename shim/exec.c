@@ -31,6 +31,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "envlock.h"
 #include "execdecide.h"
 #include "fprint.h"
 #include "rawsys.h"
@@ -515,9 +516,16 @@ shell_gate(const char *op, const char *cmd)
 	char *argv[] = { (char *)"sh", (char *)"-c", (char *)cmd, NULL };
 	struct rp_exec_verdict v;
 
-	if (rp_exec_gate(op, AT_FDCWD, "/bin/sh", argv, 0, &v) < 0)
-		return -1;
-	return repair_environ(op);
+	int r;
+
+	/* environ is walked here, in the app's thread: not while another
+	 * thread's setenv moves it (envlock.h) */
+	rp_env_lock();
+	r = rp_exec_gate(op, AT_FDCWD, "/bin/sh", argv, 0, &v);
+	if (r == 0)
+		r = repair_environ(op);
+	rp_env_unlock();
+	return r;
 }
 
 RP_EXPORT int
@@ -588,7 +596,9 @@ fork(void)
 
 	rp_ensure_init();
 	if (!rp_in_shim && current_policy()) {
+		rp_env_lock();
 		rp_exec_prepare(current_policy(), rp_env_value(environ, "PATH"));
+		rp_env_unlock();
 		rp_roots_ready();
 		(void)rp_exec_wx_dir(current_policy(), "/");	/* fills wx.c's names */
 	}

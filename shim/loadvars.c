@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "envlock.h"
 #include "execdecide.h"
 #include "loadparts.h"
 #include "rawsys.h"
@@ -171,18 +172,53 @@ names_gconv(const char *s, size_t n)
 RP_EXPORT int
 setenv(const char *name, const char *value, int overwrite)
 {
+	int r;
+
 	if (name && names_gconv(name, strlen(name)))
 		gconv_read_now();
-	return RP_REAL(setenv)(name, value, overwrite);
+	rp_env_lock();
+	r = RP_REAL(setenv)(name, value, overwrite);
+	rp_env_unlock();
+	return r;
 }
 
 RP_EXPORT int
 putenv(char *string)
 {
+	int r;
+
 	/* "NAME=VALUE" sets, a bare "NAME" unsets (stdlib/putenv.c) */
 	if (names_gconv(string, strcspn(string, "=")))
 		gconv_read_now();
-	return RP_REAL(putenv)(string);
+	rp_env_lock();
+	r = RP_REAL(putenv)(string);
+	rp_env_unlock();
+	return r;
+}
+
+/* unsetenv and clearenv change nothing the gconv read cares about (an
+ * unset GCONV_PATH is glibc's default); they only exclude the shim's
+ * readers of environ (envlock.h). */
+RP_EXPORT int
+unsetenv(const char *name)
+{
+	int r;
+
+	rp_env_lock();
+	r = RP_REAL(unsetenv)(name);
+	rp_env_unlock();
+	return r;
+}
+
+RP_EXPORT int
+clearenv(void)
+{
+	int r;
+
+	rp_env_lock();
+	r = RP_REAL(clearenv)();
+	rp_env_unlock();
+	return r;
 }
 
 /* Entries of the start value beneath a writable dir are removed in place

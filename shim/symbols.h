@@ -117,13 +117,16 @@
  * function (GLIBC_2.2.5 or 2.3.4, and 2.34), so one unversioned wrapper,
  * which matches references to either, is enough.  setenv and putenv
  * (loadvars.c): glibc reads its gconv configuration before GCONV_PATH
- * changes. */
+ * changes; they, unsetenv and clearenv hold the environment lock
+ * (envlock.h) around the real call. */
 #define RP_LOAD_SYMBOLS(X)                                                        \
 	X(void *, dlopen, (const char *, int))                                    \
 	X(void *, dlmopen, (Lmid_t, const char *, int))                           \
 	X(char *, dlerror, (void))                                                \
 	X(int, setenv, (const char *, const char *, int))                         \
-	X(int, putenv, (char *))
+	X(int, putenv, (char *))                                                  \
+	X(int, unsetenv, (const char *))                                          \
+	X(int, clearenv, (void))
 
 /* Descriptor calls that could close or replace a root the shim holds
  * (fdguard.c, roots.h). */
