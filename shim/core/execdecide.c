@@ -166,10 +166,20 @@ open_regular(const struct stage *s, struct stat *st)
 	return fd;
 }
 
+/* An O_PATH open's error that the exec would meet too (the name leads
+ * nowhere, or not to a file the caller may reach). */
+static int
+nothing_to_run(long err)
+{
+	return err == -ENOENT || err == -ENOTDIR || err == -ELOOP || err == -ENAMETOOLONG ||
+	       err == -EACCES;
+}
+
 /* Judge one program.  Returns 1 (verdict set) to deny, 0 to allow with
  * `next` holding the path of a further stage (interpreter or ld.so
  * program) or empty, -1 (v->not_found, v->err set) when stage 0's path
- * names nothing: the exec fails on its own, and a denial would only add
+ * names nothing, or when a stage's file cannot be opened to be judged (the
+ * exec then fails with that errno: EMFILE, ENFILE, ENOMEM): the exec fails on its own, and a denial would only add
  * noise (dash tries every PATH entry with execve, so `gcc` would log once
  * per directory; a file made there later is judged by that later exec). */
 static int
@@ -279,8 +289,16 @@ again:
 		} else if (!opened) {
 			fd = rp_raw4(SYS_openat, s->dirfd, s->path, O_PATH | O_CLOEXEC, 0);
 		}
-		if (RP_RAW_ERR(fd))
+		if (RP_RAW_ERR(fd) && nothing_to_run(fd))
 			return 0;	/* nothing there: the exec itself fails */
+		if (RP_RAW_ERR(fd)) {
+			/* the file is there but could not be looked at (no
+			 * descriptor left, no memory): fail closed with that
+			 * errno rather than run what was not judged */
+			v->not_found = 1;
+			v->err = (int)-fd;
+			return -1;
+		}
 		if (RP_RAW_ERR(rp_raw2(SYS_fstat, fd, &st)) || !S_ISREG(st.st_mode))
 			goto out;	/* not a regular file: the kernel refuses (EACCES) */
 	}

@@ -158,3 +158,48 @@ Test(exec_syscalls, allowed_exec_through_one_symlink_costs_ten_calls, .timeout =
 		cr_skip_test("cannot make a symlink in %s", T);
 	expect_cost(link, 10);
 }
+
+/* An exec the decision cannot look at (the descriptor table is full, so
+ * the file cannot be opened to be judged) fails with that errno: it does
+ * not run unjudged.  With one descriptor free it is judged, and W^X
+ * denies it: the program is a copy of /bin/true beneath the writable dir. */
+Test(exec_syscalls, an_exec_that_cannot_be_judged_fails_closed)
+{
+	char prog[4300], py[4300], text[9000];
+	char *argv[] = { (char *)"/usr/bin/python3", py, NULL };
+	struct rt_result r;
+
+	tree("/bin/true");
+	snprintf(prog, sizeof(prog), "%s/true", W);
+	snprintf(text, sizeof(text), "cp /bin/true '%s'", prog);
+	cr_assert_eq(system(text), 0);
+	snprintf(py, sizeof(py), "%s/full.py", T);
+	snprintf(text, sizeof(text),
+		 "import os, resource\n"
+		 "resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))\n"
+		 "fds = []\n"
+		 "while True:\n"
+		 "    try:\n"
+		 "        fds.append(os.open('/dev/null', os.O_RDONLY))\n"
+		 "    except OSError:\n"
+		 "        break\n"
+		 "for free in (0, 1):\n"
+		 "    try:\n"
+		 "        pid = os.posix_spawn('%s', ['true'], os.environ)\n"
+		 "        print(free, 'spawn ran', os.waitpid(pid, 0)[1])\n"
+		 "    except OSError as e:\n"
+		 "        print(free, 'spawn errno', e.errno)\n"
+		 "    try:\n"
+		 "        os.execv('%s', ['true'])\n"
+		 "    except OSError as e:\n"
+		 "        print(free, 'exec errno', e.errno)\n"
+		 "    os.close(fds.pop())\n", prog, prog);
+	rt_write_file(py, text);
+	cr_assert_eq(rt_run_shim(POL, argv, NULL, 30, &r), 0);
+	cr_expect(strstr(r.out, "0 spawn errno 24\n0 exec errno 24\n"
+			        "1 spawn errno 13\n1 exec errno 13\n") != NULL,
+		  "status %d, out %s, err %s", r.status, r.out, r.err);
+	rt_result_free(&r);
+	rt_cleanup(T);
+	T[0] = '\0';
+}
