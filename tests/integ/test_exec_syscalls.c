@@ -165,7 +165,7 @@ Test(exec_syscalls, allowed_exec_through_one_symlink_costs_ten_calls, .timeout =
  * denies it: the program is a copy of /bin/true beneath the writable dir. */
 Test(exec_syscalls, an_exec_that_cannot_be_judged_fails_closed)
 {
-	char prog[4300], py[4300], text[9000];
+	char prog[4300], py[4300], text[10000];
 	char *argv[] = { (char *)"/usr/bin/python3", py, NULL };
 	struct rt_result r;
 
