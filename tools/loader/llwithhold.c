@@ -99,9 +99,9 @@ strset_free(struct strset *s)
 }
 
 static size_t
-idset_find(const struct idset *s, const struct fileid *k)
+idset_find(const struct idset *s, const struct rp_devino *k)
 {
-	size_t i = (size_t)((k->ino * 0x9e3779b97f4a7c15ULL) ^ k->dev) & (s->cap - 1);
+	size_t i = rp_devino_hash(k->dev, k->ino) & (s->cap - 1);
 
 	while (s->slot[i].ino && (s->slot[i].ino != k->ino || s->slot[i].dev != k->dev))
 		i = (i + 1) & (s->cap - 1);
@@ -111,7 +111,7 @@ idset_find(const struct idset *s, const struct fileid *k)
 /* Returns 1 when added, 0 when already there, -ENOMEM.  Inode 0 is not a
  * file (it marks empty slots), so it counts as already there. */
 static int
-idset_add(struct idset *s, const struct fileid *k)
+idset_add(struct idset *s, const struct rp_devino *k)
 {
 	size_t i;
 
@@ -235,7 +235,7 @@ static int
 deny_target(struct build *b, int dirfd, const char *name, const char *link)
 {
 	char target[PATH_MAX];
-	struct fileid id;
+	struct rp_devino id;
 	struct stat st;
 	char *slash;
 	int r;
