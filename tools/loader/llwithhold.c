@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "execdecide.h"
+#include "execdirs.h"
 #include "fdname.h"
 
 /* Trees scanned for DenyExec'd files besides the PATH dirs: compilers keep
@@ -450,8 +451,8 @@ canonical_dir(const char *dir, char *out)
 int
 rp_ll_find_specials(struct build *b, const char *pathenv)
 {
-	char list[8192], canon[PATH_MAX];
-	char *save = NULL, *dir;
+	struct rp_exec_dirs dirs = { pathenv, NULL, 0 };
+	char dir[PATH_MAX], canon[PATH_MAX];
 	unsigned i;
 	int r, k;
 
@@ -470,11 +471,8 @@ rp_ll_find_specials(struct build *b, const char *pathenv)
 	rp_names_build(&b->names, b->p);
 	if (b->p->n_deny_exec == 0)
 		return 0;
-	/* the dirs the shim's identity table lists too (execdecide.c): the
-	 * command's PATH (the default one without), then the standard ones */
-	snprintf(list, sizeof(list), "%s:%s", pathenv ? pathenv : RP_EXEC_DEFAULT_PATH,
-		 RP_EXEC_STD_DIRS);
-	for (dir = strtok_r(list, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
+	/* the dirs the shim's identity table lists too (execdirs.h) */
+	while (rp_exec_dirs_next(&dirs, dir, sizeof(dir)))
 		if (canonical_dir(dir, canon) == 0 && (r = scan_dir(b, canon, 0)) < 0)
 			return r;
 	for (i = 0; i < sizeof(scan_trees) / sizeof(scan_trees[0]); i++)
