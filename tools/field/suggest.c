@@ -96,17 +96,6 @@ parent_of(const char *path, char *out, char *parent)
 	return 0;
 }
 
-static const char *
-deny_exec_match(const struct rp_policy *p, const char *path)
-{
-	const char *base = strrchr(path, '/');
-	int i;
-
-	base = base ? base + 1 : path;
-	i = rp_deny_exec_match(p, NULL, path, base);	/* denymatch.h */
-	return i >= 0 ? p->deny_exec[i].text : NULL;
-}
-
 static void
 take_write(struct suggest *s, const char *path)
 {
@@ -135,7 +124,7 @@ take_event(struct suggest *s, const struct rp_json_event *ev)
 		take_write(s, ev->f[RP_EF_TARGET]);
 	} else if (strcmp(rule, RP_RULE(DENY_EXEC)) == 0 && path) {
 		rp_suggest_note(&s->denyexec, path, ev->f[RP_EF_DETAIL]);
-		if (s->p && deny_exec_match(s->p, path))
+		if (s->p && rp_deny_exec_pattern(s->p, path, NULL))	/* denymatch.h */
 			s->would_deny_exec++;
 	} else if (strcmp(rule, RP_RULE(WX)) == 0 && path && parent_of(path, norm, parent) == 0) {
 		rp_suggest_note(&s->wx, parent, norm);
