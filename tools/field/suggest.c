@@ -213,9 +213,10 @@ read_events(struct suggest *s, FILE *f, const char *name)
 			err = "line too long";
 			at = LINE_MAX_BYTES;
 		} else if (rp_json_parse_event(line, len, &ev, &err, &at) == 0) {
-			if (ev.version != 1 || !ev.f[RP_EF_RULE])
-				err = ev.version != 1 ? "not a rampart version 1 event"
-						      : "event without a rule";
+			if (ev.version != RP_EVENT_SCHEMA || !ev.f[RP_EF_RULE])
+				err = ev.version != RP_EVENT_SCHEMA
+					? "not a rampart version " RP_EVENT_SCHEMA_STR " event"
+					: "event without a rule";
 			else {
 				weight = ev.repeat > 0 ? (unsigned long)ev.repeat : 1;
 				take_event(s, &ev);
