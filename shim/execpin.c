@@ -3,6 +3,7 @@
  * and the kernel's lookup (exec.h, rp_exec_pinned_path).
  */
 #include "exec.h"
+#include "execparts.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -72,6 +73,9 @@ app_can_repoint(int dirfd, const char *path)
 
 	if (!rp_state.policy_ok)
 		return 0;
+	if (rp_exec_is_lexical(path))	/* nothing to squeeze, no ".." to apply */
+		return strncmp(path, "/proc/", 6) == 0 || strncmp(path, "/dev/", 5) == 0 ||
+		       beneath_writable(path);
 	base[0] = '\0';
 	if (path[0] != '/') {
 		long n;

@@ -11,12 +11,17 @@
  *   1. the name as given and at every symlink hop (DenyExec without '/'),
  *      and each hop made absolute (DenyExec with '/');
  *   2. argv[0]'s basename (multi-call binaries dispatch on it: R28);
- *   3. the final target as the kernel resolves it: open O_PATH, read its
- *      name back from /proc/self/fd (d_path), match names and paths again;
+ *   3. the final target as the kernel resolves it: open it (a regular
+ *      file reached without a final symlink read-only with O_NOFOLLOW,
+ *      anything else O_PATH), read its name back from /proc/self/fd
+ *      (d_path), match names and paths again;
  *   4. memfd or deleted file (R8), W^X (R9), identity of denied
  *      binaries by (st_dev, st_ino) and, for same-size files, by content;
  *   5. a dynamic loader (R7) or a #! script (R27) starts one more
  *      stage for the program it would really run.
+ * An allowed exec of a regular file named directly costs six system
+ * calls (lstat, open, fstat, the /proc readlink, the #! read, close), one
+ * through a symlink ten (tests/integ/test_exec_syscalls.c).
  * The parts a stage asks are in their own files (execparts.h): execids.c
  * (step 4, identity), wx.c (W^X), interp.c (step 5), pathsearch.c.
  */
@@ -46,19 +51,19 @@ void
 rp_exec_abs_of(int dirfd, const char *path, char *out, size_t cap)
 {
 	char base[RP_PATH_MAX];
+	const char *b = "/";
 
-	base[0] = '\0';
-	if (path[0] != '/') {
+	if (path[0] != '/') {	/* `base` is written only when needed */
 		if (dirfd == AT_FDCWD) {
 			long r = rp_raw2(SYS_getcwd, base, sizeof(base));
 
-			if (RP_RAW_ERR(r))
-				base[0] = '\0';
-		} else if (rp_fd_name(dirfd, base, sizeof(base)) < 0) {
-			base[0] = '\0';
+			if (!RP_RAW_ERR(r) && base[0])
+				b = base;
+		} else if (rp_fd_name(dirfd, base, sizeof(base)) >= 0 && base[0]) {
+			b = base;
 		}
 	}
-	if (rp_path_lexical(base[0] ? base : "/", path, out, cap) != 0)
+	if (rp_path_lexical(b, path, out, cap) != 0)
 		copy_str(out, path, cap);
 }
 
@@ -86,7 +91,8 @@ rp_exec_deny(struct rp_exec_verdict *v, const char *rule, const char *pattern, i
 	v->rule = rule;
 	v->pattern = pattern;
 	v->hop = hop;
-	copy_str(v->hop_path, where ? where : "", sizeof(v->hop_path));
+	if (where != v->hop_path)	/* a later stage's own path is there already */
+		copy_str(v->hop_path, where ? where : "", sizeof(v->hop_path));
 	return 1;
 }
 
@@ -119,34 +125,120 @@ struct stage {
 	char *const *argv;	/* for ld.so option parsing */
 };
 
+/* The first look at a stage's path: one lstat, which also stands for the
+ * old "is anything there" stat and for the readlink of hop 0.  LOOK_REG:
+ * a regular file is there (the common exec), so there is no hop to walk,
+ * and once its names are judged (a denial by name costs this one call)
+ * it is opened for reading at once, with O_NOFOLLOW so that it is the
+ * file the lstat saw or the open fails (open_regular): the descriptor the
+ * name, W^X and identity checks need and the one that reads the #! line
+ * are then the same, without a /proc/self/fd reopen.  Anything else (a
+ * symlink, an execute-only file, a FIFO or device, which are never opened
+ * for reading, or a file replaced in between) takes the walk, as before. */
+enum { LOOK_GONE = -1, LOOK_SLOW = 0, LOOK_REG = 1 };
+
+static int
+first_look(const struct stage *s, struct stat *st, int *err)
+{
+	long r = rp_raw4(SYS_newfstatat, s->dirfd, s->path, st, AT_SYMLINK_NOFOLLOW);
+
+	if (r == -ENOENT || r == -ENOTDIR) {
+		*err = (int)-r;
+		return s->path[0] ? LOOK_GONE : LOOK_SLOW;
+	}
+	return !RP_RAW_ERR(r) && S_ISREG(st->st_mode) ? LOOK_REG : LOOK_SLOW;
+}
+
+/* The read-only open of a LOOK_REG path, fstat'd into *st; -1 if it is
+ * not (or no longer) a readable regular file. */
+static long
+open_regular(const struct stage *s, struct stat *st)
+{
+	long fd = rp_raw4(SYS_openat, s->dirfd, s->path,
+			  O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+
+	if (RP_RAW_ERR(fd))
+		return -1;	/* unreadable, or changed since the lstat */
+	if (RP_RAW_ERR(rp_raw2(SYS_fstat, fd, st)) || !S_ISREG(st->st_mode)) {
+		rp_raw1(SYS_close, fd);	/* replaced in between */
+		return -1;
+	}
+	return fd;
+}
+
 /* Judge one program.  Returns 1 (verdict set) to deny, 0 to allow with
  * `next` holding the path of a further stage (interpreter or ld.so
- * program) or empty. */
+ * program) or empty, -1 (v->not_found, v->err set) when stage 0's path
+ * names nothing: the exec fails on its own, and a denial would only add
+ * noise (dash tries every PATH entry with execve, so `gcc` would log once
+ * per directory; a file made there later is judged by that later exec). */
 static int
-judge_stage(const struct rp_policy *p, const struct stage *s, const char *pathenv,
+judge_stage(const struct rp_policy *p, const struct stage *s, int first, const char *pathenv,
 	    struct rp_exec_verdict *v, char *next, const char **next_argv0,
 	    char *const **next_argv)
 {
 	char cur[RP_PATH_MAX], lnk[RP_PATH_MAX], abs[RP_PATH_MAX];
-	const char *pat;
+	const char *pat, *where;
 	struct stat st;
-	long fd, rfd = -1, n;
-	int hop = 0, r = 0;
+	long fd = -1, rfd = -1, n;
+	int hop = 0, r = 0, look = LOOK_SLOW, opened = 0, slow_only = 0;
+	int empty = (s->flags & RP_EXEC_EMPTY_PATH) && !s->path[0];
 
+again:
 	next[0] = '\0';
 	*next_argv0 = NULL;
 	*next_argv = NULL;
-	/* 1. the name as given and every symlink hop */
-	if (!((s->flags & RP_EXEC_EMPTY_PATH) && !s->path[0])) {
-		copy_str(cur, s->path, sizeof(cur));
+	if (!empty) {
+		int err = 0;
+
+		look = first_look(s, &st, &err);
+		if (slow_only && look == LOOK_REG)
+			look = LOOK_SLOW;
+		if (first && look == LOOK_SLOW && s->path[0]) {
+			/* step 3's open, early: as the exec will resolve the
+			 * path, a dangling symlink is nothing to run either */
+			fd = rp_raw4(SYS_openat, s->dirfd, s->path, O_PATH | O_CLOEXEC, 0);
+			opened = 1;
+			if (fd == -ENOENT || fd == -ENOTDIR) {
+				look = LOOK_GONE;
+				err = (int)-fd;
+			}
+		}
+		if (look == LOOK_GONE && first) {
+			v->not_found = 1;
+			v->err = err;
+			return -1;
+		}
+		if (look == LOOK_GONE)
+			look = LOOK_SLOW;	/* a later stage's name is still judged */
+	}
+	/* 1. the name as given and every symlink hop (a regular file has no
+	 * hop: its own spelling is matched, without a copy) */
+	if (!empty) {
+		const char *name = s->path, *ap;
+
+		if (look != LOOK_REG) {
+			copy_str(cur, s->path, sizeof(cur));
+			name = cur;
+		}
 		for (hop = 0; hop <= RP_MAX_HOPS; hop++) {
 			const char *slash;
 
-			if ((pat = rp_exec_match_name(p, base_of(cur))))
-				return rp_exec_deny(v, RP_RULE(DENY_EXEC), pat, hop, cur);
-			rp_exec_abs_of(s->dirfd, cur, abs, sizeof(abs));
-			if ((pat = match_path(p, abs)))
-				return rp_exec_deny(v, RP_RULE(DENY_EXEC), pat, hop, abs);
+			if ((pat = rp_exec_match_name(p, base_of(name)))) {
+				where = name;
+				goto deny_name;
+			}
+			ap = name;
+			if (!rp_exec_is_lexical(name)) {
+				rp_exec_abs_of(s->dirfd, name, abs, sizeof(abs));
+				ap = abs;
+			}
+			if ((pat = match_path(p, ap))) {
+				where = ap;
+				goto deny_name;
+			}
+			if (look == LOOK_REG)
+				break;	/* a regular file, not a link: no hop */
 			n = rp_raw4(SYS_readlinkat, s->dirfd, cur, lnk, sizeof(lnk) - 1);
 			if (RP_RAW_ERR(n) || n <= 0)
 				break;
@@ -164,21 +256,34 @@ judge_stage(const struct rp_policy *p, const struct stage *s, const char *pathen
 		}
 	}
 	/* 2. argv[0] of a multi-call binary */
-	if (s->argv0 && (pat = rp_exec_match_name(p, base_of(s->argv0))))
-		return rp_exec_deny(v, RP_RULE(DENY_EXEC), pat, 0, s->argv0);
-	/* 3. the final target as the kernel resolves it */
-	if ((s->flags & RP_EXEC_EMPTY_PATH) && !s->path[0]) {
-		char link[40];
-
-		rp_fd_path(link, s->dirfd);
-		fd = rp_raw4(SYS_openat, AT_FDCWD, link, O_PATH | O_CLOEXEC, 0);
-	} else {
-		fd = rp_raw4(SYS_openat, s->dirfd, s->path, O_PATH | O_CLOEXEC, 0);
+	if (s->argv0 && (pat = rp_exec_match_name(p, base_of(s->argv0)))) {
+		where = s->argv0;
+		hop = 0;
+		goto deny_name;
 	}
-	if (RP_RAW_ERR(fd))
-		return 0;	/* nothing there: the exec itself fails */
-	if (RP_RAW_ERR(rp_raw2(SYS_fstat, fd, &st)) || !S_ISREG(st.st_mode))
-		goto out;	/* not a regular file: the kernel refuses (EACCES) */
+	/* 3. the final target as the kernel resolves it */
+	if (look == LOOK_REG) {
+		if ((fd = open_regular(s, &st)) < 0) {
+			/* no longer what the lstat saw: judged again, the
+			 * slow way (its hops walked) */
+			slow_only = 1;
+			goto again;
+		}
+		rfd = fd;	/* open for reading, and fstat'd */
+	} else {
+		if (empty) {
+			char link[40];
+
+			rp_fd_path(link, s->dirfd);
+			fd = rp_raw4(SYS_openat, AT_FDCWD, link, O_PATH | O_CLOEXEC, 0);
+		} else if (!opened) {
+			fd = rp_raw4(SYS_openat, s->dirfd, s->path, O_PATH | O_CLOEXEC, 0);
+		}
+		if (RP_RAW_ERR(fd))
+			return 0;	/* nothing there: the exec itself fails */
+		if (RP_RAW_ERR(rp_raw2(SYS_fstat, fd, &st)) || !S_ISREG(st.st_mode))
+			goto out;	/* not a regular file: the kernel refuses (EACCES) */
+	}
 	if (rp_fd_name(fd, v->resolved, sizeof(v->resolved)) < 0)
 		rp_exec_abs_of(s->dirfd, s->path, v->resolved, sizeof(v->resolved));
 	if ((pat = rp_exec_match_name(p, base_of(v->resolved))) || (pat = match_path(p, v->resolved))) {
@@ -195,7 +300,7 @@ judge_stage(const struct rp_policy *p, const struct stage *s, const char *pathen
 	}
 	if ((r = rp_exec_judge_wx(p, v->resolved, v)))
 		goto out;
-	{
+	if (rfd < 0) {
 		char link[40];
 
 		rp_fd_path(link, fd);
@@ -229,10 +334,14 @@ judge_stage(const struct rp_policy *p, const struct stage *s, const char *pathen
 			*next_argv = NULL;
 	}
 out:
-	if (rfd >= 0)
+	if (rfd >= 0 && rfd != fd)
 		rp_raw1(SYS_close, rfd);
 	rp_raw1(SYS_close, fd);
 	return r;
+deny_name:
+	if (!RP_RAW_ERR(fd) && fd >= 0)
+		rp_raw1(SYS_close, fd);
+	return rp_exec_deny(v, RP_RULE(DENY_EXEC), pat, hop, where);
 }
 
 /* ---- entry points ------------------------------------------------------ */
@@ -267,39 +376,36 @@ rp_exec_decide_at(const struct rp_policy *p, int dirfd, const char *path,
 		return rp_exec_deny(v, RP_RULE(POLICY_UNAVAILABLE), NULL, 0, v->path);
 	if (v->not_found)
 		return 0;
-	if (!(flags & RP_EXEC_EMPTY_PATH) && v->path[0]) {
-		/* Nothing there: the exec fails with ENOENT on its own, and a
-		 * denial would only add noise (dash tries every PATH entry with
-		 * execve, so `gcc` would log once per directory).  A file made
-		 * there later is judged by that later exec. */
-		struct stat st;
-		long r = rp_raw4(SYS_newfstatat, dirfd, v->path, &st, 0);
-
-		if (r == -ENOENT || r == -ENOTDIR) {
-			v->not_found = 1;
-			v->err = (int)-r;
-			return 0;
-		}
-	}
 	s.dirfd = dirfd;
 	s.path = v->path;
 	s.flags = flags & RP_EXEC_EMPTY_PATH;
 	s.argv = argv;
 	s.argv0 = argv ? argv[0] : NULL;
-	first[0] = '\0';
+	/* Stage 0 writes the next stage's path straight into v->hop_path,
+	 * where the next stage reads it, and the first stage's target is
+	 * kept aside only when there is a next stage: a fork child copies
+	 * each page it writes. */
 	for (i = 0; i < RP_MAX_STAGES; i++) {
+		char *nx = i == 0 ? v->hop_path : next;
 		const char *a0;
 		char *const *av;
+		int k;
 
 		v->stage = i;
-		if (judge_stage(p, &s, pathenv, v, next, &a0, &av))
+		k = judge_stage(p, &s, i == 0 && !(flags & RP_EXEC_EMPTY_PATH), pathenv, v,
+				nx, &a0, &av);
+		if (k < 0) {
+			v->stage = 0;
+			return 0;	/* not found */
+		}
+		if (k)
 			return 1;
+		if (!nx[0])
+			break;
 		if (i == 0)
 			copy_str(first, v->resolved, sizeof(first));
-		if (!next[0])
-			break;
-		/* the next stage's path must outlive `next` */
-		copy_str(v->hop_path, next, sizeof(v->hop_path));
+		else	/* the next stage's path must outlive `next` */
+			copy_str(v->hop_path, next, sizeof(v->hop_path));
 		s.dirfd = AT_FDCWD;
 		s.path = v->hop_path;
 		s.flags = 0;
@@ -308,7 +414,8 @@ rp_exec_decide_at(const struct rp_policy *p, int dirfd, const char *path,
 	}
 	if (i == RP_MAX_STAGES)
 		return rp_exec_deny(v, RP_RULE(LDSO), "too many interpreter levels", i, v->hop_path);
-	copy_str(v->resolved, first, sizeof(v->resolved));
+	if (i > 0)
+		copy_str(v->resolved, first, sizeof(v->resolved));
 	v->hop_path[0] = '\0';
 	v->stage = 0;
 	return 0;
