@@ -330,7 +330,7 @@ rp_event_emit(const struct rp_event *ev)
 	/* every name from the one table (eventfields.h), in its order */
 	rp_buf_str(&b, "{\"");
 	rp_buf_str(&b, RP_EF(RAMPART));
-	rp_buf_str(&b, "\":1");
+	rp_buf_str(&b, "\":" RP_EVENT_SCHEMA_STR);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	key(&b, RP_EF(TS));
 	rp_buf_long(&b, (long)ts.tv_sec);

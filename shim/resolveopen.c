@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "moderule.h"
 #include "rawsys.h"
 #include "resolve.h"
 #include "shim.h"
@@ -224,7 +225,7 @@ open_at(struct rp_at *at, int dirfd, const char *path, int flags, mode_t mode,
 	 * or exec bits would be kept because the spelling names an
 	 * ExecWritablePath: only the slow route knows the real directory. */
 	if (i >= 0 && !resolve &&
-	    !(rp_needs_mode(flags) && (mode & (S_IXUSR | S_IXGRP | S_IXOTH)) && at->exec_ok)) {
+	    !(rp_needs_mode(flags) && (mode & RP_XBITS) && at->exec_ok)) {
 		long r;
 
 		at->root = i;

@@ -391,3 +391,16 @@ rp_deny_exec_match(const struct rp_policy *p, const struct rp_names *n, const ch
 		i = rp_deny_path(p, n ? n->path : NULL, n ? n->n_path : 0, abs);
 	return i;
 }
+
+const char *
+rp_deny_exec_pattern(const struct rp_policy *p, const char *abs, const char *name)
+{
+	int i;
+
+	if (!name && abs) {
+		name = strrchr(abs, '/');
+		name = name ? name + 1 : abs;
+	}
+	i = rp_deny_exec_match(p, NULL, abs, name);
+	return i >= 0 ? p->deny_exec[i].text : NULL;
+}

@@ -98,4 +98,8 @@ int rp_deny_path(const struct rp_policy *p, const unsigned short *idx, int nidx,
 int rp_deny_exec_match(const struct rp_policy *p, const struct rp_names *n, const char *abs,
 		       const char *name);
 
+/* The same question for reports (scan, suggest): the text of the pattern
+ * that names the program, or NULL.  `name` NULL: the basename of `abs`. */
+const char *rp_deny_exec_pattern(const struct rp_policy *p, const char *abs, const char *name);
+
 #endif

@@ -20,11 +20,19 @@
 
 #include <string.h>
 
+/* The schema version every shim event carries as its first field: the
+ * writer (shim/event.c), the relay's prefix (tools/loader/relay.c) and
+ * the reader's check (tools/field/suggest.c) all take it from here. */
+#define RP_EVENT_SCHEMA 1
+#define RP_EVENT_SCHEMA_STR_(v) #v
+#define RP_EVENT_SCHEMA_STR_X(v) RP_EVENT_SCHEMA_STR_(v)
+#define RP_EVENT_SCHEMA_STR RP_EVENT_SCHEMA_STR_X(RP_EVENT_SCHEMA)	/* "1" */
+
 enum rp_ef_type { RP_EFT_NUMBER, RP_EFT_STRING, RP_EFT_STRINGS, RP_EFT_TRUE };
 
 /* The first two are the prefix the relay matches, {"rampart":1,"ts": */
 #define RP_EVENT_FIELDS(X)                                                      \
-	X(RAMPART, "rampart", RP_EFT_NUMBER, "schema version, 1")               \
+	X(RAMPART, "rampart", RP_EFT_NUMBER, "schema version, " RP_EVENT_SCHEMA_STR) \
 	X(TS, "ts", RP_EFT_NUMBER, "wall-clock time, seconds with milliseconds") \
 	X(DECISION, "decision", RP_EFT_STRING, "deny, audit, fixed or allow")   \
 	X(OP, "op", RP_EFT_STRING, "the libc function the app called")          \

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "devino.h"
+#include "execdirs.h"
 #include "fprint.h"
 #include "glob.h"
 #include "rules.h"
@@ -341,28 +342,11 @@ expand_dir_part(const char *pat)
 	return cur;
 }
 
-/* scan_dir each absolute entry of a colon list. */
-static void
-scan_list(const struct rp_policy *p, const char *list)
-{
-	while (list && *list) {
-		const char *e = strchr(list, ':');
-		size_t len = e ? (size_t)(e - list) : strlen(list);
-
-		if (len && list[0] == '/' && len < sizeof(ids.full)) {
-			char dir[RP_PATH_MAX];
-
-			memcpy(dir, list, len);
-			dir[len] = '\0';
-			scan_dir(p, dir);
-		}
-		list = e ? e + 1 : NULL;
-	}
-}
-
 static void
 build_ids(const struct rp_policy *p, const char *pathenv)
 {
+	struct rp_exec_dirs dirs = { pathenv, NULL, 0 };
+	char path_dir[RP_PATH_MAX];
 	struct stat st;
 	int i;
 
@@ -379,10 +363,9 @@ build_ids(const struct rp_policy *p, const char *pathenv)
 	}
 	if (p->n_deny_exec == 0)
 		return;
-	/* the PATH of the first decision (the default one when there is
-	 * none), then the standard directories */
-	scan_list(p, pathenv ? pathenv : RP_EXEC_DEFAULT_PATH);
-	scan_list(p, RP_EXEC_STD_DIRS);
+	/* the PATH of the first decision, then the standard directories */
+	while (rp_exec_dirs_next(&dirs, path_dir, sizeof(path_dir)))
+		scan_dir(p, path_dir);
 	for (i = 0; i < p->n_deny_exec; i++) {
 		const char *pat = p->deny_exec[i].text;
 		int set, j;

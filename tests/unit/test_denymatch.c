@@ -105,6 +105,10 @@ Test(denymatch, paths_and_names)
 		     0);
 	cr_expect_eq(rp_deny_exec_match(&pol, NULL, "/opt/tc/bin/cc", "cc"), 1);
 	cr_expect_eq(rp_deny_exec_match(&pol, NULL, NULL, "cc"), -1);
+	cr_expect_str_eq(rp_deny_exec_pattern(&pol, "/opt/tc/bin/cc", "cc"), "/opt/tc/bin/*");
+	cr_expect_str_eq(rp_deny_exec_pattern(&pol, "/usr/local/bin/tcc", NULL), "tcc",
+			 "no name: the basename of the path");
+	cr_expect_null(rp_deny_exec_pattern(&pol, "/usr/bin/cc", NULL));
 	cr_expect_eq(rp_deny_name(&pol, &names, "/usr/bin/tcc", 12), -1, "a path is not a name");
 }
 

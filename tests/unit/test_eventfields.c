@@ -2,6 +2,7 @@
  * (shim/core/eventfields.h): names unique and well-formed, every field
  * found by its name, and the two the relay's prefix relies on first. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "eventfields.h"
@@ -35,4 +36,15 @@ Test(eventfields, version_and_time_come_first)
 	cr_expect_eq(rp_ef_type(RP_EF_ARGV), RP_EFT_STRINGS);
 	cr_expect_eq(rp_ef_type(RP_EF_TRUNCATED), RP_EFT_TRUE);
 	cr_expect_str_eq(RP_EF(SINK_LOST), "sink_lost");
+}
+
+/* docs/events.md documents "rampart":1; the writer, the relay and suggest
+ * take the number and its text from the one definition */
+Test(eventfields, the_schema_version_is_one_number_and_its_text)
+{
+	char n[8];
+
+	cr_expect_eq(RP_EVENT_SCHEMA, 1, "docs/events.md documents version 1");
+	snprintf(n, sizeof(n), "%d", RP_EVENT_SCHEMA);
+	cr_expect_str_eq(RP_EVENT_SCHEMA_STR, n);
 }

@@ -123,16 +123,6 @@ rp_scan_check_named_files(struct scan *s)
 
 /* ---- per-entry checks ------------------------------------------------------------ */
 
-/* The pattern that denies this file (denymatch.h: the rule every layer
- * applies), or NULL. */
-static const char *
-deny_exec_match(const struct rp_policy *p, const char *abs, const char *base)
-{
-	int i = rp_deny_exec_match(p, NULL, abs, base);
-
-	return i >= 0 ? p->deny_exec[i].text : NULL;
-}
-
 static int
 is_sensitive(const struct scan *s, const char *abs)
 {
@@ -154,7 +144,7 @@ rp_scan_check_entry(struct scan *s, const char *abs, const char *base, const str
 	int flagged = 0;
 
 	if (S_ISREG(st->st_mode) || S_ISLNK(st->st_mode)) {
-		pat = deny_exec_match(s->p, abs, base);
+		pat = rp_deny_exec_pattern(s->p, abs, base);	/* denymatch.h */
 		if (pat && rp_mode_exec_file(st->st_mode))
 			rp_scan_finding(s, SEV_HIGH, "deny-exec", abs,
 				"program matches DenyExec '%s': remove it from the image", pat);

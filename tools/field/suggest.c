@@ -96,17 +96,6 @@ parent_of(const char *path, char *out, char *parent)
 	return 0;
 }
 
-static const char *
-deny_exec_match(const struct rp_policy *p, const char *path)
-{
-	const char *base = strrchr(path, '/');
-	int i;
-
-	base = base ? base + 1 : path;
-	i = rp_deny_exec_match(p, NULL, path, base);	/* denymatch.h */
-	return i >= 0 ? p->deny_exec[i].text : NULL;
-}
-
 static void
 take_write(struct suggest *s, const char *path)
 {
@@ -135,7 +124,7 @@ take_event(struct suggest *s, const struct rp_json_event *ev)
 		take_write(s, ev->f[RP_EF_TARGET]);
 	} else if (strcmp(rule, RP_RULE(DENY_EXEC)) == 0 && path) {
 		rp_suggest_note(&s->denyexec, path, ev->f[RP_EF_DETAIL]);
-		if (s->p && deny_exec_match(s->p, path))
+		if (s->p && rp_deny_exec_pattern(s->p, path, NULL))	/* denymatch.h */
 			s->would_deny_exec++;
 	} else if (strcmp(rule, RP_RULE(WX)) == 0 && path && parent_of(path, norm, parent) == 0) {
 		rp_suggest_note(&s->wx, parent, norm);
@@ -224,9 +213,10 @@ read_events(struct suggest *s, FILE *f, const char *name)
 			err = "line too long";
 			at = LINE_MAX_BYTES;
 		} else if (rp_json_parse_event(line, len, &ev, &err, &at) == 0) {
-			if (ev.version != 1 || !ev.f[RP_EF_RULE])
-				err = ev.version != 1 ? "not a rampart version 1 event"
-						      : "event without a rule";
+			if (ev.version != RP_EVENT_SCHEMA || !ev.f[RP_EF_RULE])
+				err = ev.version != RP_EVENT_SCHEMA
+					? "not a rampart version " RP_EVENT_SCHEMA_STR " event"
+					: "event without a rule";
 			else {
 				weight = ev.repeat > 0 ? (unsigned long)ev.repeat : 1;
 				take_event(s, &ev);

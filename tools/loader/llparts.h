@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "denymatch.h"
+#include "devino.h"
 #include "landlock.h"
 #include "policy.h"
 
@@ -22,19 +23,14 @@
 /* Canonical paths (targets of denied symlinks, directories scanned) and
  * (device, inode) pairs, in open-addressing tables that double at half
  * load: a toolchain brings hundreds of each, looked up once per file of
- * /usr/bin. */
+ * /usr/bin.  So not devino.h's fixed set; the identities use its hash. */
 struct strset {
 	char **slot;
 	size_t cap, n;
 };
 
-struct fileid {
-	dev_t dev;
-	ino_t ino;
-};
-
 struct idset {
-	struct fileid *slot;	/* ino 0 = empty */
+	struct rp_devino *slot;	/* ino 0 = empty; hashed by rp_devino_hash */
 	size_t cap, n;
 };
 

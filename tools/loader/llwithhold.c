@@ -23,6 +23,8 @@
 #include <unistd.h>
 
 #include "execdecide.h"
+#include "execdirs.h"
+#include "fdname.h"
 
 /* Trees scanned for DenyExec'd files besides the PATH dirs: compilers keep
  * their passes there (cc1, cc1plus, collect2, lto1; docs/threat-model.md,
@@ -98,9 +100,9 @@ strset_free(struct strset *s)
 }
 
 static size_t
-idset_find(const struct idset *s, const struct fileid *k)
+idset_find(const struct idset *s, const struct rp_devino *k)
 {
-	size_t i = (size_t)((k->ino * 0x9e3779b97f4a7c15ULL) ^ k->dev) & (s->cap - 1);
+	size_t i = rp_devino_hash(k->dev, k->ino) & (s->cap - 1);
 
 	while (s->slot[i].ino && (s->slot[i].ino != k->ino || s->slot[i].dev != k->dev))
 		i = (i + 1) & (s->cap - 1);
@@ -110,7 +112,7 @@ idset_find(const struct idset *s, const struct fileid *k)
 /* Returns 1 when added, 0 when already there, -ENOMEM.  Inode 0 is not a
  * file (it marks empty slots), so it counts as already there. */
 static int
-idset_add(struct idset *s, const struct fileid *k)
+idset_add(struct idset *s, const struct rp_devino *k)
 {
 	size_t i;
 
@@ -165,20 +167,14 @@ rp_ll_join(char *out, const char *dir, const char *name)
 	return 0;
 }
 
-/* The kernel's name of what `fd` refers to (d_path, through /proc), so a
- * path costs one readlink instead of realpath's one per component
- * (measured: 855 ns against 1,832). */
+/* The kernel's name of what `fd` refers to (d_path, through /proc:
+ * fdname.h), so a path costs one readlink instead of realpath's one per
+ * component (measured: 855 ns against 1,832). */
 static int
 fd_canonical(int fd, char *out)
 {
-	char link[32];
-	ssize_t n;
-
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, out, PATH_MAX - 1);
-	if (n <= 0 || out[0] != '/')
+	if (rp_fd_name(fd, out, PATH_MAX) < 0 || out[0] != '/')
 		return -1;	/* no /proc, or not reachable from our root */
-	out[n] = '\0';
 	return 0;
 }
 
@@ -240,7 +236,7 @@ static int
 deny_target(struct build *b, int dirfd, const char *name, const char *link)
 {
 	char target[PATH_MAX];
-	struct fileid id;
+	struct rp_devino id;
 	struct stat st;
 	char *slash;
 	int r;
@@ -455,8 +451,8 @@ canonical_dir(const char *dir, char *out)
 int
 rp_ll_find_specials(struct build *b, const char *pathenv)
 {
-	char list[8192], canon[PATH_MAX];
-	char *save = NULL, *dir;
+	struct rp_exec_dirs dirs = { pathenv, NULL, 0 };
+	char dir[PATH_MAX], canon[PATH_MAX];
 	unsigned i;
 	int r, k;
 
@@ -475,11 +471,8 @@ rp_ll_find_specials(struct build *b, const char *pathenv)
 	rp_names_build(&b->names, b->p);
 	if (b->p->n_deny_exec == 0)
 		return 0;
-	/* the dirs the shim's identity table lists too (execdecide.c): the
-	 * command's PATH (the default one without), then the standard ones */
-	snprintf(list, sizeof(list), "%s:%s", pathenv ? pathenv : RP_EXEC_DEFAULT_PATH,
-		 RP_EXEC_STD_DIRS);
-	for (dir = strtok_r(list, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
+	/* the dirs the shim's identity table lists too (execdirs.h) */
+	while (rp_exec_dirs_next(&dirs, dir, sizeof(dir)))
 		if (canonical_dir(dir, canon) == 0 && (r = scan_dir(b, canon, 0)) < 0)
 			return r;
 	for (i = 0; i < sizeof(scan_trees) / sizeof(scan_trees[0]); i++)

@@ -70,8 +70,8 @@
 #define SLOTS 64
 
 /* The start of every shim event, {"rampart":1,"ts":, made from the first
- * two fields of eventfields.h as shim/event.c writes them (schema 1), so
- * the relay and the writer cannot disagree on their names. */
+ * two fields of eventfields.h and its RP_EVENT_SCHEMA as shim/event.c
+ * writes them, so the relay and the writer cannot disagree. */
 static char prefix[64];
 static size_t prefix_len;
 
@@ -82,7 +82,8 @@ make_prefix(void)
 
 	if (prefix_len)
 		return;
-	n = snprintf(prefix, sizeof(prefix), "{\"%s\":1,\"%s\":", RP_EF(RAMPART), RP_EF(TS));
+	n = snprintf(prefix, sizeof(prefix), "{\"%s\":%s,\"%s\":", RP_EF(RAMPART), RP_EVENT_SCHEMA_STR,
+		     RP_EF(TS));
 	if (n > 0 && (size_t)n < sizeof(prefix))
 		prefix_len = (size_t)n;
 }

@@ -14,6 +14,8 @@
  * command never runs less confined than the policy says, except where the
  * policy itself allows it (Landlock best-effort/off, audit mode).
  */
+#include "rampart.h"	/* declares rp_run_main */
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -33,7 +35,6 @@
 #include "preload.h"
 #include "privs.h"
 #include "probes.h"
-#include "rampart.h"
 #include "rawsys.h"
 #include "relay.h"
 #include "report.h"
