@@ -125,16 +125,27 @@ rp_exec_ok_name(const char *path)
  * squeezed, "." and ".." kept: only the kernel knows what ".." means
  * across symlinks), fill at->abs for events, and pick the writable root
  * whose name (policy spelling or canonical) is the longest prefix.  Never
- * used to allow on its own: it only chooses where to anchor. */
+ * used to allow on its own: it only chooses where to anchor.  An absolute
+ * path already in normal form is its own spelling and its own lexical
+ * form: it is matched where it lies, in at->path, with no spelling in sp. */
 int
-rp_spell_root(struct rp_at *at, int dirfd, char *sp, const char **rel, int *rootfd, int *rown)
+rp_spell_root(struct rp_at *at, int dirfd, char *sp, char **rel, int *rootfd, int *rown)
 {
 	size_t n = 0, plen = strlen(at->path), i, o;
 	int k, best = -1, exact;
 	size_t bestlen = 0;
+	char *s = sp;
 
 	*rootfd = -1;
 	*rown = 0;
+	if (at->path[0] == '/' && plen < sizeof(at->abs) && rp_path_is_normal(at->path, plen)) {
+		memcpy(at->abs, at->path, plen + 1);
+		at->abs_whole = plen;
+		exact = 1;
+		s = at->path;
+		n = plen;
+		goto match;
+	}
 	/* the base goes straight into sp: one path buffer on the stack, not
 	 * two (wrappers run on small signal stacks) */
 	if (at->path[0] != '/') {
@@ -173,6 +184,7 @@ rp_spell_root(struct rp_at *at, int dirfd, char *sp, const char **rel, int *root
 		at->abs_whole = plen;
 	if (!exact)
 		rp_set_abs(at, sp);
+match:
 	if (!rp_roots_ready())
 		return -1;
 	for (k = 0; k < RP_MAX_DIRS && k < rp_state.policy.n_writable; k++) {
@@ -182,22 +194,26 @@ rp_spell_root(struct rp_at *at, int dirfd, char *sp, const char **rel, int *root
 		if (!rp_root_known(k))
 			continue;
 
-		if (d->len >= bestlen && rp_path_beneath(sp, n, d->path, d->len)) {
+		if (d->len >= bestlen && rp_path_beneath(s, n, d->path, d->len)) {
 			best = k;
 			bestlen = d->len;
 		}
-		if (r->canon_len >= bestlen && rp_path_beneath(sp, n, r->canon, r->canon_len)) {
+		if (r->canon_len >= bestlen && rp_path_beneath(s, n, r->canon, r->canon_len)) {
 			best = k;
 			bestlen = r->canon_len;
 		}
 	}
 	if (best < 0 || (*rootfd = rp_root_fd(best, rown)) < 0)
 		return -1;
-	*rel = sp + bestlen;
+	*rel = s + bestlen;
 	while (**rel == '/')
 		(*rel)++;
-	if (!**rel)
-		*rel = ".";
+	if (!**rel) {
+		/* the root itself: sp is scratch by now (at->abs is kept) */
+		sp[0] = '.';
+		sp[1] = '\0';
+		*rel = sp;
+	}
 	/* only a hint: the spelling may cross a symlink (rp_at_exec_ok) */
 	at->exec_ok = exact && rp_exec_ok_name(at->abs);
 	at->exec_known = 0;
@@ -364,7 +380,7 @@ int
 rp_at_parent(struct rp_at *at, int dirfd, const char *path)
 {
 	char sp[RP_PATH_MAX];
-	const char *rel;
+	char *rel;
 	size_t s;
 	int i, w, rootfd, rown, named;
 	long fd;
@@ -387,8 +403,13 @@ rp_at_parent(struct rp_at *at, int dirfd, const char *path)
 			at->root = i;
 			return RP_INSIDE;
 		}
-		sp[(size_t)(rel - sp) + rs] = '\0';	/* rel's directory part, in place */
+		char c = rel[rs];
+
+		/* rel's directory part, cut in place (rel lies in sp or in
+		 * at->path, whose leaf the slow route below still needs) */
+		rel[rs] = '\0';
 		fd = rp_beneath(rootfd, rel, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+		rel[rs] = c;
 		if (rown)
 			rp_raw1(SYS_close, rootfd);
 		rootfd = -1;
@@ -423,7 +444,7 @@ int
 rp_at_object(struct rp_at *at, int dirfd, const char *path, int nofollow)
 {
 	char sp[RP_PATH_MAX];
-	const char *rel;
+	char *rel;
 	int i, w, rootfd, rown, nf = nofollow ? O_NOFOLLOW : 0;
 
 	if (rp_at_copy(at, path) != 0)

@@ -208,7 +208,7 @@ open_at(struct rp_at *at, int dirfd, const char *path, int flags, mode_t mode,
 {
 	char sp[RP_PATH_MAX];
 	struct slow o;
-	const char *rel;
+	char *rel;
 	int i, fd, rootfd, rown;
 
 	*where = RP_FAIL;
@@ -294,7 +294,7 @@ rp_open_where(struct rp_at *at, int dirfd, const char *path, int flags)
 {
 	char sp[RP_PATH_MAX];
 	struct slow o;
-	const char *rel;
+	char *rel;
 	int saved = errno, rootfd, rown;
 
 	if (rp_at_copy(at, path) != 0)

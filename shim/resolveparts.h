@@ -57,8 +57,11 @@ size_t rp_leaf_index(const char *p);
 
 /* Spell the path absolutely into sp (RP_PATH_MAX bytes), fill at->abs,
  * pick the root to anchor at.  Returns its index with *rootfd and *rel
- * set (*rown: close *rootfd after use), or -1 with *rootfd -1. */
-int rp_spell_root(struct rp_at *at, int dirfd, char *sp, const char **rel, int *rootfd,
+ * set (*rown: close *rootfd after use), or -1 with *rootfd -1.  *rel
+ * points into sp, or into at->path when that is already absolute and in
+ * normal form (then sp is not written): a caller that cuts it in place
+ * puts the byte back. */
+int rp_spell_root(struct rp_at *at, int dirfd, char *sp, char **rel, int *rootfd,
 		  int *rown);
 
 /* One lookup of the slow route: openat, or openat2 with the caller's own

@@ -120,3 +120,29 @@ rp_path_beneath(const char *path, size_t pathlen, const char *root, size_t rootl
 		return 0;
 	return pathlen == rootlen || path[rootlen] == '/';
 }
+
+int
+rp_path_is_normal(const char *p, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || p[0] != '/')
+		return 0;
+	if (n == 1)
+		return 1;
+	if (p[n - 1] == '/')
+		return 0;	/* a trailing '/' (n > 1) */
+	/* every component starts after a '/': it is not empty, ".", nor ".." */
+	for (i = 0; i < n; i++) {
+		if (p[i] != '/')
+			continue;
+		/* i < n - 1 here: the last byte is not '/' */
+		if (p[i + 1] == '/')
+			return 0;
+		if (p[i + 1] == '.' &&
+		    (i + 2 == n || p[i + 2] == '/' ||
+		     (p[i + 2] == '.' && (i + 3 == n || p[i + 3] == '/'))))
+			return 0;
+	}
+	return 1;
+}

@@ -32,4 +32,10 @@ int rp_path_lexical(const char *base, const char *in, char *out, size_t outsz);
  * "/app/logs".  Both must be normalised. */
 int rp_path_beneath(const char *path, size_t pathlen, const char *root, size_t rootlen);
 
+/* 1 if the n bytes at `p` are an absolute path already in the normal form
+ * rp_path_lexical gives (so it would copy them unchanged): no "//", no "."
+ * or ".." component, no trailing '/' except "/" itself.  One pass, no
+ * copy; 0 for anything else, including "" and relative paths. */
+int rp_path_is_normal(const char *p, size_t n);
+
 #endif

@@ -150,6 +150,34 @@ check_beneath(const char *a, const char *b)
 	}
 }
 
+/* rp_path_is_normal, the one-pass check of the resolver's fast route, is
+ * the slow answer: an absolute path whose lexical form is itself, and the
+ * independent reading above. */
+static void
+check_is_normal(const char *in)
+{
+	char ref[2 * RP_PATH_MAX];
+	size_t n = strlen(in);
+	int fast = rp_path_is_normal(in, n);
+	int slow = in[0] == '/' && rp_path_lexical(NULL, in, ref, sizeof(ref)) == 0 &&
+		   strcmp(ref, in) == 0;
+
+	if (fast != slow)
+		fail("is_normal disagrees with lexical", in, fast ? "fast yes" : "fast no");
+	if (fast != is_normal(in))
+		fail("is_normal disagrees with the reference", in, NULL);
+	/* a prefix is judged by its own bytes only, not by what follows */
+	if (n > 0) {
+		char *pre = malloc(n);
+
+		memcpy(pre, in, n - 1);
+		pre[n - 1] = '\0';
+		if (rp_path_is_normal(in, n - 1) != is_normal(pre))
+			fail("is_normal of a prefix reads past it", pre, in);
+		free(pre);
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -174,6 +202,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_lexical(NULL, base, outsz);
 	check_beneath(base, in);
 	check_beneath(in, base);
+	check_is_normal(base);
+	check_is_normal(in);
 	free(buf);
 	return 0;
 }
