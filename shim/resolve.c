@@ -198,6 +198,10 @@ match:
 			best = k;
 			bestlen = d->len;
 		}
+		/* the canonical name is most often the policy's spelling: when
+		 * that just matched, the same length cannot change the answer */
+		if (best == k && r->canon_len == d->len)
+			continue;
 		if (r->canon_len >= bestlen && rp_path_beneath(s, n, r->canon, r->canon_len)) {
 			best = k;
 			bestlen = r->canon_len;
