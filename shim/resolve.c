@@ -121,30 +121,83 @@ rp_exec_ok_name(const char *path)
 	       rp_policy_exec_writable(&rp_state.policy, path, strlen(path));
 }
 
+/* The writable root whose name (policy spelling or canonical) is the
+ * longest prefix of s[0..n) on a component boundary, or -1; *len is the
+ * length of that name. */
+static int
+match_root(const char *s, size_t n, size_t *len)
+{
+	int k, best = -1;
+	size_t bestlen = 0;
+
+	for (k = 0; k < RP_MAX_DIRS && k < rp_state.policy.n_writable; k++) {
+		const struct rp_dir *d = &rp_state.policy.writable[k];
+		const struct rp_root *r = &rp_state.roots[k];
+
+		if (!rp_root_known(k))
+			continue;
+		if (d->len >= bestlen && rp_path_beneath(s, n, d->path, d->len)) {
+			best = k;
+			bestlen = d->len;
+		}
+		/* the canonical name is most often the policy's spelling: when
+		 * that just matched, the same length cannot change the answer */
+		if (best == k && r->canon_len == d->len)
+			continue;
+		if (r->canon_len >= bestlen && rp_path_beneath(s, n, r->canon, r->canon_len)) {
+			best = k;
+			bestlen = r->canon_len;
+		}
+	}
+	*len = bestlen;
+	return best;
+}
+
+/* p[0..n) lies beneath a root name of length rl that it starts with: is
+ * the whole of it in normal form?  Both root names are (the policy's by
+ * rp_path_normalize, the canonical one is the kernel's d_path), so only
+ * the part after the root needs looking at: "" or "/name/..." with no
+ * empty, "." or ".." component and no trailing '/'. */
+static int
+normal_below(const char *p, size_t n, size_t rl)
+{
+	if (rl <= 1)
+		return rp_path_is_normal(p, n);	/* the root "/" */
+	if (n == rl)
+		return 1;
+	return n - rl >= 2 && rp_path_is_normal(p + rl, n - rl);
+}
+
 /* Spell the path absolutely (cwd or dirfd prepended, repeated slashes
  * squeezed, "." and ".." kept: only the kernel knows what ".." means
  * across symlinks), fill at->abs for events, and pick the writable root
  * whose name (policy spelling or canonical) is the longest prefix.  Never
- * used to allow on its own: it only chooses where to anchor.  An absolute
- * path already in normal form is its own spelling and its own lexical
- * form: it is matched where it lies, in at->path, with no spelling in sp. */
+ * used to allow on its own: it only chooses where to anchor.
+ *
+ * The common case first: an absolute path beneath a root and already in
+ * normal form is its own spelling and its own lexical form, so it is
+ * matched where it lies (in at->path), with one look at the part below the
+ * root and no copy into sp.  Anything else (relative, "//", ".", "..", a
+ * trailing '/', outside every root) is spelled as it always was. */
 int
 rp_spell_root(struct rp_at *at, int dirfd, char *sp, char **rel, int *rootfd, int *rown)
 {
 	size_t n = 0, plen = strlen(at->path), i, o;
-	int k, best = -1, exact;
+	int best = -1, exact, ready = -1;
 	size_t bestlen = 0;
 	char *s = sp;
 
 	*rootfd = -1;
 	*rown = 0;
-	if (at->path[0] == '/' && plen < sizeof(at->abs) && rp_path_is_normal(at->path, plen)) {
-		memcpy(at->abs, at->path, plen + 1);
-		at->abs_whole = plen;
-		exact = 1;
-		s = at->path;
-		n = plen;
-		goto match;
+	if (at->path[0] == '/' && plen < sizeof(at->abs) && (ready = rp_roots_ready())) {
+		best = match_root(at->path, plen, &bestlen);
+		if (best >= 0 && normal_below(at->path, plen, bestlen)) {
+			memcpy(at->abs, at->path, plen + 1);
+			at->abs_whole = plen;
+			exact = 1;
+			s = at->path;
+			goto found;
+		}
 	}
 	/* the base goes straight into sp: one path buffer on the stack, not
 	 * two (wrappers run on small signal stacks) */
@@ -184,29 +237,12 @@ rp_spell_root(struct rp_at *at, int dirfd, char *sp, char **rel, int *rootfd, in
 		at->abs_whole = plen;
 	if (!exact)
 		rp_set_abs(at, sp);
-match:
-	if (!rp_roots_ready())
+	if (ready < 0)
+		ready = rp_roots_ready();	/* once: it may wait (roots.c) */
+	if (!ready)
 		return -1;
-	for (k = 0; k < RP_MAX_DIRS && k < rp_state.policy.n_writable; k++) {
-		const struct rp_dir *d = &rp_state.policy.writable[k];
-		const struct rp_root *r = &rp_state.roots[k];
-
-		if (!rp_root_known(k))
-			continue;
-
-		if (d->len >= bestlen && rp_path_beneath(s, n, d->path, d->len)) {
-			best = k;
-			bestlen = d->len;
-		}
-		/* the canonical name is most often the policy's spelling: when
-		 * that just matched, the same length cannot change the answer */
-		if (best == k && r->canon_len == d->len)
-			continue;
-		if (r->canon_len >= bestlen && rp_path_beneath(s, n, r->canon, r->canon_len)) {
-			best = k;
-			bestlen = r->canon_len;
-		}
-	}
+	best = match_root(sp, n, &bestlen);
+found:
 	if (best < 0 || (*rootfd = rp_root_fd(best, rown)) < 0)
 		return -1;
 	*rel = s + bestlen;

@@ -4,6 +4,7 @@
  */
 #include "pathnorm.h"
 
+#include <stdint.h>
 #include <string.h>
 
 /* ---- paths -------------------------------------------------------------- */
@@ -121,6 +122,32 @@ rp_path_beneath(const char *path, size_t pathlen, const char *root, size_t rootl
 	return pathlen == rootlen || path[rootlen] == '/';
 }
 
+/* The index of the first '/' in p[i..n), or n.  Eight bytes at a time
+ * where the byte order allows: the lowest flagged byte of the classic
+ * "has a zero byte" test (of the word XOR '/' in every byte) is exact,
+ * since a borrow only runs upward from a real zero byte. */
+static inline size_t
+next_slash(const char *p, size_t i, size_t n)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+
+	while (n - i >= 8) {
+		uint64_t w, m;
+
+		memcpy(&w, p + i, 8);
+		w ^= ones * '/';
+		m = (w - ones) & ~w & highs;
+		if (m)
+			return i + ((size_t)__builtin_ctzll(m) >> 3);
+		i += 8;
+	}
+#endif
+	while (i < n && p[i] != '/')
+		i++;
+	return i;
+}
+
 int
 rp_path_is_normal(const char *p, size_t n)
 {
@@ -133,9 +160,7 @@ rp_path_is_normal(const char *p, size_t n)
 	if (p[n - 1] == '/')
 		return 0;	/* a trailing '/' (n > 1) */
 	/* every component starts after a '/': it is not empty, ".", nor ".." */
-	for (i = 0; i < n; i++) {
-		if (p[i] != '/')
-			continue;
+	for (i = 0; i < n; i = next_slash(p, i + 1, n)) {
 		/* i < n - 1 here: the last byte is not '/' */
 		if (p[i + 1] == '/')
 			return 0;

@@ -109,3 +109,29 @@ Test(pathnorm, is_normal_handles_a_path_of_the_maximum_length)
 	p[n / 2 + 3] = '/';
 	cr_expect_eq(rp_path_is_normal(p, n), 0, "\"/../\" in the middle");
 }
+
+/* Each hostile piece at every offset of a long name, so that it falls at
+ * each place within the eight-byte steps of the scan, and at the end. */
+Test(pathnorm, is_normal_finds_a_bad_component_at_every_offset)
+{
+	static const char *const bad[] = { "//", "/./", "/../", "/.", "/..", "/" };
+	char p[64], out[128];
+	size_t k, j;
+
+	for (j = 0; j < sizeof(bad) / sizeof(bad[0]); j++) {
+		for (k = 1; k + strlen(bad[j]) < 48; k++) {
+			int slow;
+
+			memset(p, 'a', 48);
+			p[0] = '/';
+			p[48] = '\0';
+			memcpy(p + k, bad[j], strlen(bad[j]));
+			slow = rp_path_lexical(NULL, p, out, sizeof(out)) == 0 && strcmp(out, p) == 0;
+			cr_expect_eq(rp_path_is_normal(p, strlen(p)), slow, "\"%s\"", p);
+			/* the same piece as the end of the path */
+			p[k + strlen(bad[j])] = '\0';
+			slow = rp_path_lexical(NULL, p, out, sizeof(out)) == 0 && strcmp(out, p) == 0;
+			cr_expect_eq(rp_path_is_normal(p, strlen(p)), slow, "\"%s\"", p);
+		}
+	}
+}
