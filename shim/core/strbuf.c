@@ -1,6 +1,7 @@
 /* strbuf.c - see strbuf.h. */
 #include "strbuf.h"
 
+#include <stdint.h>
 #include <string.h>
 
 void
@@ -36,11 +37,7 @@ rp_buf_mem(struct rp_buf *b, const char *s, size_t n)
 void
 rp_buf_str(struct rp_buf *b, const char *s)
 {
-	size_t n = 0;
-
-	while (s[n])
-		n++;
-	rp_buf_mem(b, s, n);
+	rp_buf_mem(b, s, strlen(s));
 }
 
 void
@@ -121,6 +118,34 @@ put_whole(struct rp_buf *b, const char *s, size_t n)
 	return 1;
 }
 
+/* Bytes that go into a JSON string as they are: printable ASCII but the
+ * quote and the backslash. */
+static int
+plain_byte(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
+/* Are all eight bytes at u plain?  Exact as a yes/no (no byte order
+ * involved): "some byte is below n" is (w - n*ones) & ~w & highs for
+ * n <= 0x80, "some byte is zero" the same with n = 1, applied to w XOR the
+ * byte sought. */
+static int
+plain_word(const unsigned char *u)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t w, q, bs, del;
+
+	memcpy(&w, u, 8);
+	q = w ^ (ones * '"');
+	bs = w ^ (ones * '\\');
+	del = w ^ (ones * 0x7f);
+	return !((w & highs) |				/* 0x80 and above */
+		 ((w - ones * 0x20) & ~w & highs) |	/* control bytes */
+		 ((q - ones) & ~q & highs) | ((bs - ones) & ~bs & highs) |
+		 ((del - ones) & ~del & highs));
+}
+
 void
 rp_buf_json(struct rp_buf *b, const char *s, size_t maxin, int *cut)
 {
@@ -128,8 +153,7 @@ rp_buf_json(struct rp_buf *b, const char *s, size_t maxin, int *cut)
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, len = 0;
 
-	while (len < maxin && u[len])
-		len++;
+	len = strnlen(s, maxin);
 	if (cut)
 		*cut = u[len] != '\0';
 	while (i < len) {
@@ -139,8 +163,9 @@ rp_buf_json(struct rp_buf *b, const char *s, size_t maxin, int *cut)
 
 		/* the common case: a run of printable ASCII, copied at once (it
 		 * may be cut anywhere without breaking the JSON) */
-		while (run < len && u[run] >= 0x20 && u[run] < 0x7f && u[run] != '"' &&
-		       u[run] != '\\')
+		while (len - run >= 8 && plain_word(u + run))
+			run += 8;
+		while (run < len && plain_byte(u[run]))
 			run++;
 		if (run > i) {
 			rp_buf_mem(b, s + i, run - i);

@@ -4,6 +4,7 @@
  * out as valid JSON, and a full buffer must truncate, never overflow. */
 #include <criterion/criterion.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "strbuf.h"
@@ -196,4 +197,70 @@ Test(strbuf, utf8_decision_table)
 		cr_expect_eq(rp_utf8_seq((const unsigned char *)utf8_rows[i].s,
 					 utf8_rows[i].avail), utf8_rows[i].want,
 			     "row %zu: want %zu", i, utf8_rows[i].want);
+}
+
+/* The escape of one byte among plain ones, written out by hand. */
+static void
+ref_json_byte(char *out, unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (c == '"' || c == '\\')
+		sprintf(out, "\\%c", c);
+	else if (c == '\n')
+		strcpy(out, "\\n");
+	else if (c == '\t')
+		strcpy(out, "\\t");
+	else if (c == '\r')
+		strcpy(out, "\\r");
+	else if (c < 0x20 || c >= 0x7f)	/* a lone byte >= 0x80 is not UTF-8 */
+		sprintf(out, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
+	else
+		sprintf(out, "%c", c);
+}
+
+/* Every byte value at every offset of a 24-byte run, so that it falls at
+ * each place of the eight-byte steps of the plain-run scan and in the
+ * tail after them. */
+Test(strbuf, json_escapes_any_byte_at_any_offset_of_a_plain_run)
+{
+	char in[32], want[64], esc[8], out[128];
+	unsigned c;
+	size_t k;
+
+	for (c = 1; c < 256; c++) {
+		for (k = 0; k < 24; k++) {
+			struct rp_buf b;
+			int cut = -1;
+
+			memset(in, 'a', 24);
+			in[24] = '\0';
+			in[k] = (char)c;
+			ref_json_byte(esc, (unsigned char)c);
+			snprintf(want, sizeof(want), "%.*s%s%s", (int)k, in, esc, in + k + 1);
+			rp_buf_init(&b, out, sizeof(out));
+			rp_buf_json(&b, in, 64, &cut);
+			cr_expect_str_eq(out, want, "byte 0x%02x at %zu", c, k);
+			cr_expect_eq(cut, 0);
+		}
+	}
+}
+
+/* A long plain run is copied whole, and maxin still cuts it exactly. */
+Test(strbuf, json_plain_run_respects_maxin_at_every_length)
+{
+	const char *in = "/usr/lib/x86_64-linux-gnu/some-long-name.so.1";
+	size_t n = strlen(in), m;
+
+	for (m = 0; m <= n + 1; m++) {
+		char out[128];
+		struct rp_buf b;
+		int cut = -1;
+
+		rp_buf_init(&b, out, sizeof(out));
+		rp_buf_json(&b, in, m, &cut);
+		cr_expect_eq(strlen(out), m < n ? m : n, "maxin %zu", m);
+		cr_expect_eq(strncmp(out, in, m < n ? m : n), 0);
+		cr_expect_eq(cut, m < n, "maxin %zu", m);
+	}
 }
