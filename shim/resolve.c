@@ -177,8 +177,9 @@ normal_below(const char *p, size_t n, size_t rl)
  * The common case first: an absolute path beneath a root and already in
  * normal form is its own spelling and its own lexical form, so it is
  * matched where it lies (in at->path), with one look at the part below the
- * root and no copy into sp.  Anything else (relative, "//", ".", "..", a
- * trailing '/', outside every root) is spelled as it always was. */
+ * root and no copy into sp; one outside every root is checked whole and
+ * answered at once.  Anything else (relative, "//", ".", "..", a trailing
+ * '/') is spelled as it always was. */
 int
 rp_spell_root(struct rp_at *at, int dirfd, char *sp, char **rel, int *rootfd, int *rown)
 {
@@ -197,6 +198,13 @@ rp_spell_root(struct rp_at *at, int dirfd, char *sp, char **rel, int *rootfd, in
 			exact = 1;
 			s = at->path;
 			goto found;
+		}
+		if (best < 0 && rp_path_is_normal(at->path, plen)) {
+			/* beneath no root, and its own lexical form: the event's
+			 * spelling is the path itself (a denial, /dev/null) */
+			memcpy(at->abs, at->path, plen + 1);
+			at->abs_whole = plen;
+			return -1;
 		}
 	}
 	/* the base goes straight into sp: one path buffer on the stack, not
