@@ -43,6 +43,12 @@ rp_buf_str(struct rp_buf *b, const char *s)
 void
 rp_buf_char(struct rp_buf *b, char c)
 {
+	/* the common case in place: an event has dozens of single bytes */
+	if (b->cap && b->len + 1 < b->cap) {
+		b->p[b->len++] = c;
+		b->p[b->len] = '\0';
+		return;
+	}
 	rp_buf_mem(b, &c, 1);
 }
 
