@@ -105,14 +105,13 @@ rp_at_release(struct rp_at *at)
 size_t
 rp_leaf_index(const char *p)
 {
-	size_t e = strlen(p), s;
+	size_t e = strlen(p);
+	const char *sl;
 
 	while (e > 0 && p[e - 1] == '/')
 		e--;
-	s = e;
-	while (s > 0 && p[s - 1] != '/')
-		s--;
-	return s;
+	sl = memrchr(p, '/', e);
+	return sl ? (size_t)(sl - p) + 1 : 0;
 }
 int
 rp_exec_ok_name(const char *path)
