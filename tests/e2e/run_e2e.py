@@ -318,6 +318,14 @@ def main():
         say("e2e: tree %s, policy derived from %s, user %d:%d" % (
             app, origin, uid, gid))
 
+        # the loader and its shim from a directory no policy makes
+        # writable (a build tree beneath /tmp would be: the loader refuses
+        # a shim the app could replace)
+        opt = os.path.join(work, "opt")
+        os.mkdir(opt, 0o755)
+        for name in ("rampart", "librampart.so"):
+            shutil.copy2(os.path.join(build, name), os.path.join(opt, name))
+        loader = os.path.join(opt, "rampart")
         port = free_port()
         cmd = [loader, "--policy", policy, "--", PYTHON, "-m", "uvicorn",
                "--app-dir", os.path.join(app, "src"), "--host", "127.0.0.1",

@@ -149,6 +149,7 @@ Test(codeload_loader, memory_wx_refuses_wx_memory_and_python_still_runs)
 {
 	struct lt_env e;
 	struct rt_result r;
+	char pol[PATH_MAX + 64];
 	const char *args[] = {
 		"/usr/bin/python3", "-c",
 		"import ctypes, mmap, socket, threading, time, urllib.request\n"
@@ -207,7 +208,8 @@ Test(codeload_loader, memory_wx_refuses_wx_memory_and_python_still_runs)
 	}
 	rt_result_free(&r);
 	/* off by default: the same program may map W+X */
-	lt_policy(&e, "WritablePath /tmp\nUser 1000\n");
+	snprintf(pol, sizeof(pol), "WritablePath %s\nUser 1000\n", e.wdir);
+	lt_policy(&e, pol);
 	cr_assert_eq(lt_run(&e, no_opts, args, &r), 0);
 	cr_expect(strstr(r.out, "wx mmap: allowed\n") != NULL, "%s / %s", r.out, r.err);
 	cr_expect(strstr(r.err, "\"memory_wx\":\"off\"") != NULL, "%s", r.err);

@@ -51,3 +51,47 @@ Test(loader_shimaccess, unreadable_shim_or_policy_is_fatal)
 	rt_result_free(&r);
 	rt_cleanup(dir);
 }
+
+/* A shim beneath a writable dir could be replaced by the app, and every
+ * process it starts would preload the replacement: the run refuses it
+ * (125) before applying anything, --check says it would, and the policy
+ * in audit mode only warns. */
+Test(loader_shimaccess, shim_beneath_a_writable_dir_is_refused)
+{
+	const char *dir;
+	char shim[4300], policy[4200], w[4200], text[4400], cmd[9000];
+	char *run_argv[] = { (char *)rt_path("rampart"), "--shim", shim, "--policy", policy, "--",
+			     "/bin/true", NULL };
+	char *check_argv[] = { (char *)rt_path("rampart"), "--check", "--shim", shim, "--policy",
+			       policy, "--", "/bin/true", NULL };
+	struct rt_result r;
+
+	dir = rt_tmpdir();
+	snprintf(w, sizeof(w), "%s/w", dir);
+	snprintf(shim, sizeof(shim), "%s/librampart.so", w);
+	snprintf(policy, sizeof(policy), "%s/policy", dir);
+	mkdir(w, 0777);
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", rt_path("librampart.so"), shim);
+	cr_assert_eq(system(cmd), 0);
+	snprintf(text, sizeof(text), "WritablePath %s\n", w);
+	rt_write_file(policy, text);
+
+	cr_assert_eq(rt_run(run_argv, NULL, 30, &r), 0);
+	cr_expect_eq(r.status, 125, "status %d: %s", r.status, r.err);
+	cr_expect(strstr(r.err, "is beneath the writable dir") != NULL, "%s", r.err);
+	cr_expect(strstr(r.err, "\"rampart\":\"startup\"") == NULL, "it ran: %s", r.err);
+	rt_result_free(&r);
+
+	cr_assert_eq(rt_run(check_argv, NULL, 30, &r), 0);
+	cr_expect_neq(r.status, 0, "--check: status %d: %s %s", r.status, r.out, r.err);
+	cr_expect(strstr(r.out, "is beneath the writable dir") != NULL ||
+		  strstr(r.err, "is beneath the writable dir") != NULL, "%s %s", r.out, r.err);
+	rt_result_free(&r);
+
+	snprintf(text, sizeof(text), "WritablePath %s\nMode audit\n", w);
+	rt_write_file(policy, text);
+	cr_assert_eq(rt_run(run_argv, NULL, 30, &r), 0);
+	cr_expect_eq(r.status, 0, "audit: status %d: %s", r.status, r.err);
+	rt_result_free(&r);
+	rt_cleanup(dir);
+}

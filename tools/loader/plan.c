@@ -55,6 +55,22 @@ rp_loader_fail(int status, const char *step, const char *reason, const char *hin
 	exit(status);
 }
 
+/* The writable dir the shim lies beneath (its spelling or its real
+ * path), or -1.  The app could replace such a shim, and every process it
+ * starts would preload the replacement; clean_code_env in run.c would
+ * drop it from LD_PRELOAD and the app would run without it.  So the run
+ * refuses it (exit 125) and --check says it would; audit mode warns. */
+int
+rp_plan_shim_writable(const struct rp_policy *p, const char *shim)
+{
+	char real[PATH_MAX];
+	int w = rp_exec_wx_dir(p, shim);
+
+	if (w < 0 && realpath(shim, real))
+		w = rp_exec_wx_dir(p, real);
+	return w;
+}
+
 /* The command as the exec decision finds it: execvp's search, the one in
  * execdecide.c (same default PATH, same rules). */
 int
@@ -287,7 +303,7 @@ rp_plan_for_check(const struct rp_policy *p, const struct rp_options *o, struct 
 	struct rp_ids ids;
 	char err[512];
 	size_t nrules;
-	int r;
+	int r, w;
 
 	rp_plan_init(plan, p);
 	if (realpath(p->source, policy_abs))
@@ -305,6 +321,10 @@ rp_plan_for_check(const struct rp_policy *p, const struct rp_options *o, struct 
 	plan->gid = ids.gid;
 	plan->nnp = 1;
 	r = rp_find_shim(o->shim_path, shim, sizeof(shim));
+	if (r == 0 && (w = rp_plan_shim_writable(p, shim)) >= 0)
+		rp_warnings_add(p->mode == RP_MODE_AUDIT || o->audit ? &plan->warn : &plan->errors,
+				"shim: %s is beneath the writable dir %s: the app could replace it; "
+				"install rampart outside the writable dirs", shim, p->writable[w].path);
 	if (r == 0)
 		plan->shim = shim;
 	else if (r == -EINVAL)
