@@ -12,6 +12,7 @@
 
 #include "fdname.h"
 #include "rawsys.h"
+#include "roots.h"
 #include "shim.h"
 #include "strbuf.h"
 
@@ -44,24 +45,6 @@ squeeze(const char *path, char *out, size_t cap)
 	out[k] = '\0';
 }
 
-static int
-beneath_writable(const char *abs)
-{
-	size_t len = strlen(abs);
-	int i;
-
-	rp_roots_ready();	/* the canonical names are found at first use */
-	for (i = 0; i < rp_state.policy.n_writable; i++) {
-		const struct rp_root *r = &rp_state.roots[i];
-
-		if (rp_path_beneath(abs, len, rp_state.policy.writable[i].path,
-				    rp_state.policy.writable[i].len) ||
-		    (r->canon_len && rp_path_beneath(abs, len, r->canon, r->canon_len)))
-			return 1;
-	}
-	return 0;
-}
-
 /* 1 if the app may change what `path` (relative to `dirfd`) names after
  * the decision: it starts beneath a writable dir, as spelled or once ".."
  * is applied, or goes through /proc or /dev (magic links). */
@@ -75,7 +58,7 @@ app_can_repoint(int dirfd, const char *path)
 		return 0;
 	if (rp_exec_is_lexical(path))	/* nothing to squeeze, no ".." to apply */
 		return strncmp(path, "/proc/", 6) == 0 || strncmp(path, "/dev/", 5) == 0 ||
-		       beneath_writable(path);
+		       rp_spelled_root(path) >= 0;
 	base[0] = '\0';
 	if (path[0] != '/') {
 		long n;
@@ -92,11 +75,11 @@ app_can_repoint(int dirfd, const char *path)
 	rp_buf_char(&b, '/');
 	rp_buf_str(&b, path);
 	squeeze(raw, abs, sizeof(abs));
-	if (strncmp(abs, "/proc/", 6) == 0 || strncmp(abs, "/dev/", 5) == 0 || beneath_writable(abs))
+	if (strncmp(abs, "/proc/", 6) == 0 || strncmp(abs, "/dev/", 5) == 0 || rp_spelled_root(abs) >= 0)
 		return 1;
 	if (rp_path_lexical("/", abs, raw, sizeof(raw)) != 0)
 		return 1;
-	return beneath_writable(raw);
+	return rp_spelled_root(raw) >= 0;
 }
 
 /* The path to hand the kernel for an allowed exec of `v->path`: itself,

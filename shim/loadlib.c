@@ -61,6 +61,7 @@
 #include "execdecide.h"
 #include "fdname.h"
 #include "rawsys.h"
+#include "roots.h"
 #include "rules.h"
 #include "shim.h"
 #include "strbuf.h"
@@ -123,31 +124,12 @@ rp_load_absolute(const char *path, char *out, size_t cap)
 	out[k] = '\0';
 }
 
-/* The writable dir an absolute spelling starts beneath, or -1.  Only the
- * spelling: what the app could re-point or create later. */
-int
-rp_load_spelled_writable(const struct rp_policy *p, const char *abs)
-{
-	size_t len = strlen(abs);
-	int i;
-
-	rp_roots_ready();	/* the canonical names are found at first use */
-	for (i = 0; i < p->n_writable; i++) {
-		const struct rp_root *r = &rp_state.roots[i];
-
-		if (rp_path_beneath(abs, len, p->writable[i].path, p->writable[i].len) ||
-		    (r->canon_len && rp_path_beneath(abs, len, r->canon, r->canon_len)))
-			return i;
-	}
-	return -1;
-}
-
 /* 1 if the app may change what `abs` names after the check. */
 static int
 repointable(const struct rp_policy *p, const char *abs)
 {
 	return strncmp(abs, "/proc/", 6) == 0 || strncmp(abs, "/dev/", 5) == 0 ||
-	       strcmp(abs, "/proc") == 0 || rp_load_spelled_writable(p, abs) >= 0;
+	       strcmp(abs, "/proc") == 0 || rp_spelled_root(abs) >= 0;
 }
 
 static int
@@ -251,7 +233,7 @@ judge_path(const struct rp_policy *p, const char *name, struct judged *j)
 		/* nothing (or no regular file) there now; if the app could put
 		 * one there before the real dlopen looks, it must not look */
 		if (moving) {
-			int w = rp_load_spelled_writable(p, abs);
+			int w = rp_spelled_root(abs);
 
 			if (w >= 0 && !rp_policy_exec_writable(p, abs, strlen(abs))) {
 				j->rule = RP_RULE(WX);

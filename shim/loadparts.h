@@ -20,7 +20,4 @@ size_t rp_load_kernel_name(long fd, char *out, size_t cap);
  * ".." kept. */
 void rp_load_absolute(const char *path, char *out, size_t cap);
 
-/* The writable dir an absolute spelling starts beneath, or -1. */
-int rp_load_spelled_writable(const struct rp_policy *p, const char *abs);
-
 #endif

@@ -26,6 +26,7 @@
 #include "execdecide.h"
 #include "loadparts.h"
 #include "rawsys.h"
+#include "roots.h"
 #include "rules.h"
 #include "shim.h"
 #include "strbuf.h"
@@ -54,7 +55,7 @@ entry_writable(const struct rp_policy *p, enum rp_code_var var, const char *entr
 	if (!n)
 		strcpy(raw, ".");	/* an empty library path entry is the cwd */
 	rp_load_absolute(raw, abs, sizeof(abs));
-	if ((w = rp_load_spelled_writable(p, abs)) >= 0 &&
+	if ((w = rp_spelled_root(abs)) >= 0 &&
 	    !rp_policy_exec_writable(p, abs, strlen(abs)))
 		return w;
 	fd = rp_raw4(SYS_openat, AT_FDCWD, raw, O_PATH | O_CLOEXEC, 0);

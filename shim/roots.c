@@ -108,6 +108,24 @@ rp_canon_root(const char *canon, size_t len)
 	return best;
 }
 
+int
+rp_spelled_root(const char *abs)
+{
+	size_t len = strlen(abs);
+	int i;
+
+	rp_roots_ready();	/* the canonical names are found at first use */
+	for (i = 0; i < rp_state.policy.n_writable; i++) {
+		const struct rp_root *r = &rp_state.roots[i];
+
+		if (rp_path_beneath(abs, len, rp_state.policy.writable[i].path,
+				    rp_state.policy.writable[i].len) ||
+		    (r->canon_len && rp_path_beneath(abs, len, r->canon, r->canon_len)))
+			return i;
+	}
+	return -1;
+}
+
 /* ---- the held descriptors --------------------------------------------- */
 
 /* Slot i: 0 not opened yet, HELD_NONE cannot be held in this process

@@ -55,6 +55,11 @@ int rp_roots_held_sorted(int *fds, int max);
 /* The writable root that the kernel's name `canon` lies beneath, or -1. */
 int rp_canon_root(const char *canon, size_t len);
 
+/* The writable root an absolute spelling starts beneath, by its policy
+ * spelling or its kernel name, or -1.  Only the spelling: what the app
+ * could re-point or create later (the exec pin, library loading). */
+int rp_spelled_root(const char *abs);
+
 /* Root i was found and exists (its canonical name is known). */
 int rp_root_known(int i);
 
