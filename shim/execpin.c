@@ -56,7 +56,7 @@ app_can_repoint(int dirfd, const char *path)
 
 	if (!rp_state.policy_ok)
 		return 0;
-	if (rp_exec_is_lexical(path))	/* nothing to squeeze, no ".." to apply */
+	if (rp_path_is_normal(path, strlen(path)))	/* nothing to squeeze, no ".." to apply */
 		return strncmp(path, "/proc/", 6) == 0 || strncmp(path, "/dev/", 5) == 0 ||
 		       rp_spelled_root(path) >= 0;
 	base[0] = '\0';

@@ -87,7 +87,7 @@ rp_fd_close_range(unsigned int first, unsigned int last, int flags)
 			return -1;
 		cur = h + 1;
 	}
-	if (cur <= last && cur >= first)
+	if (cur <= last)
 		return range(cur, last, flags);
 	return 0;
 }
@@ -146,38 +146,22 @@ close_range(unsigned int first, unsigned int last, int flags)
 RP_EXPORT void
 closefrom(int low)
 {
-	int held[RP_MAX_DIRS], n, i, saved = errno;
-	unsigned int cur = low < 0 ? 0 : (unsigned int)low;
+	int held[RP_MAX_DIRS], saved = errno;
 
-	n = rp_roots_held_sorted(held, RP_MAX_DIRS);
-	if (n == 0 && RP_REAL(closefrom)) {
+	if (rp_roots_held_sorted(held, RP_MAX_DIRS) == 0 && RP_REAL(closefrom)) {
 		RP_REAL(closefrom)(low);
 		return;
 	}
-	for (i = 0; i <= n; i++) {
-		unsigned int end = i < n ? (unsigned int)held[i] : 0;
-		long r;
-
-		if (i < n && end < cur)
-			continue;
-		if (i < n && end == cur) {
-			cur++;
-			continue;
-		}
-		r = rp_raw3(SYS_close_range, cur, i < n ? end - 1 : ~0U, 0);
-		if (RP_RAW_ERR(r)) {
-			closefrom_listed((int)cur);
-			break;
-		}
-		if (i < n)
-			cur = end + 1;
-	}
+	if (rp_fd_close_range(low < 0 ? 0 : (unsigned int)low, ~0U, 0) != 0)
+		closefrom_listed(low < 0 ? 0 : low);	/* what is already closed stays so */
 	errno = saved;
 }
 
 int
 rp_fd_dup3(int oldfd, int newfd, int flags, int is_dup2)
 {
+	int moved = 0, r;
+
 	if (rp_root_held(newfd)) {
 		if (oldfd == newfd) {
 			errno = is_dup2 ? EBADF : EINVAL;	/* "not open", as close says */
@@ -187,8 +171,18 @@ rp_fd_dup3(int oldfd, int newfd, int flags, int is_dup2)
 			errno = EBADF;	/* a vfork child: the root stays */
 			return -1;
 		}
+		moved = 1;
 	}
-	return is_dup2 ? RP_REAL(dup2)(oldfd, newfd) : RP_REAL(dup3)(oldfd, newfd, flags);
+	r = is_dup2 ? RP_REAL(dup2)(oldfd, newfd) : RP_REAL(dup3)(oldfd, newfd, flags);
+	if (r < 0 && moved) {
+		/* the call failed (a bad oldfd, bad flags): newfd still holds
+		 * the copy the root moved from, which the app never opened */
+		int e = errno;
+
+		rp_raw1(SYS_close, newfd);
+		errno = e;
+	}
+	return r;
 }
 
 RP_EXPORT int

@@ -45,7 +45,9 @@ rp_beneath(int rootfd, const char *rel, int flags, mode_t mode)
 		}
 		rp_raw1(SYS_close, p);
 	}
-	__atomic_store_n(&rp_openat2_state, 1, __ATOMIC_RELAXED);
+	/* written once: every open in every thread reads this word */
+	if (__atomic_load_n(&rp_openat2_state, __ATOMIC_RELAXED) == 0)
+		__atomic_store_n(&rp_openat2_state, 1, __ATOMIC_RELAXED);
 	return r;
 }
 
@@ -216,14 +218,11 @@ rp_spell_root(struct rp_at *at, int dirfd, char *sp, char **rel, int *rootfd, in
 			if (!RP_RAW_ERR(r))
 				n = strnlen(sp, RP_PATH_MAX - 1);
 		} else {
-			char l[32];
-
-			r = rp_raw4(SYS_readlinkat, AT_FDCWD, rp_fd_path(l, dirfd), sp,
-				    RP_PATH_MAX - 1);
-			if (!RP_RAW_ERR(r))
+			r = rp_fd_name(dirfd, sp, RP_PATH_MAX - 1);	/* room for the '/' */
+			if (r > 0)
 				n = (size_t)r;
 		}
-		if (RP_RAW_ERR(r) || n == 0 || sp[0] != '/') {
+		if (r < 0 || n == 0 || sp[0] != '/') {
 			rp_set_abs(at, at->path);
 			return -1;
 		}
@@ -280,7 +279,6 @@ found:
 int
 rp_classify(struct rp_at *at, int for_open, char *canon, const char *name)
 {
-	char l[32];
 	struct stat st;
 	long n;
 
@@ -306,10 +304,9 @@ rp_classify(struct rp_at *at, int for_open, char *canon, const char *name)
 			return RP_OUTSIDE;
 		}
 	}
-	n = rp_raw4(SYS_readlinkat, AT_FDCWD, rp_fd_path(l, at->fd), canon, RP_PATH_MAX - 1);
-	if (RP_RAW_ERR(n) || n <= 0)
+	n = rp_fd_name(at->fd, canon, RP_PATH_MAX);
+	if (n < 0)
 		return RP_OUTSIDE;	/* cannot name it (no /proc): fail closed */
-	canon[n] = '\0';
 	if (canon[0] != '/' || strncmp(canon, "/memfd:", 7) == 0)
 		return RP_NOTFILE;	/* pipe:[..], socket:[..], anon_inode:, memfd */
 	if (n > 10 && strcmp(canon + n - 10, " (deleted)") == 0)
@@ -329,17 +326,14 @@ rp_classify(struct rp_at *at, int for_open, char *canon, const char *name)
 int
 rp_at_exec_ok(const struct rp_at *at)
 {
-	char canon[RP_PATH_MAX], l[32];
-	long n;
+	char canon[RP_PATH_MAX];
 
 	if (at->exec_known || !at->exec_ok)
 		return at->exec_ok;
 	if (at->fd < 0)
 		return 0;
-	n = rp_raw4(SYS_readlinkat, AT_FDCWD, rp_fd_path(l, at->fd), canon, RP_PATH_MAX - 1);
-	if (RP_RAW_ERR(n) || n <= 0)
+	if (rp_fd_name(at->fd, canon, RP_PATH_MAX) < 0)
 		return 0;
-	canon[n] = '\0';
 	return rp_exec_ok_name(canon);
 }
 

@@ -25,7 +25,6 @@ find_roots(void)
 
 	for (i = 0; i < rp_state.policy.n_writable && i < RP_MAX_DIRS; i++) {
 		struct rp_root *r = &rp_state.roots[i];
-		char l[32];
 		struct stat st;
 		long fd, n;
 
@@ -38,10 +37,9 @@ find_roots(void)
 			rp_raw1(SYS_close, fd);
 			continue;
 		}
-		n = rp_raw4(SYS_readlinkat, AT_FDCWD, rp_fd_path(l, (int)fd), r->canon,
-			    sizeof(r->canon) - 1);
+		n = rp_fd_name(fd, r->canon, sizeof(r->canon));
 		rp_raw1(SYS_close, fd);
-		if (RP_RAW_ERR(n) || n <= 0 || r->canon[0] != '/') {
+		if (n <= 0 || r->canon[0] != '/') {
 			/* no /proc: trust the policy's spelling */
 			n = (long)rp_state.policy.writable[i].len;
 			memcpy(r->canon, rp_state.policy.writable[i].path, (size_t)n);

@@ -239,7 +239,7 @@ again:
 				goto deny_name;
 			}
 			ap = name;
-			if (!rp_exec_is_lexical(name)) {
+			if (!rp_path_is_normal(name, strlen(name))) {
 				rp_exec_abs_of(s->dirfd, name, abs, sizeof(abs));
 				ap = abs;
 			}

@@ -5,7 +5,7 @@
  * identities of denied files), wx.c (W^X), interp.c (ld.so and #!),
  * pathsearch.c (the PATH search).  This header is theirs alone: callers
  * outside the decision include execdecide.h (execpin.c, which hands the
- * decision's result to the kernel, shares rp_exec_is_lexical).  Same rules as the core
+ * decision's result to the kernel, shares the path helpers).  Same rules as the core
  * (shim/core/README): no malloc, no stdio, no locks, no getenv.
  */
 #ifndef RAMPART_EXECPARTS_H
@@ -43,28 +43,6 @@ static inline int
 has_slash(const char *s)
 {
 	return strchr(s, '/') != NULL;
-}
-
-/* 1 if `p` is absolute and already its own lexical form (no empty, "."
- * or ".." component, no trailing '/'): what rp_path_lexical() would make
- * of it is `p` itself, so the decision can match `p` without a copy
- * (each buffer a fork child writes is a page it copies). */
-static inline int
-rp_exec_is_lexical(const char *p)
-{
-	if (p[0] != '/')
-		return 0;
-	if (!p[1])
-		return 1;
-	for (; *p; p++) {
-		if (p[0] != '/')
-			continue;
-		if (p[1] == '/' || !p[1])
-			return 0;
-		if (p[1] == '.' && (!p[2] || p[2] == '/' || (p[2] == '.' && (!p[3] || p[3] == '/'))))
-			return 0;
-	}
-	return 1;
 }
 
 /* Absolute, lexically normalised form of `path` relative to `dirfd`, for
