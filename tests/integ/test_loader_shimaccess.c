@@ -59,7 +59,7 @@ Test(loader_shimaccess, unreadable_shim_or_policy_is_fatal)
 Test(loader_shimaccess, shim_beneath_a_writable_dir_is_refused)
 {
 	const char *dir;
-	char shim[4300], policy[4200], w[4200], text[4400], cmd[9000];
+	char shim[4300], policy[4200], w[4200], text[9000], cmd[9000];
 	char *run_argv[] = { (char *)rt_path("rampart"), "--shim", shim, "--policy", policy, "--",
 			     "/bin/true", NULL };
 	char *check_argv[] = { (char *)rt_path("rampart"), "--check", "--shim", shim, "--policy",
@@ -88,10 +88,21 @@ Test(loader_shimaccess, shim_beneath_a_writable_dir_is_refused)
 		  strstr(r.err, "is beneath the writable dir") != NULL, "%s %s", r.out, r.err);
 	rt_result_free(&r);
 
+	/* an ExecWritablePath is writable too: the app could replace it */
+	snprintf(text, sizeof(text), "WritablePath %s\nExecWritablePath %s\n", w, w);
+	rt_write_file(policy, text);
+	cr_assert_eq(rt_run(run_argv, NULL, 30, &r), 0);
+	cr_expect_eq(r.status, 125, "ExecWritablePath: status %d: %s", r.status, r.err);
+	cr_expect(strstr(r.err, "is beneath the writable dir") != NULL, "%s", r.err);
+	rt_result_free(&r);
+
 	snprintf(text, sizeof(text), "WritablePath %s\nMode audit\n", w);
 	rt_write_file(policy, text);
 	cr_assert_eq(rt_run(run_argv, NULL, 30, &r), 0);
 	cr_expect_eq(r.status, 0, "audit: status %d: %s", r.status, r.err);
+	cr_expect(strstr(r.err, "\"warnings\":[") != NULL &&
+		  strstr(r.err, "is beneath the writable dir") != NULL,
+		  "audit: the startup report does not warn: %s", r.err);
 	rt_result_free(&r);
 	rt_cleanup(dir);
 }

@@ -55,20 +55,29 @@ rp_loader_fail(int status, const char *step, const char *reason, const char *hin
 	exit(status);
 }
 
-/* The writable dir the shim lies beneath (its spelling or its real
- * path), or -1.  The app could replace such a shim, and every process it
- * starts would preload the replacement; clean_code_env in run.c would
- * drop it from LD_PRELOAD and the app would run without it.  So the run
- * refuses it (exit 125) and --check says it would; audit mode warns. */
+/* A shim beneath a writable dir (an ExecWritablePath is one too) could
+ * be replaced by the app, and every process it starts would preload the
+ * replacement.  Returns 1 when that refuses the run: the reason is then
+ * in plan->errors and in `why`; audit mode puts it in plan->warn and
+ * returns 0.  The run exits 125 on it, --check says it would. */
 int
-rp_plan_shim_writable(const struct rp_policy *p, const char *shim)
+rp_plan_shim_check(struct rp_plan *plan, const struct rp_policy *p, const char *shim, int audit,
+		   char *why, size_t whysz)
 {
-	char real[PATH_MAX];
-	int w = rp_exec_wx_dir(p, shim);
+	char norm[PATH_MAX], real[PATH_MAX];
+	int w = -1;
 
+	if (rp_path_lexical(NULL, shim, norm, sizeof(norm)) == 0)
+		w = rp_policy_writable_index(p, norm, strlen(norm));
 	if (w < 0 && realpath(shim, real))
-		w = rp_exec_wx_dir(p, real);
-	return w;
+		w = rp_policy_writable_index(p, real, strlen(real));
+	if (w < 0)
+		return 0;
+	snprintf(why, whysz, "%s is beneath the writable dir %s: the app could replace it; "
+		 "install rampart outside the writable dirs (make install), or give --shim PATH",
+		 shim, p->writable[w].path);
+	rp_warnings_add(audit ? &plan->warn : &plan->errors, "shim: %s", why);
+	return !audit;
 }
 
 /* The command as the exec decision finds it: execvp's search, the one in
@@ -303,7 +312,7 @@ rp_plan_for_check(const struct rp_policy *p, const struct rp_options *o, struct 
 	struct rp_ids ids;
 	char err[512];
 	size_t nrules;
-	int r, w;
+	int r;
 
 	rp_plan_init(plan, p);
 	if (realpath(p->source, policy_abs))
@@ -321,10 +330,8 @@ rp_plan_for_check(const struct rp_policy *p, const struct rp_options *o, struct 
 	plan->gid = ids.gid;
 	plan->nnp = 1;
 	r = rp_find_shim(o->shim_path, shim, sizeof(shim));
-	if (r == 0 && (w = rp_plan_shim_writable(p, shim)) >= 0)
-		rp_warnings_add(p->mode == RP_MODE_AUDIT || o->audit ? &plan->warn : &plan->errors,
-				"shim: %s is beneath the writable dir %s: the app could replace it; "
-				"install rampart outside the writable dirs", shim, p->writable[w].path);
+	if (r == 0)
+		rp_plan_shim_check(plan, p, shim, p->mode == RP_MODE_AUDIT || o->audit, err, sizeof(err));
 	if (r == 0)
 		plan->shim = shim;
 	else if (r == -EINVAL)

@@ -32,7 +32,8 @@ int rp_find_command(const char *cmd, const char *pathenv, char *out, size_t outs
  * ../lib/rampart/.  0, -EINVAL (relative), or -ENOENT with `out` naming
  * where it looked. */
 int rp_find_shim(const char *given, char *out, size_t outsz);
-int rp_plan_shim_writable(const struct rp_policy *p, const char *shim);
+int rp_plan_shim_check(struct rp_plan *plan, const struct rp_policy *p, const char *shim, int audit,
+		       char *why, size_t whysz);
 
 /* Why Landlock is not applied whatever the kernel (audit mode, Landlock
  * off), or NULL. */

@@ -234,12 +234,8 @@ rp_run_main(struct rp_policy *p, const struct rp_options *o)
 		snprintf(err, sizeof(err), "librampart.so not found (looked for %s); use --shim PATH", shim);
 		rp_loader_fail(RP_EXIT_FAILURE, "shim", err, NULL);
 	}
-	if ((r = rp_plan_shim_writable(p, shim)) >= 0 && !(audit || o->audit)) {
-		snprintf(err, sizeof(err), "%s is beneath the writable dir %s: the app could replace it",
-			 shim, p->writable[r].path);
-		rp_loader_fail(RP_EXIT_FAILURE, "shim", err,
-			       "install rampart outside the writable dirs (make install), or give --shim PATH");
-	}
+	if (rp_plan_shim_check(&plan, p, shim, audit || o->audit, err, sizeof(err)))
+		rp_loader_fail(RP_EXIT_FAILURE, "shim", err, NULL);
 	plan.shim = shim;
 	if (!realpath(p->source, policy_abs))
 		rp_loader_fail(RP_EXIT_FAILURE, "policy", strerror(errno), NULL);
