@@ -4,6 +4,7 @@
 #include "envlock.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <sys/syscall.h>
 
 #include "rawsys.h"
@@ -15,6 +16,32 @@ static int depth;	/* the holder's nesting; only the holder touches it */
  * thread id reused after the holder died with the lock) cannot stall the
  * app for good. */
 #define RP_ENVLOCK_SPINS (1U << 16)
+
+/* This thread's id, asked once: a lock on every setenv and spawn should
+ * not cost a system call.  A fork child's only thread asks again
+ * (atfork); a vfork child shares its parent's memory and, like it, must
+ * not call setenv (POSIX), so it never reaches here. */
+static __thread int my_tid;
+
+static void
+forked_child(void)
+{
+	my_tid = 0;
+}
+
+__attribute__((constructor)) static void
+envlock_start(void)
+{
+	pthread_atfork(NULL, NULL, forked_child);
+}
+
+static int
+self_tid(void)
+{
+	if (!my_tid)
+		my_tid = (int)rp_raw0(SYS_gettid);
+	return my_tid;
+}
 
 static int
 owner_gone(int tid)
@@ -28,7 +55,7 @@ void
 rp_env_lock(void)
 {
 	int saved = errno;
-	int self = (int)rp_raw0(SYS_gettid);
+	int self = self_tid();
 	unsigned i;
 
 	if (__atomic_load_n(&owner, __ATOMIC_RELAXED) == self) {

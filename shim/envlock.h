@@ -3,7 +3,7 @@
  * glibc's setenv may move the environ array (realloc) while another
  * thread reads it.  An app that does that is outside POSIX, but the shim
  * must not turn it into a crash of its own: where the shim walks environ
- * in the app's process (system, popen, wordexp, the fork wrapper), it
+ * in the app's process (system, popen, wordexp, posix_spawn, fork), it
  * holds this lock, and the setenv, putenv, unsetenv and clearenv
  * wrappers hold it around the real call.  The lock is reentrant per
  * thread (the repair of the environment calls setenv), never blocks for

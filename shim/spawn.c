@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "envlock.h"
 #include "execdecide.h"
 #include "fdname.h"
 #include "rawsys.h"
@@ -229,12 +230,17 @@ spawn_common(const char *op, int search, rp_spawn_fn *realp, pid_t *pid, const c
 		return ENOSYS;
 	if (!path)
 		return real(pid, path, fa, attr, argv, envp);
+	/* the decision reads PATH from environ, and envp is usually environ:
+	 * not while another thread's setenv moves it (envlock.h); the lock
+	 * is let go before the real call and before any refusal's event */
+	rp_env_lock();
 	search = search && !strchr(path, '/');
 	if (!search && spawn_child_path(fa, path, child, sizeof(child), &why) < 0)
 		goto refused;
 	if (rp_exec_gate(op, AT_FDCWD, search ? path : child, argv, search ? RP_EXEC_SEARCH : 0, &v) < 0)
 		goto denied;
 	if (v.not_found) {
+		rp_env_unlock();
 		errno = saved;
 		return v.err;
 	}
@@ -260,6 +266,7 @@ spawn_common(const char *op, int search, rp_spawn_fn *realp, pid_t *pid, const c
 			if (rp_exec_gate(op, AT_FDCWD, child, argv, 0, &v) < 0)
 				goto denied;
 			if (v.not_found) {
+				rp_env_unlock();
 				errno = saved;
 				return v.err;
 			}
@@ -270,17 +277,22 @@ spawn_common(const char *op, int search, rp_spawn_fn *realp, pid_t *pid, const c
 		goto denied;
 	if (rp_exec_sticky(op, v.path, envp, &e) < 0)
 		goto denied;
+	rp_env_unlock();	/* e.envp is the shim's own array */
 	r = real(pid, run, fa, attr, argv, e.envp);
 	rp_env_release(&e);
 	errno = saved;
 	return r;
 refused:
+	rp_env_unlock();
 	if (refuse(op, path, argv, RP_RULE(SPAWN_ACTIONS), why) == 0) {
 		r = real(pid, path, fa, attr, argv, envp);	/* audit mode */
 		errno = saved;
 		return r;
 	}
+	goto failed;
 denied:
+	rp_env_unlock();
+failed:
 	r = errno;
 	errno = saved;
 	return r;
